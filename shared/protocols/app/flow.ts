@@ -1,0 +1,41 @@
+// What every flow (one TCP connection or one UDP stream between two hosts, as a scenario declares it)
+// offers the engine: start, stop, and its figures for the summary.
+
+import type { Host } from '../net/host.ts';
+import type { Network } from '../net/network.ts';
+import type { FlowSpec } from '../scenario.ts';
+import type { Simulator } from '../sim/simulator.ts';
+
+export interface FlowSummary {
+  sentSegments: number;
+  retransmits: number;
+  timeouts: number;
+  fastRetransmits: number;
+  deliveredBytes: number;
+  goodputBps: number;
+  [extra: string]: unknown;
+}
+
+export interface FlowContext {
+  sim: Simulator;
+  network: Network;
+  spec: FlowSpec;
+  client: Host;
+  server: Host;
+}
+
+export interface FlowRuntime {
+  readonly spec: FlowSpec;
+  /** Open the connection or start the stream (called at startMs). */
+  start(): void;
+  /** The sending application stops (stopMs, or a player's stop-flow). */
+  stop(): void;
+  readonly started: boolean;
+  summary(): FlowSummary;
+}
+
+/** Goodput over the flow's active time: from its start until it completed, or until now. */
+export function goodputBps(deliveredBytes: number, startNs: number, endNs: number): number {
+  const seconds = (endNs - startNs) / 1e9;
+  return seconds > 0 ? Math.round((deliveredBytes * 8) / seconds) : 0;
+}

@@ -1,0 +1,316 @@
+// The protocol engine's front door: builds the network a scenario describes, starts its flows,
+// schedules its faults, applies player commands between steps of simulated time, and reports. The
+// same scenario, seed and commands always give the same trace: everything random draws from the one
+// seeded PRNG and everything happens on the simulator's clock.
+
+import { BulkFlow } from './app/bulk.ts';
+import { CbrFlow } from './app/cbr.ts';
+import type { FlowRuntime, FlowSummary } from './app/flow.ts';
+import { VideoFlow } from './app/video.ts';
+import { parseIp } from './net/addresses.ts';
+import { Host } from './net/host.ts';
+import { Link } from './net/link.ts';
+import { Network } from './net/network.ts';
+import type { Controller, NetNode } from './net/node.ts';
+import type { Packet } from './net/packet.ts';
+import { Router } from './net/router.ts';
+import { computeRoutes } from './net/routing.ts';
+import type { CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
+import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
+import { Simulator } from './sim/simulator.ts';
+import { msToNs, nsToMs } from './sim/time.ts';
+import type { TraceEvent, TraceSink, TraceType } from './sim/trace.ts';
+
+export interface SummaryEvent extends TraceEvent {
+  type: 'summary';
+  simMs: number;
+  events: number;
+  flows: Record<string, FlowSummary>;
+  drops: Record<string, number>;
+  packets: { created: number; duplicated: number; dropped: number; consumed: number };
+}
+
+export interface EngineOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+}
+
+function defaultIp(index: number): number {
+  const n = index + 1;
+  return ((10 << 24) | (Math.floor(n / 256) << 8) | n % 256) >>> 0;
+}
+
+export class Engine {
+  readonly scenario: EngineScenario;
+  readonly seed: number;
+  readonly sim: Simulator;
+  readonly network: Network;
+  readonly flows = new Map<string, FlowRuntime>();
+  /** Every command applied, stamped with the simulated time it took effect: a replayable log. */
+  readonly commandLog: TimedCommand[] = [];
+  private readonly pendingCommands: TimedCommand[];
+  private nextPending = 0;
+
+  constructor(scenario: EngineScenario, opts: EngineOptions = {}) {
+    this.scenario = scenario;
+    this.seed = opts.seed ?? scenario.seed;
+    this.sim = new Simulator(this.seed);
+    this.network = new Network(this.sim);
+    this.build();
+    // Stable sort keeps the file's order for commands at the same instant.
+    this.pendingCommands = scenario.commands.map((c, i) => ({ c, i })).sort((x, y) => x.c.atMs - y.c.atMs || x.i - y.i).map((x) => x.c);
+  }
+
+  private build(): void {
+    const s = this.scenario;
+    const net = this.network;
+    s.nodes.forEach((spec, index) => {
+      const ip = spec.ip === null ? defaultIp(index) : parseIp(spec.ip);
+      if (ip === null) throw new Error(`node ${spec.id}: bad IPv4 address ${spec.ip}`);
+      const node =
+        spec.kind === 'router'
+          ? new Router(net, spec.id, index, ip, spec.queuePackets)
+          : new Host(net, spec.id, index, ip);
+      net.addNode(node);
+      if (node instanceof Router && spec.controller === 'player') node.setController('player');
+    });
+    for (const spec of s.links) {
+      const a = net.nodes.get(spec.a)!;
+      const b = net.nodes.get(spec.b)!;
+      net.addLink(
+        new Link(
+          net,
+          {
+            id: spec.id,
+            bandwidthBps: spec.bandwidthBps,
+            delayNs: msToNs(spec.delayMs),
+            queuePackets: spec.queuePackets,
+            loss: spec.loss,
+            corruption: spec.corruption,
+          },
+          a,
+          b,
+        ),
+      );
+    }
+    computeRoutes(net, (n) => n.kind === 'router', s.routes);
+    for (const spec of s.flows) this.addFlow(spec);
+    for (const fault of s.faults) this.scheduleFault(fault);
+  }
+
+  private addFlow(spec: FlowSpec): void {
+    const client = this.network.nodes.get(spec.from);
+    const server = this.network.nodes.get(spec.to);
+    if (!(client instanceof Host) || !(server instanceof Host)) {
+      throw new Error(`flow ${spec.id}: both ends must be hosts`);
+    }
+    const ctx = { sim: this.sim, network: this.network, spec, client, server };
+    let flow: FlowRuntime;
+    if (spec.app === 'bulk') flow = new BulkFlow(ctx);
+    else if (spec.app === 'cbr') flow = new CbrFlow(ctx);
+    else flow = new VideoFlow(ctx);
+    this.flows.set(spec.id, flow);
+    this.sim.at(msToNs(spec.startMs), () => flow.start());
+    if (spec.stopMs !== null) this.sim.at(msToNs(spec.stopMs), () => flow.stop());
+  }
+
+  private scheduleFault(fault: FaultSpec): void {
+    if (fault.kind === 'drop-segment') {
+      this.network.scheduleSegmentLoss(fault.flow, fault.segment);
+      return;
+    }
+    this.sim.at(Math.max(msToNs(fault.atMs), this.sim.nowNs), () => this.applyFault(fault));
+  }
+
+  /** Make a fault take effect now (host commands and scheduled faults alike). */
+  applyFault(fault: FaultSpec): void {
+    const sim = this.sim;
+    const traceFault = (fields: Record<string, unknown>) => {
+      if (sim.trace.enabled('fault')) sim.trace.emit({ type: 'fault', t: sim.nowMs, kind: fault.kind, ...fields });
+    };
+    switch (fault.kind) {
+      case 'drop-segment':
+        this.network.scheduleSegmentLoss(fault.flow, fault.segment);
+        traceFault({ flow: fault.flow, segment: fault.segment });
+        return;
+      case 'link-down': {
+        const link = this.network.links.get(fault.link)!;
+        link.setUp(false);
+        traceFault({ link: fault.link, up: false });
+        if (fault.untilMs !== null) {
+          sim.at(Math.max(msToNs(fault.untilMs), sim.nowNs), () => {
+            link.setUp(true);
+            if (sim.trace.enabled('fault')) sim.trace.emit({ type: 'fault', t: sim.nowMs, kind: 'link-up', link: fault.link, up: true });
+          });
+        }
+        return;
+      }
+      case 'link-loss': {
+        const link = this.network.links.get(fault.link)!;
+        for (const ch of link.channels) {
+          const p = fault.loss[ch.key];
+          if (p !== undefined) ch.lossRate = p;
+        }
+        traceFault({ link: fault.link, loss: fault.loss });
+        return;
+      }
+      case 'node-down': {
+        const node = this.network.nodes.get(fault.node)!;
+        this.setNodeUp(node, false);
+        traceFault({ node: fault.node, up: false });
+        if (fault.untilMs !== null) {
+          sim.at(Math.max(msToNs(fault.untilMs), sim.nowNs), () => {
+            this.setNodeUp(node, true);
+            if (sim.trace.enabled('fault')) sim.trace.emit({ type: 'fault', t: sim.nowMs, kind: 'node-up', node: fault.node, up: true });
+          });
+        }
+      }
+    }
+  }
+
+  private setNodeUp(node: NetNode, up: boolean): void {
+    if (node instanceof Router) node.setUp(up);
+    else node.up = up;
+  }
+
+  subscribe(types: Iterable<TraceType>, sink: TraceSink): void {
+    this.sim.trace.subscribe(types, sink);
+  }
+
+  get nowMs(): number {
+    return this.sim.nowMs;
+  }
+
+  get durationMs(): number {
+    return this.scenario.durationMs;
+  }
+
+  /** Advance simulated time to `ms`, applying the scenario's commands at their instants. */
+  runUntilMs(ms: number): void {
+    const untilNs = msToNs(Math.min(ms, this.scenario.durationMs));
+    while (this.nextPending < this.pendingCommands.length) {
+      const cmd = this.pendingCommands[this.nextPending]!;
+      const atNs = Math.max(msToNs(cmd.atMs), this.sim.nowNs);
+      if (atNs > untilNs) break;
+      this.sim.runUntil(atNs);
+      this.nextPending++;
+      this.apply(cmd);
+    }
+    if (untilNs > this.sim.nowNs) this.sim.runUntil(untilNs);
+  }
+
+  /** Run to the scenario's end. */
+  run(): SummaryEvent {
+    this.runUntilMs(this.scenario.durationMs);
+    return this.summary();
+  }
+
+  get finished(): boolean {
+    return this.sim.nowNs >= msToNs(this.scenario.durationMs);
+  }
+
+  /** Apply a player's (or bot's) command now; it is logged for replay. */
+  command(cmd: RouterCommand): CommandResult {
+    return this.apply({ ...cmd, atMs: this.sim.nowMs });
+  }
+
+  private apply(cmd: TimedCommand): CommandResult {
+    const node = this.network.nodes.get(cmd.node);
+    let result: CommandResult;
+    if (!(node instanceof Router)) result = { ok: false, reason: `${cmd.node} is not a router` };
+    else {
+      const { atMs: _at, ...routerCommand } = cmd;
+      result = node.command(routerCommand as RouterCommand);
+    }
+    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    const sim = this.sim;
+    if (sim.trace.enabled('command')) {
+      sim.trace.emit({
+        type: 'command',
+        t: sim.nowMs,
+        node: cmd.node,
+        action: cmd.action,
+        packet: cmd.packet,
+        ok: result.ok,
+        ...(result.ok ? {} : { reason: result.reason }),
+      });
+    }
+    return result;
+  }
+
+  /** Hand a router to a player (its packets wait for commands) or back to its bot. */
+  setController(nodeId: string, controller: Controller): CommandResult {
+    const node = this.network.nodes.get(nodeId);
+    if (!(node instanceof Router)) return { ok: false, reason: `${nodeId} is not a router` };
+    node.setController(controller);
+    return { ok: true };
+  }
+
+  /** Packets waiting for a decision at a player-controlled router, oldest first. */
+  waitingAt(nodeId: string): Packet[] {
+    const node = this.network.nodes.get(nodeId);
+    return node instanceof Router ? [...node.decisions.waiting] : [];
+  }
+
+  startFlow(flowId: string): CommandResult {
+    const flow = this.flows.get(flowId);
+    if (flow === undefined) return { ok: false, reason: `no flow ${flowId}` };
+    if (flow.started) return { ok: false, reason: `flow ${flowId} already started` };
+    flow.start();
+    return { ok: true };
+  }
+
+  stopFlow(flowId: string): CommandResult {
+    const flow = this.flows.get(flowId);
+    if (flow === undefined) return { ok: false, reason: `no flow ${flowId}` };
+    flow.stop();
+    return { ok: true };
+  }
+
+  /** Find a packet still in the network (on a link or waiting at a node) by id. */
+  findPacket(id: number): Packet | undefined {
+    for (const link of this.network.links.values()) {
+      for (const ch of link.channels) for (const p of ch.packetsInTransit()) if (p.id === id) return p;
+    }
+    for (const node of this.network.nodes.values()) {
+      if (node instanceof Router) {
+        const p = node.decisions.waiting.find((q) => q.id === id) ?? node.decisions.held.get(id);
+        if (p !== undefined) return p;
+      }
+    }
+    return undefined;
+  }
+
+  /** Packets now in the network (on links, queued, waiting or held). */
+  packetsInNetwork(): Packet[] {
+    const out = new Set<Packet>();
+    for (const link of this.network.links.values()) for (const ch of link.channels) for (const p of ch.packetsInTransit()) out.add(p);
+    for (const node of this.network.nodes.values()) {
+      if (node instanceof Router) {
+        for (const p of node.decisions.waiting) out.add(p);
+        for (const p of node.decisions.held.values()) out.add(p);
+      }
+    }
+    return [...out];
+  }
+
+  summary(): SummaryEvent {
+    const flows: Record<string, FlowSummary> = {};
+    for (const [id, f] of this.flows) flows[id] = f.summary();
+    const net = this.network;
+    return {
+      type: 'summary',
+      t: this.sim.nowMs,
+      simMs: nsToMs(this.sim.nowNs),
+      events: this.sim.eventsProcessed,
+      flows,
+      drops: { ...net.dropsByReason } as Record<string, number>,
+      packets: {
+        created: net.packetsCreated,
+        duplicated: net.packetsDuplicated,
+        dropped: net.packetsDropped,
+        consumed: net.packetsConsumed,
+      },
+    };
+  }
+}

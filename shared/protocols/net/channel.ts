@@ -1,0 +1,164 @@
+// One direction of a full-duplex link: a drop-tail queue of at most `queuePackets` frames waiting
+// behind the one being transmitted, serialisation at `bandwidthBps`, propagation `delayNs`, random
+// loss and bit corruption per direction, and an up/down state.
+//
+// A FIFO queue served at a constant rate is fully determined at enqueue time, so each accepted frame
+// immediately gets its departure (start of transmission) and arrival times and one arrival event —
+// no separate "transmission finished" event is needed. The frames still waiting are those whose
+// departure lies in the future; they are what counts against the queue limit.
+
+import type { Simulator } from '../sim/simulator.ts';
+import { RingBuffer } from '../sim/ring-buffer.ts';
+import { nsToMs, serializationNs } from '../sim/time.ts';
+import type { Interface } from './interface.ts';
+import type { Link } from './link.ts';
+import type { Network } from './network.ts';
+import type { Packet } from './packet.ts';
+
+export class Channel {
+  readonly link: Link;
+  readonly from: Interface;
+  readonly to: Interface;
+  /** "<from>-><to>" with node ids, as scenario files name a direction. */
+  readonly key: string;
+  lossRate: number;
+  corruptionRate: number;
+  /** Times at which frames still waiting in the queue will start transmission. */
+  private readonly waitingDepartures: RingBuffer<number>;
+  /** Every frame accepted and not yet arrived (for a link going down), with its arrival time here. */
+  private readonly inTransit: RingBuffer<Packet>;
+  private readonly inTransitArriveNs: RingBuffer<number>;
+  private freeAtNs = 0;
+  epoch = 0;
+  sentPackets = 0;
+  sentBytes = 0;
+  private readonly network: Network;
+  private readonly sim: Simulator;
+  private readonly arriveBound: (p: unknown) => void;
+  private readonly lostBound: (p: unknown) => void;
+
+  constructor(network: Network, link: Link, from: Interface, to: Interface, lossRate: number, corruptionRate: number) {
+    this.network = network;
+    this.sim = network.sim;
+    this.link = link;
+    this.from = from;
+    this.to = to;
+    this.key = `${from.node.id}->${to.node.id}`;
+    this.lossRate = lossRate;
+    this.corruptionRate = corruptionRate;
+    this.waitingDepartures = new RingBuffer(link.queuePackets);
+    // Frames on the wire at once: a full bandwidth-delay product of minimum frames, plus the queue.
+    const onWire = Math.ceil((link.bandwidthBps * (link.delayNs + 1e6)) / 1e9 / (60 * 8)) + 2;
+    this.inTransit = new RingBuffer(link.queuePackets + onWire + 16);
+    this.inTransitArriveNs = new RingBuffer(link.queuePackets + onWire + 16);
+    this.arriveBound = (p) => this.arrive(p as Packet);
+    this.lostBound = (p) => this.lost(p as Packet);
+  }
+
+  /** Frames waiting behind the one on the wire, now. */
+  queueLength(): number {
+    const now = this.sim.nowNs;
+    const w = this.waitingDepartures;
+    while (w.length > 0 && w.peek()! <= now) w.shift();
+    return w.length;
+  }
+
+  /** Packets accepted and not yet arrived (queued or on the wire), oldest first. */
+  packetsInTransit(): Packet[] {
+    const out = new Set<Packet>();
+    for (const p of this.inTransit) if (this.carries(p)) out.add(p);
+    return [...out];
+  }
+
+  private carries(p: Packet): boolean {
+    return p.hopLink === this.link.id && p.hopEpoch === this.epoch && p.hopArriveNs >= this.sim.nowNs;
+  }
+
+  /** Offer a frame to the link; it is queued, or dropped at the tail if the queue is full or the link down. */
+  enqueue(p: Packet): void {
+    const link = this.link;
+    if (!link.up) {
+      this.network.drop(p, { link: link.id }, 'link-down');
+      return;
+    }
+    const now = this.sim.nowNs;
+    const transmitting = this.freeAtNs > now;
+    if (transmitting && this.queueLength() >= link.queuePackets) {
+      this.network.drop(p, { link: link.id }, 'queue-full');
+      return;
+    }
+    const departNs = transmitting ? this.freeAtNs : now;
+    const bytes = p.wireBytes;
+    const txEndNs = departNs + serializationNs(bytes, link.bandwidthBps);
+    this.freeAtNs = txEndNs;
+    if (departNs > now) this.waitingDepartures.push(departNs);
+    const arriveNs = txEndNs + link.delayNs;
+    p.hopLink = link.id;
+    p.hopDepartNs = departNs;
+    p.hopArriveNs = arriveNs;
+    p.hopEpoch = this.epoch;
+    this.sentPackets++;
+    this.sentBytes += bytes;
+    const arrivals = this.inTransitArriveNs;
+    while (arrivals.length > 0 && arrivals.peek()! < now) {
+      arrivals.shift();
+      this.inTransit.shift();
+    }
+    this.inTransit.push(p);
+    arrivals.push(arriveNs);
+
+    const sim = this.sim;
+    const lost = this.network.takeScheduledLoss(p) || sim.prng.chance(this.lossRate);
+    if (!lost && sim.prng.chance(this.corruptionRate)) {
+      (p.corruptBits ??= []).push(sim.prng.int(p.ipBytes * 8));
+    }
+    if (sim.trace.enabled('tx')) {
+      sim.trace.emit({
+        type: 'tx',
+        t: sim.nowMs,
+        packet: p.id,
+        flow: p.flowId,
+        kind: p.kind,
+        link: link.id,
+        from: this.from.node.id,
+        to: this.to.node.id,
+        bytes,
+        departMs: nsToMs(departNs),
+        arriveMs: nsToMs(arriveNs),
+      });
+    }
+    if (lost) {
+      // Lost on the wire: it vanishes halfway along the link.
+      sim.at(txEndNs + Math.floor(link.delayNs / 2), this.lostBound, p);
+    } else {
+      sim.at(arriveNs, this.arriveBound, p);
+    }
+  }
+
+  private arrive(p: Packet): void {
+    if (p.hopEpoch !== this.epoch || p.hopLink !== this.link.id) return; // the link went down meanwhile
+    p.hopLink = null;
+    this.to.node.receive(p, this.to);
+  }
+
+  private lost(p: Packet): void {
+    if (p.hopEpoch !== this.epoch || p.hopLink !== this.link.id) return;
+    p.hopLink = null;
+    this.network.drop(p, { link: this.link.id }, 'loss');
+  }
+
+  /** The link went down: every queued frame and every frame on the wire is lost now. */
+  linkDown(): void {
+    const now = this.sim.nowNs;
+    const victims = this.packetsInTransit();
+    this.epoch++;
+    this.inTransit.clear();
+    this.inTransitArriveNs.clear();
+    this.waitingDepartures.clear();
+    this.freeAtNs = now;
+    for (const p of victims) {
+      p.hopLink = null;
+      this.network.drop(p, { link: this.link.id }, 'link-down');
+    }
+  }
+}

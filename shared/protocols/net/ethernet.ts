@@ -1,0 +1,37 @@
+// Ethernet II frame header (IEEE 802.3 / RFC 894): destination MAC, source MAC, EtherType.
+// The 4-byte frame check sequence is not modelled: corruption is caught by the IP, TCP and UDP
+// checksums, which is what the seed teaches. Frames shorter than the 60-byte minimum are padded.
+
+import { readMac, writeMac } from './addresses.ts';
+
+export const ETHERNET_HEADER_BYTES = 14;
+export const ETHERNET_MIN_FRAME_BYTES = 60; // without the FCS
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_ARP = 0x0806;
+
+export interface EthernetHeader {
+  dst: number;
+  src: number;
+  etherType: number;
+}
+
+export function emitEthernet(h: EthernetHeader, out: Uint8Array, offset: number): void {
+  writeMac(h.dst, out, offset);
+  writeMac(h.src, out, offset + 6);
+  out[offset + 12] = h.etherType >>> 8;
+  out[offset + 13] = h.etherType & 0xff;
+}
+
+export function parseEthernet(bytes: Uint8Array, offset: number): EthernetHeader {
+  if (bytes.length - offset < ETHERNET_HEADER_BYTES) throw new RangeError('truncated Ethernet header');
+  return {
+    dst: readMac(bytes, offset),
+    src: readMac(bytes, offset + 6),
+    etherType: (bytes[offset + 12]! << 8) | bytes[offset + 13]!,
+  };
+}
+
+/** Bytes a frame occupies on the link for an IP datagram of `ipTotalLength` bytes. */
+export function frameBytes(ipTotalLength: number): number {
+  return Math.max(ETHERNET_MIN_FRAME_BYTES, ETHERNET_HEADER_BYTES + ipTotalLength);
+}

@@ -1,0 +1,73 @@
+// An end host: it sends and receives IP datagrams (it never forwards), verifies the checksums of a
+// datagram a link corrupted, and hands TCP segments and UDP datagrams to its transport layers.
+
+import { TcpSocketTable } from '../transport/tcp/socket-table.ts';
+import { UdpSocketTable } from '../transport/udp/socket.ts';
+import type { Interface } from './interface.ts';
+import type { Network } from './network.ts';
+import { NetNode } from './node.ts';
+import type { Packet } from './packet.ts';
+import { packetFromDatagram } from './wire.ts';
+
+export class Host extends NetNode {
+  readonly kind: string = 'host';
+  readonly tcp: TcpSocketTable;
+  readonly udp: UdpSocketTable;
+  private ipId = 0;
+
+  constructor(network: Network, id: string, index: number, ip: number) {
+    super(network, id, index, ip);
+    this.tcp = new TcpSocketTable(this);
+    this.udp = new UdpSocketTable(this);
+  }
+
+  nextIpId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
+  }
+
+  /** Send a datagram this host originated. */
+  sendIp(p: Packet): void {
+    if (!this.up) {
+      this.network.drop(p, { node: this.id }, 'node-down');
+      return;
+    }
+    const out = this.routes.get(p.ip.dst);
+    if (out === undefined) {
+      this.network.drop(p, { node: this.id }, 'no-route');
+      return;
+    }
+    this.transmit(p, out);
+  }
+
+  receive(packet: Packet, _via: Interface): void {
+    let p = packet;
+    if (!this.up) {
+      this.network.drop(p, { node: this.id }, 'node-down');
+      return;
+    }
+    const damaged = this.corruptedDatagram(p);
+    if (damaged !== null) {
+      const l4Valid = damaged.tcp?.checksumValid ?? damaged.udp?.checksumValid ?? true;
+      if (!damaged.ip.checksumValid || !l4Valid) {
+        this.network.drop(p, { node: this.id }, 'checksum');
+        return;
+      }
+      // The flips cancelled out in the checksums: the damage goes up the stack for real.
+      p = packetFromDatagram(p, damaged);
+    }
+    if (p.ip.dst !== this.ip) {
+      this.network.drop(p, { node: this.id }, 'no-route'); // hosts do not forward
+      return;
+    }
+    if (p.tcp !== null) {
+      this.network.consumed(p);
+      this.tcp.segmentArrives(p);
+    } else if (p.udp !== null) {
+      if (this.udp.datagramArrives(p)) this.network.consumed(p);
+      else this.network.drop(p, { node: this.id }, 'no-socket');
+    } else {
+      this.network.drop(p, { node: this.id }, 'no-socket');
+    }
+  }
+}

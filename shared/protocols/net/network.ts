@@ -1,0 +1,96 @@
+// The network: nodes, links, the packet id counter, and the one place where packets are destroyed
+// (so every drop is traced with its reason and counted). Counters make conservation checkable: every
+// packet that exists was created by an endpoint or duplicated by a command, and ends dropped,
+// consumed by an endpoint, or still in the network.
+
+import type { Simulator } from '../sim/simulator.ts';
+import type { DropReason } from '../sim/trace.ts';
+import type { Link } from './link.ts';
+import type { NetNode } from './node.ts';
+import type { Packet } from './packet.ts';
+
+export interface DropPlace {
+  link?: string;
+  node?: string;
+}
+
+export type DropListener = (p: Packet, place: DropPlace, reason: DropReason) => void;
+
+export class Network {
+  readonly sim: Simulator;
+  readonly nodes = new Map<string, NetNode>();
+  readonly links = new Map<string, Link>();
+  readonly byIp = new Map<number, NetNode>();
+  packetsCreated = 0;
+  packetsDuplicated = 0;
+  packetsDropped = 0;
+  packetsConsumed = 0;
+  readonly dropsByReason: Partial<Record<DropReason, number>> = {};
+  private readonly dropListeners: DropListener[] = [];
+  /** "<flow>#<segment>" of data segments a drop-segment fault will lose on their first link. */
+  private readonly scheduledLosses = new Set<string>();
+
+  constructor(sim: Simulator) {
+    this.sim = sim;
+  }
+
+  addNode(node: NetNode): void {
+    if (this.nodes.has(node.id)) throw new Error(`duplicate node id ${node.id}`);
+    this.nodes.set(node.id, node);
+    this.byIp.set(node.ip, node);
+  }
+
+  addLink(link: Link): void {
+    if (this.links.has(link.id)) throw new Error(`duplicate link id ${link.id}`);
+    this.links.set(link.id, link);
+  }
+
+  nextPacketId(): number {
+    this.packetsCreated++;
+    return this.sim.allocateId();
+  }
+
+  duplicatePacketId(): number {
+    this.packetsDuplicated++;
+    return this.sim.allocateId();
+  }
+
+  onDrop(listener: DropListener): void {
+    this.dropListeners.push(listener);
+  }
+
+  drop(p: Packet, place: DropPlace, reason: DropReason): void {
+    this.packetsDropped++;
+    this.dropsByReason[reason] = (this.dropsByReason[reason] ?? 0) + 1;
+    p.hopLink = null;
+    p.waitingAt = null;
+    for (const l of this.dropListeners) l(p, place, reason);
+    const sim = this.sim;
+    if (sim.trace.enabled('drop')) {
+      sim.trace.emit({
+        type: 'drop',
+        t: sim.nowMs,
+        ...(place.link !== undefined ? { link: place.link } : { node: place.node }),
+        flow: p.flowId,
+        packet: p.id,
+        kind: p.kind,
+        reason,
+      });
+    }
+  }
+
+  /** An endpoint took the packet (it reached its destination's transport layer). */
+  consumed(_p: Packet): void {
+    this.packetsConsumed++;
+  }
+
+  scheduleSegmentLoss(flowId: string, segment: number): void {
+    this.scheduledLosses.add(`${flowId}#${segment}`);
+  }
+
+  /** True (once) if a fault says this data segment is lost. */
+  takeScheduledLoss(p: Packet): boolean {
+    if (this.scheduledLosses.size === 0 || p.dataSegmentIndex === 0 || p.flowId === null) return false;
+    return this.scheduledLosses.delete(`${p.flowId}#${p.dataSegmentIndex}`);
+  }
+}

@@ -1,0 +1,38 @@
+// Commands a player (or a bot standing in for one) gives at a decision point. They are plain,
+// serialisable data stamped with simulated time, so a session's commands can be logged and replayed:
+// the same scenario, seed and commands give the same run.
+
+export type RouterAction = 'forward' | 'drop' | 'hold' | 'duplicate';
+
+export interface ForwardCommand {
+  action: 'forward';
+  node: string;
+  packet: number;
+  link: string;
+}
+export interface DropCommand {
+  action: 'drop';
+  node: string;
+  packet: number;
+}
+export interface HoldCommand {
+  action: 'hold';
+  node: string;
+  packet: number;
+  ms: number;
+}
+export interface DuplicateCommand {
+  action: 'duplicate';
+  node: string;
+  packet: number;
+}
+
+export type RouterCommand = ForwardCommand | DropCommand | HoldCommand | DuplicateCommand;
+
+/** A command with the simulated time (ms) at which it takes effect. */
+export type TimedCommand = RouterCommand & { atMs: number };
+
+export type CommandResult = { ok: true; packet?: number } | { ok: false; reason: string };
+
+/** Longest a packet may be held back, so a hold can never park a packet forever. */
+export const MAX_HOLD_MS = 60_000;

@@ -1,0 +1,93 @@
+// The scenario the engine runs, fully defaulted. shared/scenario/ validates a scenario file against
+// the public schema (docs/scenario.md) and produces this; the engine trusts it.
+
+import type { ArqMode } from './transport/tcp/arq.ts';
+import type { CongestionAlgorithm } from './transport/tcp/congestion/index.ts';
+import type { Controller } from './net/node.ts';
+import type { RouteOverride } from './net/routing.ts';
+import type { TimedCommand } from './roles/commands.ts';
+
+export type NodeKind = 'host' | 'router';
+export type Transport = 'tcp' | 'udp';
+export type AppKind = 'bulk' | 'cbr' | 'video';
+
+export interface NodeSpec {
+  id: string;
+  kind: NodeKind;
+  /** Dotted IPv4 address; assigned from 10.0.0.0/16 in declaration order when absent. */
+  ip: string | null;
+  controller: Controller;
+  /** Limit of the decision queue when a player controls the node. */
+  queuePackets: number;
+}
+
+export interface LinkSpecInput {
+  id: string;
+  a: string;
+  b: string;
+  bandwidthBps: number;
+  delayMs: number;
+  queuePackets: number;
+  /** Per direction, keyed "<from>-><to>". */
+  loss: Record<string, number>;
+  corruption: Record<string, number>;
+}
+
+export interface FlowSpec {
+  id: string;
+  from: string;
+  to: string;
+  transport: Transport;
+  app: AppKind;
+  /** Bytes to transfer (bulk), or null for an unlimited transfer. */
+  bytes: number | null;
+  rateBps: number;
+  startMs: number;
+  stopMs: number | null;
+  mss: number;
+  cc: CongestionAlgorithm;
+  arq: ArqMode;
+  windowSegments: number;
+  initialCwndSegments: number;
+  initialSsthreshSegments: number | null;
+  rwndBytes: number;
+  sndBufBytes: number;
+  /** How fast the receiving application reads, or null for as fast as data arrives. */
+  readRateBps: number | null;
+  minRtoMs: number;
+  initialRtoMs: number;
+  maxRtoMs: number;
+  mslMs: number;
+  synRetries: number;
+  iss: number | null;
+  /** Server port; defaults by application. */
+  port: number;
+  /** Client port; defaults to 49152 + the flow's position. */
+  clientPort: number;
+  /** UDP stream datagram payload size (cbr). */
+  packetBytes: number;
+  /** Video frames per second. */
+  fps: number;
+  /** Video playout delay (jitter buffer) after the first frame, in ms. */
+  playoutDelayMs: number;
+  /** Check every delivered byte against what was sent (costs time; tests use it). */
+  verify: boolean;
+}
+
+export type FaultSpec =
+  | { kind: 'drop-segment'; flow: string; segment: number }
+  | { kind: 'link-down'; link: string; atMs: number; untilMs: number | null }
+  | { kind: 'link-loss'; link: string; atMs: number; loss: Record<string, number> }
+  | { kind: 'node-down'; node: string; atMs: number; untilMs: number | null };
+
+export interface EngineScenario {
+  name: string;
+  seed: number;
+  durationMs: number;
+  nodes: NodeSpec[];
+  links: LinkSpecInput[];
+  routes: RouteOverride[];
+  flows: FlowSpec[];
+  faults: FaultSpec[];
+  commands: TimedCommand[];
+}

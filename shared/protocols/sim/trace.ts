@@ -1,0 +1,81 @@
+// The trace: the engine's public record of what happened, one plain object per event, in the order
+// events happen. Its names are a public contract (docs/scenario.md): extend, never rename.
+// Building an event object costs an allocation, so producers test `enabled(type)` first.
+
+export const TRACE_TYPES = [
+  'cwnd', // congestion window change
+  'send', // a TCP segment with data, SYN or FIN, or a UDP datagram, leaves its endpoint
+  'ack', // a pure TCP acknowledgment leaves its endpoint
+  'drop', // a packet is destroyed, with the reason
+  'deliver', // bytes handed in order to the receiving application
+  'state', // a TCP connection changes state
+  'tx', // a packet is accepted onto a link: when it departs and when it will arrive
+  'wait', // a packet waits at a player-controlled node for a decision
+  'command', // a player or bot command was applied or refused
+  'rtt', // an RTT sample updated SRTT/RTTVAR/RTO (RFC 6298)
+  'rto', // the retransmission timer expired
+  'probe', // a zero-window probe was sent
+  'window', // the advertised receive window closed to zero or reopened
+  'video', // a video frame was played, late or missing at its playout deadline
+  'fault', // a scheduled fault took effect
+] as const;
+
+export type TraceType = (typeof TRACE_TYPES)[number];
+
+export type DropReason =
+  | 'queue-full'
+  | 'loss'
+  | 'link-down'
+  | 'player'
+  | 'ttl'
+  | 'checksum'
+  | 'no-route'
+  | 'no-socket'
+  | 'node-down';
+
+export type CwndReason =
+  | 'init'
+  | 'slow-start'
+  | 'congestion-avoidance'
+  | 'fast-retransmit'
+  | 'fast-recovery'
+  | 'recovery-exit'
+  | 'timeout';
+
+export interface TraceEvent {
+  type: TraceType | 'summary';
+  t: number;
+  [field: string]: unknown;
+}
+
+const BIT: Record<TraceType, number> = Object.fromEntries(TRACE_TYPES.map((t, i) => [t, 1 << i])) as Record<
+  TraceType,
+  number
+>;
+
+export function isTraceType(name: string): name is TraceType {
+  return (TRACE_TYPES as readonly string[]).includes(name);
+}
+
+export type TraceSink = (event: TraceEvent) => void;
+
+export class Trace {
+  private mask = 0;
+  private sink: TraceSink | null = null;
+
+  /** Send the given event types to `sink` (replacing any earlier subscription). */
+  subscribe(types: Iterable<TraceType>, sink: TraceSink): void {
+    let mask = 0;
+    for (const t of types) mask |= BIT[t];
+    this.mask = mask;
+    this.sink = sink;
+  }
+
+  enabled(type: TraceType): boolean {
+    return (this.mask & BIT[type]) !== 0;
+  }
+
+  emit(event: TraceEvent): void {
+    if (this.sink !== null && (this.mask & BIT[event.type as TraceType]) !== 0) this.sink(event);
+  }
+}

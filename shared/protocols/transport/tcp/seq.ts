@@ -1,0 +1,30 @@
+// 32-bit sequence number arithmetic (RFC 9293 §3.4, RFC 1982): sequence numbers wrap modulo 2^32,
+// and a < b means b is "after" a by less than 2^31. Inside a connection the engine counts stream
+// offsets as plain integers (monotonic, never wrapping) and converts at the wire with these helpers.
+
+export const SEQ_MODULO = 4294967296;
+
+export function seqAdd(seq: number, n: number): number {
+  return (seq + n) % SEQ_MODULO;
+}
+
+/** Signed distance a − b in sequence space, in (−2^31, 2^31]. */
+export function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+export function seqLt(a: number, b: number): boolean {
+  return seqDiff(a, b) < 0;
+}
+
+export function seqLe(a: number, b: number): boolean {
+  return seqDiff(a, b) <= 0;
+}
+
+export function seqGt(a: number, b: number): boolean {
+  return seqDiff(a, b) > 0;
+}
+
+export function seqGe(a: number, b: number): boolean {
+  return seqDiff(a, b) >= 0;
+}

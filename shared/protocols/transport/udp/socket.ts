@@ -1,0 +1,74 @@
+// A host's UDP layer (RFC 768): sockets bound to ports, datagrams sent as they are written, no
+// connection, no acknowledgment, no retransmission, no ordering. A datagram for a port nobody has
+// bound is discarded (ICMP port unreachable is not modelled).
+
+import type { Host } from '../../net/host.ts';
+import { IP_PROTOCOL_UDP, DEFAULT_TTL } from '../../net/ipv4.ts';
+import { ETHERTYPE_IPV4 } from '../../net/ethernet.ts';
+import { Packet } from '../../net/packet.ts';
+import { UDP_MAX_PAYLOAD_BYTES } from './header.ts';
+
+export type DatagramHandler = (p: Packet) => void;
+
+export interface UdpStats {
+  sentDatagrams: number;
+  sentBytes: number;
+}
+
+export class UdpSocketTable {
+  readonly host: Host;
+  private readonly sockets = new Map<number, DatagramHandler>();
+
+  constructor(host: Host) {
+    this.host = host;
+  }
+
+  bind(port: number, handler: DatagramHandler): void {
+    if (this.sockets.has(port)) throw new Error(`${this.host.id} already has a UDP socket on port ${port}`);
+    this.sockets.set(port, handler);
+  }
+
+  unbind(port: number): void {
+    this.sockets.delete(port);
+  }
+
+  send(srcPort: number, dstIp: number, dstPort: number, payload: Uint8Array, flowId: string | null, appKind: string | null = null): Packet {
+    if (payload.length > UDP_MAX_PAYLOAD_BYTES) throw new RangeError(`UDP payload of ${payload.length} bytes is too large`);
+    const host = this.host;
+    const net = host.network;
+    const p = new Packet(
+      net.nextPacketId(),
+      net.sim.nowNs,
+      { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
+      {
+        dscp: 0,
+        ecn: 0,
+        totalLength: 0,
+        identification: host.nextIpId(),
+        dontFragment: true,
+        moreFragments: false,
+        fragmentOffset: 0,
+        ttl: DEFAULT_TTL,
+        protocol: IP_PROTOCOL_UDP,
+        src: host.ip,
+        dst: dstIp,
+      },
+      null,
+      { srcPort, dstPort },
+      payload.length,
+      payload,
+    );
+    p.flowId = flowId;
+    p.appKind = appKind;
+    host.sendIp(p);
+    return p;
+  }
+
+  /** Returns false when no socket is bound to the destination port. */
+  datagramArrives(p: Packet): boolean {
+    const handler = this.sockets.get(p.udp!.dstPort);
+    if (handler === undefined) return false;
+    handler(p);
+    return true;
+  }
+}

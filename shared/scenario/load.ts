@@ -1,0 +1,219 @@
+// Turns a scenario file into the engine's fully defaulted scenario, or into clear messages that name
+// the field at fault ("links[1].b: no node with id 'r9'"). Never throws for bad input.
+
+import type { EngineScenario, FlowSpec, AppKind, FaultSpec } from '../protocols/scenario.ts';
+import type { TimedCommand } from '../protocols/roles/commands.ts';
+import { scenarioSchema, type ScenarioParsed } from './schema.ts';
+
+export type LoadResult = { ok: true; scenario: EngineScenario } | { ok: false; errors: string[] };
+
+const MAX_ERRORS = 20;
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(scenario)' : out;
+}
+
+/** Parse JSON text, then validate. */
+export function loadScenarioText(text: string): LoadResult {
+  if (text.length > MAX_SCENARIO_BYTES) return { ok: false, errors: [`scenario is larger than ${MAX_SCENARIO_BYTES} bytes`] };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, errors: [`not valid JSON: ${(e as Error).message}`] };
+  }
+  return loadScenario(json);
+}
+
+export function loadScenario(input: unknown): LoadResult {
+  const parsed = scenarioSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.slice(0, MAX_ERRORS).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    return { ok: false, errors };
+  }
+  const errors: string[] = [];
+  const scenario = normalize(parsed.data, errors);
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+  return { ok: true, scenario };
+}
+
+const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006 };
+const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000 };
+
+function directional(
+  value: number | Record<string, number>,
+  a: string,
+  b: string,
+  where: string,
+  errors: string[],
+): Record<string, number> {
+  const ab = `${a}->${b}`;
+  const ba = `${b}->${a}`;
+  if (typeof value === 'number') return { [ab]: value, [ba]: value };
+  for (const key of Object.keys(value)) {
+    if (key !== ab && key !== ba) errors.push(`${where}: direction "${key}" is not "${ab}" or "${ba}"`);
+  }
+  return { [ab]: value[ab] ?? 0, [ba]: value[ba] ?? 0 };
+}
+
+function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
+  const nodeKinds = new Map<string, string>();
+  s.nodes.forEach((n, i) => {
+    if (nodeKinds.has(n.id)) errors.push(`nodes[${i}].id: "${n.id}" is used by another node`);
+    nodeKinds.set(n.id, n.kind);
+    if (n.controller === 'player' && n.kind !== 'router') errors.push(`nodes[${i}].controller: only a router can be player-controlled`);
+    if (n.ip !== undefined && n.ip.split('.').some((p) => Number(p) > 255)) errors.push(`nodes[${i}].ip: "${n.ip}" is not an IPv4 address`);
+  });
+  const ips = new Set<string>();
+  s.nodes.forEach((n, i) => {
+    if (n.ip === undefined) return;
+    if (ips.has(n.ip)) errors.push(`nodes[${i}].ip: ${n.ip} is used by another node`);
+    ips.add(n.ip);
+  });
+
+  const linkIds = new Map<string, { a: string; b: string }>();
+  const links = s.links.map((l, i) => {
+    const where = `links[${i}]`;
+    if (linkIds.has(l.id)) errors.push(`${where}.id: "${l.id}" is used by another link`);
+    linkIds.set(l.id, { a: l.a, b: l.b });
+    if (!nodeKinds.has(l.a)) errors.push(`${where}.a: no node with id "${l.a}"`);
+    if (!nodeKinds.has(l.b)) errors.push(`${where}.b: no node with id "${l.b}"`);
+    if (l.a === l.b) errors.push(`${where}.b: a link must join two different nodes`);
+    return {
+      id: l.id,
+      a: l.a,
+      b: l.b,
+      bandwidthBps: l.bandwidthBps,
+      delayMs: l.delayMs,
+      queuePackets: l.queuePackets,
+      loss: directional(l.loss, l.a, l.b, `${where}.loss`, errors),
+      corruption: directional(l.corruption, l.a, l.b, `${where}.corruption`, errors),
+    };
+  });
+
+  s.routes.forEach((r, i) => {
+    if (!nodeKinds.has(r.node)) errors.push(`routes[${i}].node: no node with id "${r.node}"`);
+    if (!nodeKinds.has(r.to)) errors.push(`routes[${i}].to: no node with id "${r.to}"`);
+    const link = linkIds.get(r.via);
+    if (link === undefined) errors.push(`routes[${i}].via: no link with id "${r.via}"`);
+    else if (link.a !== r.node && link.b !== r.node) errors.push(`routes[${i}].via: link "${r.via}" does not touch node "${r.node}"`);
+  });
+
+  const flowIds = new Set<string>();
+  const usedPorts = new Set<string>();
+  const flows: FlowSpec[] = s.flows.map((f, i) => {
+    const where = `flows[${i}]`;
+    if (flowIds.has(f.id)) errors.push(`${where}.id: "${f.id}" is used by another flow`);
+    flowIds.add(f.id);
+    for (const end of ['from', 'to'] as const) {
+      const kind = nodeKinds.get(f[end]);
+      if (kind === undefined) errors.push(`${where}.${end}: no node with id "${f[end]}"`);
+      else if (kind !== 'host') errors.push(`${where}.${end}: "${f[end]}" is a ${kind}; flows run between hosts`);
+    }
+    if (f.from === f.to) errors.push(`${where}.to: a flow needs two different hosts`);
+    const app: AppKind = f.app ?? (f.transport === 'tcp' ? 'bulk' : 'cbr');
+    if (app === 'bulk' && f.transport !== 'tcp') errors.push(`${where}.app: "bulk" runs over TCP`);
+    if (app === 'cbr' && f.transport !== 'udp') errors.push(`${where}.app: "cbr" runs over UDP`);
+    if (f.stopMs !== undefined && f.stopMs < f.startMs) errors.push(`${where}.stopMs: must not be before startMs`);
+    const mss = f.mss ?? (f.transport === 'tcp' ? 1460 : 1200);
+    const port = f.port ?? DEFAULT_PORT[app];
+    const clientPort = f.clientPort ?? 49152 + i;
+    const serverKey = `${f.to}/${f.transport}/${port}/${f.from}/${clientPort}`;
+    if (usedPorts.has(serverKey)) errors.push(`${where}.clientPort: another flow uses the same ports between these hosts`);
+    usedPorts.add(serverKey);
+    if (f.transport === 'udp') {
+      const udpKey = `${f.to}/udp/${port}`;
+      if (usedPorts.has(udpKey)) errors.push(`${where}.port: another UDP flow to "${f.to}" uses port ${port}`);
+      usedPorts.add(udpKey);
+    }
+    if (f.maxRtoMs < f.minRtoMs) errors.push(`${where}.maxRtoMs: must not be below minRtoMs`);
+    return {
+      id: f.id,
+      from: f.from,
+      to: f.to,
+      transport: f.transport,
+      app,
+      bytes: f.bytes ?? null,
+      rateBps: f.rateBps ?? DEFAULT_RATE_BPS[app],
+      startMs: f.startMs,
+      stopMs: f.stopMs ?? null,
+      mss,
+      cc: f.cc,
+      arq: f.arq,
+      windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
+      initialCwndSegments: f.initialCwndSegments,
+      initialSsthreshSegments: f.initialSsthreshSegments ?? null,
+      rwndBytes: f.rwndBytes,
+      sndBufBytes: f.sndBufBytes,
+      readRateBps: f.readRateBps ?? null,
+      minRtoMs: f.minRtoMs,
+      initialRtoMs: Math.max(f.initialRtoMs, f.minRtoMs),
+      maxRtoMs: f.maxRtoMs,
+      mslMs: f.mslMs,
+      synRetries: f.synRetries,
+      iss: f.iss ?? null,
+      port,
+      clientPort,
+      packetBytes: f.packetBytes,
+      fps: f.fps,
+      playoutDelayMs: f.playoutDelayMs,
+      verify: f.verify,
+    };
+  });
+
+  const faults: FaultSpec[] = s.faults.map((f, i) => {
+    const where = `faults[${i}]`;
+    switch (f.kind) {
+      case 'drop-segment':
+        if (!flowIds.has(f.flow)) errors.push(`${where}.flow: no flow with id "${f.flow}"`);
+        return f;
+      case 'link-down':
+        if (!linkIds.has(f.link)) errors.push(`${where}.link: no link with id "${f.link}"`);
+        if (f.untilMs !== undefined && f.untilMs < f.atMs) errors.push(`${where}.untilMs: must not be before atMs`);
+        return { ...f, untilMs: f.untilMs ?? null };
+      case 'link-loss': {
+        const link = linkIds.get(f.link);
+        if (link === undefined) {
+          errors.push(`${where}.link: no link with id "${f.link}"`);
+          return { ...f, loss: {} };
+        }
+        return { ...f, loss: directional(f.loss, link.a, link.b, `${where}.loss`, errors) };
+      }
+      case 'node-down':
+        if (!nodeKinds.has(f.node)) errors.push(`${where}.node: no node with id "${f.node}"`);
+        if (f.untilMs !== undefined && f.untilMs < f.atMs) errors.push(`${where}.untilMs: must not be before atMs`);
+        return { ...f, untilMs: f.untilMs ?? null };
+    }
+  });
+
+  const commands: TimedCommand[] = s.commands.map((c, i) => {
+    const where = `commands[${i}]`;
+    const node = s.nodes.find((n) => n.id === c.node);
+    if (node === undefined) errors.push(`${where}.node: no node with id "${c.node}"`);
+    else if (node.kind !== 'router' || node.controller !== 'player') errors.push(`${where}.node: "${c.node}" is not a player-controlled router`);
+    if (c.action === 'forward') {
+      const link = linkIds.get(c.link);
+      if (link === undefined) errors.push(`${where}.link: no link with id "${c.link}"`);
+      else if (link.a !== c.node && link.b !== c.node) errors.push(`${where}.link: link "${c.link}" does not touch node "${c.node}"`);
+    }
+    return c;
+  });
+
+  return {
+    name: s.name ?? '',
+    seed: s.seed,
+    durationMs: s.durationMs,
+    nodes: s.nodes.map((n) => ({ id: n.id, kind: n.kind, ip: n.ip ?? null, controller: n.controller, queuePackets: n.queuePackets })),
+    links,
+    routes: s.routes,
+    flows,
+    faults,
+    commands,
+  };
+}

@@ -1,0 +1,124 @@
+// The scenario file format (docs/scenario.md), as a zod schema: field names, types, ranges and
+// defaults. Every number has a limit, so no file can ask the engine for an unbounded queue, window or
+// run. Cross-references (a link naming a node that does not exist, ...) are checked in load.ts.
+
+import { z } from 'zod';
+
+export const LIMITS = {
+  nodes: 500,
+  links: 2000,
+  flows: 500,
+  faults: 1000,
+  commands: 100_000,
+  routes: 10_000,
+  idChars: 32,
+  nameChars: 120,
+  durationMs: 24 * 3600 * 1000,
+  bandwidthBps: 100e9,
+  delayMs: 10_000,
+  queuePackets: 100_000,
+  mss: 9000,
+  bufferBytes: 1 << 30,
+  rateBps: 10e9,
+  windowSegments: 1024,
+  cwndSegments: 65_535,
+} as const;
+
+const id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.idChars, `must be at most ${LIMITS.idChars} characters`)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may use only letters, digits, "_", "." and "-"');
+
+const probability = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+/** A probability for both directions, or per direction keyed "<from>-><to>". */
+const perDirection = z.union([probability, z.record(z.string(), probability)]);
+const ms = (max: number) => z.number().min(0, 'must not be negative').max(max, `must be at most ${max}`);
+const positiveInt = (max: number) => z.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+const port = z.number().int('must be a whole number').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)');
+
+export const nodeSchema = z.strictObject({
+  id,
+  kind: z.enum(['host', 'router']),
+  ip: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'must be a dotted IPv4 address').optional(),
+  controller: z.enum(['bot', 'player']).default('bot'),
+  queuePackets: positiveInt(LIMITS.queuePackets).default(64),
+});
+
+export const linkSchema = z.strictObject({
+  id,
+  a: id,
+  b: id,
+  bandwidthBps: z.number().positive('must be greater than 0').max(LIMITS.bandwidthBps, `must be at most ${LIMITS.bandwidthBps}`),
+  delayMs: ms(LIMITS.delayMs),
+  queuePackets: positiveInt(LIMITS.queuePackets).default(100),
+  loss: perDirection.default(0),
+  corruption: perDirection.default(0),
+});
+
+export const flowSchema = z.strictObject({
+  id,
+  from: id,
+  to: id,
+  transport: z.enum(['tcp', 'udp']),
+  app: z.enum(['bulk', 'cbr', 'video']).optional(),
+  bytes: z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+  rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).optional(),
+  startMs: ms(LIMITS.durationMs).default(0),
+  stopMs: ms(LIMITS.durationMs).optional(),
+  mss: positiveInt(LIMITS.mss).min(64, 'must be at least 64').optional(),
+  cc: z.enum(['aimd', 'tahoe', 'reno', 'newreno']).default('newreno'),
+  arq: z.enum(['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat']).default('tcp'),
+  windowSegments: positiveInt(LIMITS.windowSegments).default(4),
+  initialCwndSegments: positiveInt(LIMITS.cwndSegments).default(1),
+  initialSsthreshSegments: positiveInt(LIMITS.cwndSegments).optional(),
+  rwndBytes: positiveInt(LIMITS.bufferBytes).default(262_144),
+  sndBufBytes: positiveInt(LIMITS.bufferBytes).default(1_048_576),
+  readRateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps).optional(),
+  minRtoMs: ms(60_000).default(1000),
+  initialRtoMs: ms(60_000).default(1000),
+  maxRtoMs: ms(600_000).default(60_000),
+  mslMs: ms(600_000).default(30_000),
+  synRetries: z.number().int().min(0).max(20).default(6),
+  iss: z.number().int('must be a whole number').min(0).max(4294967295, 'must fit in 32 bits').optional(),
+  port: port.optional(),
+  clientPort: port.optional(),
+  packetBytes: positiveInt(1472).min(12, 'must be at least 12 (an RTP header)').default(160),
+  fps: positiveInt(240).default(30),
+  playoutDelayMs: ms(10_000).default(150),
+  verify: z.boolean().default(false),
+});
+
+export const faultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('drop-segment'), flow: id, segment: positiveInt(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ kind: z.literal('link-down'), link: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),
+  z.strictObject({ kind: z.literal('link-loss'), link: id, atMs: ms(LIMITS.durationMs), loss: perDirection }),
+  z.strictObject({ kind: z.literal('node-down'), node: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),
+]);
+
+const packetId = z.number().int('must be a whole number').min(1, 'must be a packet id');
+export const commandSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('forward'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId, link: id }),
+  z.strictObject({ action: z.literal('drop'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId }),
+  z.strictObject({ action: z.literal('hold'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId, ms: ms(60_000) }),
+  z.strictObject({ action: z.literal('duplicate'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId }),
+]);
+
+export const routeSchema = z.strictObject({ node: id, to: id, via: id });
+
+export const scenarioSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().max(LIMITS.nameChars).optional(),
+  description: z.string().max(4000).optional(),
+  seed: z.number().int('must be a whole number').min(0).max(Number.MAX_SAFE_INTEGER).default(1),
+  durationMs: z.number().positive('must be greater than 0').max(LIMITS.durationMs, `must be at most ${LIMITS.durationMs} (one day)`),
+  nodes: z.array(nodeSchema).min(1, 'needs at least one node').max(LIMITS.nodes, `may hold at most ${LIMITS.nodes} nodes`),
+  links: z.array(linkSchema).max(LIMITS.links, `may hold at most ${LIMITS.links} links`).default([]),
+  routes: z.array(routeSchema).max(LIMITS.routes).default([]),
+  flows: z.array(flowSchema).max(LIMITS.flows, `may hold at most ${LIMITS.flows} flows`).default([]),
+  faults: z.array(faultSchema).max(LIMITS.faults).default([]),
+  commands: z.array(commandSchema).max(LIMITS.commands).default([]),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioParsed = z.output<typeof scenarioSchema>;
