@@ -13,6 +13,7 @@ import { Link } from './net/link.ts';
 import { Network } from './net/network.ts';
 import type { Controller, NetNode } from './net/node.ts';
 import type { Packet } from './net/packet.ts';
+import { inspectPacket, type InspectedPacket } from './net/layers.ts';
 import { Router } from './net/router.ts';
 import { computeRoutes } from './net/routing.ts';
 import type { CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
@@ -250,6 +251,22 @@ export class Engine {
   waitingAt(nodeId: string): Packet[] {
     const node = this.network.nodes.get(nodeId);
     return node instanceof Router ? [...node.decisions.waiting] : [];
+  }
+
+  /** The receiving application of a flow reads at `readRateBps` from now on (null: as fast as data arrives). */
+  setReadRate(flowId: string, readRateBps: number | null): CommandResult {
+    const flow = this.flows.get(flowId);
+    if (flow === undefined) return { ok: false, reason: `no flow ${flowId}` };
+    if (!(flow instanceof BulkFlow)) return { ok: false, reason: `flow ${flowId} has no reading application` };
+    if (readRateBps !== null && !(readRateBps > 0)) return { ok: false, reason: 'read rate must be greater than 0' };
+    flow.setReadRate(readRateBps);
+    return { ok: true };
+  }
+
+  /** A packet in the network opened layer by layer, or undefined if it is gone. */
+  inspect(packetId: number): InspectedPacket | undefined {
+    const p = this.findPacket(packetId);
+    return p === undefined ? undefined : inspectPacket(p);
   }
 
   startFlow(flowId: string): CommandResult {

@@ -25,10 +25,12 @@ export class BulkFlow implements FlowRuntime {
   verifiedBytes = 0;
   mismatchedBytes = 0;
   private peerClosed = false;
+  private readRate: number | null;
 
   constructor(ctx: FlowContext) {
     this.ctx = ctx;
     this.spec = ctx.spec;
+    this.readRate = ctx.spec.readRateBps;
     // The salt ties the byte pattern to the flow, so bytes from another flow would not verify.
     this.pattern = new PatternSource(hashString(ctx.spec.id));
     const spec = ctx.spec;
@@ -81,7 +83,7 @@ export class BulkFlow implements FlowRuntime {
   private accepted(conn: TcpConnection): void {
     this.server = conn;
     const consume = this.spec.verify ? (bytes: Uint8Array) => this.check(bytes) : undefined;
-    const reader = new RateLimitedReader(conn, this.spec.readRateBps, consume);
+    const reader = new RateLimitedReader(conn, this.readRate, consume);
     this.reader = reader;
     const finishIfDone = () => {
       if (this.peerClosed && conn.readableBytes === 0 && conn.state === TcpState.CLOSE_WAIT) {
@@ -97,6 +99,12 @@ export class BulkFlow implements FlowRuntime {
         finishIfDone();
       },
     };
+  }
+
+  /** The receiving application changes how fast it reads (the receiver role's read-rate control). */
+  setReadRate(readRateBps: number | null): void {
+    this.readRate = readRateBps;
+    this.reader?.setRate(readRateBps);
   }
 
   private check(bytes: Uint8Array): void {
