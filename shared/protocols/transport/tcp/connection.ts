@@ -21,7 +21,7 @@ import { RtoEstimator } from './rto.ts';
 import { Scoreboard } from './scoreboard.ts';
 import type { SendBuffer } from './send-buffer.ts';
 import { SEQ_MODULO, seqDiff } from './seq.ts';
-import { TcpState, canReceiveData } from './state.ts';
+import { TcpState, canReceiveData, canSendData } from './state.ts';
 
 export interface TcpConfig {
   mssBytes: number;
@@ -155,7 +155,8 @@ export class TcpConnection {
   private rttEndOff = 0;
   private rttStartNs = 0;
   private firstDataSegmentCount = 0;
-  private lastAdvertisedWindow = 0;
+  /** Right edge of the receive window we have offered (RCV.NXT + RCV.WND), as a data offset. */
+  private rcvRightEdge = 0;
   private processingInput = false;
   private windowWasZero = false;
   readonly stats: TcpStats = {
@@ -253,9 +254,26 @@ export class TcpConnection {
     }
   }
 
-  /** The receive window we advertise now, in bytes. */
+  /** RCV.WND: the window offered to the peer. Its right edge never moves left. */
   get receiveWindowBytes(): number {
-    return this.rcv.windowBytes;
+    return Math.max(0, this.rcvRightEdge - this.rcv.nextOff);
+  }
+
+  private get swsThresholdBytes(): number {
+    return Math.min(this.cfg.rcvBufBytes / 2, this.mss);
+  }
+
+  /**
+   * The window to offer now. Receiver-side silly window avoidance (RFC 9293 §3.8.6.2.2): the right
+   * edge moves only when it can move by at least min(buffer/2, MSS); until then the offered window
+   * shrinks as data arrives, down to zero, instead of advertising a few bytes at a time.
+   */
+  private windowToOffer(shift: number): number {
+    const free = this.rcv.windowBytes;
+    if (free - this.receiveWindowBytes >= this.swsThresholdBytes) {
+      this.rcvRightEdge = this.rcv.nextOff + ((free >> shift) << shift);
+    }
+    return this.receiveWindowBytes;
   }
 
   // ---------------------------------------------------------------- tracing
@@ -269,12 +287,14 @@ export class TcpConnection {
     }
   }
 
+  /** Only a side that sends data has a congestion window worth drawing; it appears with its first segment. */
   private traceCwnd(reason: CwndReason): void {
-    if (this.sim.trace.enabled('cwnd') && usesCongestionControl(this.cfg.arq)) {
+    if (this.firstDataSegmentCount > 0 && this.sim.trace.enabled('cwnd') && usesCongestionControl(this.cfg.arq)) {
       this.sim.trace.emit({
         type: 'cwnd',
         t: this.sim.nowMs,
         flow: this.flowId,
+        side: this.side,
         cwnd: this.cc.cwnd,
         ssthresh: this.cc.ssthresh,
         reason,
@@ -401,7 +421,7 @@ export class TcpConnection {
     const segOff = this.peerOff(h.seq);
     const segLen = seg.payloadLength + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
     const rcvNxt = this.rcvNxtOff();
-    const rcvWnd = this.rcv.windowBytes;
+    const rcvWnd = this.receiveWindowBytes;
 
     // First: sequence number acceptability (§3.10.7.4, the four cases).
     let acceptable: boolean;
@@ -639,7 +659,6 @@ export class TcpConnection {
     if (usesCongestionControl(this.cfg.arq)) {
       this.cc.ssthresh = this.cfg.cc === 'aimd' ? this.cc.cwnd : ssthresh;
     }
-    this.traceCwnd('init');
     this.app.established?.(this);
   }
 
@@ -687,8 +706,9 @@ export class TcpConnection {
       const usable = window - flight;
       if (available > 0 && usable > 0) {
         const len = Math.min(this.mss, available, usable);
-        const worthSending =
-          len === this.mss || len === available || usable >= this.maxSndWnd / 2 || flight === 0;
+        // Sender-side silly window avoidance: a full segment, the last of the data, or half the
+        // largest window the peer ever offered; otherwise wait (the persist timer is the override).
+        const worthSending = len === this.mss || len === available || usable >= this.maxSndWnd / 2;
         if (!worthSending) break;
         this.sendData(this.sndNxt, len);
         continue;
@@ -698,8 +718,9 @@ export class TcpConnection {
       }
       break;
     }
-    // Zero window with data waiting and nothing in flight: probe it (RFC 9293 §3.8.6.1).
-    if (this.sndWnd === 0 && this.dataEndOff() > this.sndNxt && !this.rtxTimer.isArmed && !this.persistTimer.isArmed) {
+    // Data waiting, nothing in flight to bring an ACK, and the window too small to use (zero, or
+    // below the SWS threshold): the persist timer probes or overrides (RFC 9293 §3.8.6.1, §3.8.6.2.1).
+    if (this.dataEndOff() > this.sndNxt && !this.rtxTimer.isArmed && !this.persistTimer.isArmed && canSendData(this.state)) {
       this.persistTimer.setIn(this.persistIntervalNs());
     }
   }
@@ -709,9 +730,17 @@ export class TcpConnection {
   }
 
   private sendData(off: number, len: number): void {
+    // Flow control (the seed's rule): LastByteSent − LastByteAcked ≤ rwnd. Zero-window probes are
+    // the one sanctioned exception and do not come through here.
+    if (off + len - this.sndUna > this.sndWnd) {
+      throw new Error(`invariant: sending [${off}, ${off + len}) exceeds the peer's window ${this.sndWnd} from ${this.sndUna}`);
+    }
     const retransmit = off < this.sndMax;
     let index = 0;
-    if (!retransmit) index = ++this.firstDataSegmentCount;
+    if (!retransmit) {
+      index = ++this.firstDataSegmentCount;
+      if (index === 1) this.traceCwnd('init');
+    }
     const end = off + len;
     this.emitSegment(ACK | (end === this.dataEndOff() ? PSH : 0), off, len, retransmit, index);
     this.sndNxt = end;
@@ -829,10 +858,13 @@ export class TcpConnection {
   }
 
   private advertisedWindowField(isSyn: boolean): number {
-    const wnd = this.rcv.windowBytes;
-    if (isSyn) return Math.min(wnd, MAX_WINDOW_FIELD);
+    if (isSyn) {
+      const wnd = Math.min(this.rcv.windowBytes, MAX_WINDOW_FIELD);
+      this.rcvRightEdge = wnd; // data offset 0 is RCV.NXT at this point
+      return wnd;
+    }
     const shift = this.ownScaleDisabled ? 0 : this.rcvWscale;
-    return Math.min(wnd >> shift, MAX_WINDOW_FIELD);
+    return Math.min(this.windowToOffer(shift) >> shift, MAX_WINDOW_FIELD);
   }
 
   private emitSegment(flags: number, off: number, len: number, retransmit: boolean, dataSegmentIndex: number): void {
@@ -898,7 +930,6 @@ export class TcpConnection {
   }
 
   private noteAdvertisedWindow(windowBytes: number): void {
-    this.lastAdvertisedWindow = windowBytes;
     const zero = windowBytes === 0;
     if (zero !== this.windowWasZero) {
       this.windowWasZero = zero;
@@ -915,10 +946,10 @@ export class TcpConnection {
   private maybeSendWindowUpdate(): void {
     if (this.processingInput) return;
     if (this.state === TcpState.CLOSED || this.state === TcpState.TIME_WAIT || this.state === TcpState.SYN_SENT) return;
-    const threshold = Math.min(this.cfg.rcvBufBytes / 2, this.mss);
+    const offered = this.receiveWindowBytes;
     // Only a sender that may be starved needs an unsolicited update; otherwise ACKs of data carry it.
-    if (this.lastAdvertisedWindow >= this.cfg.rcvBufBytes / 2) return;
-    if (this.rcv.windowBytes - this.lastAdvertisedWindow >= threshold) this.sendAck();
+    if (offered >= this.cfg.rcvBufBytes / 2) return;
+    if (this.rcv.windowBytes - offered >= this.swsThresholdBytes) this.sendAck();
   }
 
   // ---------------------------------------------------------------- timers
@@ -992,8 +1023,14 @@ export class TcpConnection {
   }
 
   private onPersistTimeout(): void {
-    if (this.sndWnd > 0 || this.dataEndOff() <= this.sndNxt) return;
-    if (this.state !== TcpState.ESTABLISHED && this.state !== TcpState.CLOSE_WAIT) return;
+    if (this.dataEndOff() <= this.sndNxt || !canSendData(this.state) || this.rtxTimer.isArmed) return;
+    const usable = this.sendWindowBytes - this.flightBytes;
+    if (this.sndWnd > 0) {
+      // The SWS override: the window is open but small, and waiting longer would stall the transfer.
+      if (usable > 0) this.sendData(this.sndNxt, Math.min(this.mss, this.dataEndOff() - this.sndNxt, usable));
+      this.persistBackoffs = 0;
+      return;
+    }
     // A one-byte probe of new data beyond the closed window; SND.NXT does not move (as BSD's persist).
     const off = this.sndNxt;
     this.emitSegment(ACK, off, 1, false, 0);

@@ -16,9 +16,12 @@ export const TcpState = {
 
 export type TcpState = (typeof TcpState)[keyof typeof TcpState];
 
-/** States in which the connection may still send new data. */
+/**
+ * States in which data written before the application closed may still be sent: after close() the
+ * FIN waits behind that data, so FIN_WAIT_1 and LAST_ACK still transmit it.
+ */
 export function canSendData(s: TcpState): boolean {
-  return s === TcpState.ESTABLISHED || s === TcpState.CLOSE_WAIT;
+  return s === TcpState.ESTABLISHED || s === TcpState.CLOSE_WAIT || s === TcpState.FIN_WAIT_1 || s === TcpState.LAST_ACK;
 }
 
 /** States in which data from the peer is still accepted. */
