@@ -48,7 +48,7 @@ export class Host extends NetNode {
     }
     const damaged = this.corruptedDatagram(p);
     if (damaged !== null) {
-      const l4Valid = damaged.tcp?.checksumValid ?? damaged.udp?.checksumValid ?? true;
+      const l4Valid = damaged.l4Intact && (damaged.tcp?.checksumValid ?? damaged.udp?.checksumValid ?? true);
       if (!damaged.ip.checksumValid || !l4Valid) {
         this.network.drop(p, { node: this.id }, 'checksum');
         return;

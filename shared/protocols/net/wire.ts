@@ -44,21 +44,32 @@ export interface ParsedDatagram {
   tcp: (ParsedTcpHeader & { checksumValid: boolean; headerLength: number }) | null;
   udp: ParsedUdpHeader | null;
   payload: Uint8Array;
+  /** False when the transport header could not even be read (a damaged length field). */
+  l4Intact: boolean;
 }
 
+/**
+ * Parse a datagram. Damaged bytes are expected here (corrupting links): a length or header-length
+ * field that no longer fits yields `l4Intact: false` rather than an exception.
+ */
 export function parseDatagram(bytes: Uint8Array): ParsedDatagram {
   const ip = parseIpv4(bytes, 0);
   const end = Math.min(bytes.length, Math.max(ip.totalLength, IPV4_HEADER_BYTES));
-  const l4 = ip.ihl * 4;
-  if (ip.protocol === IP_PROTOCOL_TCP) {
-    const tcp = parseTcp(bytes, l4, end, ip.src, ip.dst);
-    return { ip, tcp, udp: null, payload: bytes.slice(l4 + tcp.headerLength, end) };
+  const l4 = Math.max(ip.ihl, 5) * 4;
+  try {
+    if (ip.protocol === IP_PROTOCOL_TCP) {
+      const tcp = parseTcp(bytes, l4, end, ip.src, ip.dst);
+      return { ip, tcp, udp: null, payload: bytes.slice(l4 + tcp.headerLength, end), l4Intact: true };
+    }
+    if (ip.protocol === IP_PROTOCOL_UDP) {
+      const udp = parseUdp(bytes, l4, end, ip.src, ip.dst);
+      return { ip, tcp: null, udp, payload: bytes.slice(l4 + UDP_HEADER_BYTES, end), l4Intact: true };
+    }
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { ip, tcp: null, udp: null, payload: new Uint8Array(0), l4Intact: false };
   }
-  if (ip.protocol === IP_PROTOCOL_UDP) {
-    const udp = parseUdp(bytes, l4, end, ip.src, ip.dst);
-    return { ip, tcp: null, udp, payload: bytes.slice(l4 + UDP_HEADER_BYTES, end) };
-  }
-  return { ip, tcp: null, udp: null, payload: bytes.slice(l4, end) };
+  return { ip, tcp: null, udp: null, payload: bytes.slice(Math.min(l4, end), end), l4Intact: true };
 }
 
 export function parseFrame(bytes: Uint8Array): { eth: EthernetHeader } & ParsedDatagram {
