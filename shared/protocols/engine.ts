@@ -4,11 +4,11 @@
 // seeded PRNG and everything happens on the simulator's clock.
 
 import { BulkFlow } from './app/bulk.ts';
-import { CbrFlow } from './app/cbr.ts';
 import type { FlowRuntime, FlowSummary } from './app/flow.ts';
-import { VideoFlow } from './app/video.ts';
+import { APPS } from './app/registry.ts';
 import { parseIp } from './net/addresses.ts';
 import { Host } from './net/host.ts';
+import { buildNode, nodeLayer } from './node-kinds.ts';
 import { Link } from './net/link.ts';
 import { Network } from './net/network.ts';
 import type { Controller, NetNode } from './net/node.ts';
@@ -66,12 +66,13 @@ export class Engine {
     const s = this.scenario;
     const net = this.network;
     s.nodes.forEach((spec, index) => {
-      const ip = spec.ip === null ? defaultIp(index) : parseIp(spec.ip);
-      if (ip === null) throw new Error(`node ${spec.id}: bad IPv4 address ${spec.ip}`);
-      const node =
-        spec.kind === 'router'
-          ? new Router(net, spec.id, index, ip, spec.queuePackets)
-          : new Host(net, spec.id, index, ip);
+      let ip = 0;
+      if (nodeLayer(spec.kind) >= 3) {
+        const parsed = spec.ip === null ? defaultIp(index) : parseIp(spec.ip);
+        if (parsed === null) throw new Error(`node ${spec.id}: bad IPv4 address ${spec.ip}`);
+        ip = parsed;
+      }
+      const node = buildNode(net, spec, index, ip);
       net.addNode(node);
       if (node instanceof Router && spec.controller === 'player') node.setController('player');
     });
@@ -94,7 +95,7 @@ export class Engine {
         ),
       );
     }
-    computeRoutes(net, (n) => n.kind === 'router', s.routes);
+    computeRoutes(net, s.routes);
     for (const spec of s.flows) this.addFlow(spec);
     for (const fault of s.faults) this.scheduleFault(fault);
   }
@@ -105,11 +106,7 @@ export class Engine {
     if (!(client instanceof Host) || !(server instanceof Host)) {
       throw new Error(`flow ${spec.id}: both ends must be hosts`);
     }
-    const ctx = { sim: this.sim, network: this.network, spec, client, server };
-    let flow: FlowRuntime;
-    if (spec.app === 'bulk') flow = new BulkFlow(ctx);
-    else if (spec.app === 'cbr') flow = new CbrFlow(ctx);
-    else flow = new VideoFlow(ctx);
+    const flow = APPS[spec.app]({ sim: this.sim, network: this.network, spec, client, server });
     this.flows.set(spec.id, flow);
     this.sim.at(msToNs(spec.startMs), () => flow.start());
     if (spec.stopMs !== null) this.sim.at(msToNs(spec.stopMs), () => flow.stop());

@@ -7,19 +7,35 @@ import type { Controller } from './net/node.ts';
 import type { RouteOverride } from './net/routing.ts';
 import type { TimedCommand } from './roles/commands.ts';
 
-export type NodeKind = 'host' | 'router';
 export type Transport = 'tcp' | 'udp';
 export type AppKind = 'bulk' | 'cbr' | 'video';
 
-export interface NodeSpec {
+interface NodeSpecBase {
   id: string;
-  kind: NodeKind;
-  /** Dotted IPv4 address; assigned from 10.0.0.0/16 in declaration order when absent. */
+  /** Dotted IPv4 address; assigned from 10.0.0.0/16 in declaration order when absent (layer-3 nodes only). */
   ip: string | null;
   controller: Controller;
   /** Limit of the decision queue when a player controls the node. */
   queuePackets: number;
 }
+
+export interface HostNodeSpec extends NodeSpecBase {
+  kind: 'host';
+}
+export interface RouterNodeSpec extends NodeSpecBase {
+  kind: 'router';
+}
+export interface SwitchNodeSpec extends NodeSpecBase {
+  kind: 'switch';
+  macTableSize: number;
+}
+export interface HubNodeSpec extends NodeSpecBase {
+  kind: 'hub';
+}
+
+/** One entry per node kind; each kind's module reads its own fields. */
+export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec;
+export type NodeKind = NodeSpec['kind'];
 
 export interface LinkSpecInput {
   id: string;

@@ -1,7 +1,8 @@
 // Turns a scenario file into the engine's fully defaulted scenario, or into clear messages that name
 // the field at fault ("links[1].b: no node with id 'r9'"). Never throws for bad input.
 
-import type { EngineScenario, FlowSpec, AppKind, FaultSpec } from '../protocols/scenario.ts';
+import type { EngineScenario, FlowSpec, AppKind, FaultSpec, NodeSpec } from '../protocols/scenario.ts';
+import { nodeLayer } from '../protocols/node-kinds.ts';
 import type { TimedCommand } from '../protocols/roles/commands.ts';
 import { scenarioSchema, type ScenarioParsed } from './schema.ts';
 
@@ -43,6 +44,11 @@ export function loadScenario(input: unknown): LoadResult {
   return { ok: true, scenario };
 }
 
+/** Node kinds that run applications (the ends of a flow). */
+const ENDPOINT_KINDS = new Set<string>(['host']);
+/** Node kinds that have a decision point a player can take over. */
+const PLAYER_KINDS = new Set<string>(['router']);
+
 const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006 };
 const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000 };
 
@@ -67,7 +73,10 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
   s.nodes.forEach((n, i) => {
     if (nodeKinds.has(n.id)) errors.push(`nodes[${i}].id: "${n.id}" is used by another node`);
     nodeKinds.set(n.id, n.kind);
-    if (n.controller === 'player' && n.kind !== 'router') errors.push(`nodes[${i}].controller: only a router can be player-controlled`);
+    if (n.controller === 'player' && !PLAYER_KINDS.has(n.kind)) {
+      errors.push(`nodes[${i}].controller: a ${n.kind} cannot be player-controlled (only ${[...PLAYER_KINDS].join(', ')})`);
+    }
+    if (n.ip !== undefined && nodeLayer(n.kind) < 3) errors.push(`nodes[${i}].ip: a ${n.kind} works below layer 3 and has no IP address`);
     if (n.ip !== undefined && n.ip.split('.').some((p) => Number(p) > 255)) errors.push(`nodes[${i}].ip: "${n.ip}" is not an IPv4 address`);
   });
   const ips = new Set<string>();
@@ -114,7 +123,9 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     for (const end of ['from', 'to'] as const) {
       const kind = nodeKinds.get(f[end]);
       if (kind === undefined) errors.push(`${where}.${end}: no node with id "${f[end]}"`);
-      else if (kind !== 'host') errors.push(`${where}.${end}: "${f[end]}" is a ${kind}; flows run between hosts`);
+      else if (!ENDPOINT_KINDS.has(kind)) {
+        errors.push(`${where}.${end}: "${f[end]}" is a ${kind}; flows run between ${[...ENDPOINT_KINDS].join('s, ')}s`);
+      }
     }
     if (f.from === f.to) errors.push(`${where}.to: a flow needs two different hosts`);
     const app: AppKind = f.app ?? (f.transport === 'tcp' ? 'bulk' : 'cbr');
@@ -209,7 +220,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     name: s.name ?? '',
     seed: s.seed,
     durationMs: s.durationMs,
-    nodes: s.nodes.map((n) => ({ id: n.id, kind: n.kind, ip: n.ip ?? null, controller: n.controller, queuePackets: n.queuePackets })),
+    nodes: s.nodes.map((n) => ({ ...n, ip: n.ip ?? null }) as NodeSpec),
     links,
     routes: s.routes,
     flows,

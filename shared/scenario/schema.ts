@@ -37,13 +37,22 @@ const ms = (max: number) => z.number().min(0, 'must not be negative').max(max, `
 const positiveInt = (max: number) => z.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 const port = z.number().int('must be a whole number').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)');
 
-export const nodeSchema = z.strictObject({
+const nodeBase = {
   id,
-  kind: z.enum(['host', 'router']),
   ip: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'must be a dotted IPv4 address').optional(),
   controller: z.enum(['bot', 'player']).default('bot'),
   queuePackets: positiveInt(LIMITS.queuePackets).default(64),
-});
+};
+
+/** One schema per node kind; a new kind adds its entry (and its line in shared/protocols/node-kinds.ts). */
+export const nodeKindSchemas = [
+  z.strictObject({ kind: z.literal('host'), ...nodeBase }),
+  z.strictObject({ kind: z.literal('router'), ...nodeBase }),
+  z.strictObject({ kind: z.literal('switch'), ...nodeBase, macTableSize: positiveInt(65_536).default(1024) }),
+  z.strictObject({ kind: z.literal('hub'), ...nodeBase }),
+] as const;
+
+export const nodeSchema = z.discriminatedUnion('kind', nodeKindSchemas);
 
 export const linkSchema = z.strictObject({
   id,

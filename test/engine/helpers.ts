@@ -58,7 +58,7 @@ export function drive(engine: Engine, untilMs: number, stepMs: number, decide: (
     for (const r of routers) {
       for (const p of [...r.decisions.waiting]) {
         const d = decide(p, r.id);
-        const cmd: RouterCommand = d === 'route' ? { action: 'forward', node: r.id, packet: p.id, link: r.routes.get(p.ip.dst)!.link.id } : d;
+        const cmd: RouterCommand = d === 'route' ? { action: 'forward', node: r.id, packet: p.id, link: r.routes.get(p.ip.dst)!.iface.link.id } : d;
         const result = engine.command(cmd);
         if (!result.ok) throw new Error(`command refused: ${result.reason}`);
       }

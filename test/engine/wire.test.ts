@@ -44,7 +44,7 @@ describe('TCP and UDP headers round-trip through their wire format', () => {
     const h = parseTcp(out, 0, n, src, dst);
     expect(h).toMatchObject({ srcPort: 49152, dstPort: 80, seq: 4294967295, ack: 17, flags: SYN | ACK, window: 65535, checksumValid: true, headerLength: 44 });
     expect(h.options).toEqual({ mss: 1460, windowScale: 7, sackPermitted: true, sack: [[100, 200]] });
-    out[n - 1] ^= 0x01; // one flipped payload bit
+    out[n - 1] = out[n - 1]! ^ 0x01; // one flipped payload bit
     expect(parseTcp(out, 0, n, src, dst).checksumValid).toBe(false);
   });
 
@@ -53,7 +53,7 @@ describe('TCP and UDP headers round-trip through their wire format', () => {
     const n = emitUdp({ srcPort: 5353, dstPort: 53 }, new Uint8Array([1, 2, 3]), src, dst, out, 0);
     expect(n).toBe(11);
     expect(parseUdp(out, 0, n, src, dst)).toMatchObject({ srcPort: 5353, dstPort: 53, length: 11, checksumValid: true });
-    out[9] ^= 0x10;
+    out[9] = out[9]! ^ 0x10;
     expect(parseUdp(out, 0, n, src, dst).checksumValid).toBe(false);
   });
 });

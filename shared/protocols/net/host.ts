@@ -11,6 +11,7 @@ import { packetFromDatagram } from './wire.ts';
 
 export class Host extends NetNode {
   readonly kind: string = 'host';
+  readonly layer = 3;
   readonly tcp: TcpSocketTable;
   readonly udp: UdpSocketTable;
   private ipId = 0;
@@ -32,18 +33,22 @@ export class Host extends NetNode {
       this.network.drop(p, { node: this.id }, 'node-down');
       return;
     }
-    const out = this.routes.get(p.ip.dst);
-    if (out === undefined) {
+    const route = this.routes.get(p.ip.dst);
+    if (route === undefined) {
       this.network.drop(p, { node: this.id }, 'no-route');
       return;
     }
-    this.transmit(p, out);
+    this.transmit(p, route);
   }
 
-  receive(packet: Packet, _via: Interface): void {
+  receive(packet: Packet, via: Interface): void {
     let p = packet;
     if (!this.up) {
       this.network.drop(p, { node: this.id }, 'node-down');
+      return;
+    }
+    if (!this.acceptsFrame(p, via)) {
+      this.network.drop(p, { node: this.id }, 'mac-filter');
       return;
     }
     const damaged = this.corruptedDatagram(p);
@@ -56,7 +61,7 @@ export class Host extends NetNode {
       // The flips cancelled out in the checksums: the damage goes up the stack for real.
       p = packetFromDatagram(p, damaged);
     }
-    if (p.ip.dst !== this.ip) {
+    if (!this.addresses.includes(p.ip.dst)) {
       this.network.drop(p, { node: this.id }, 'no-route'); // hosts do not forward
       return;
     }

@@ -1,10 +1,17 @@
 // A node's attachment to one link: its MAC address, the link, the channel it transmits on, and the
-// interface at the other end (the neighbour whose MAC a frame sent here is addressed to; address
-// resolution is static, computed from the topology, so ARP is not modelled).
+// interface at the other end of the wire. Address resolution is static, computed from the topology
+// (ARP is not modelled): `l3Neighbours` lists the layer-3 interfaces reachable through this port,
+// across any hubs and switches, with the MAC a frame to each must carry.
 
 import type { Channel } from './channel.ts';
 import type { Link } from './link.ts';
 import type { NetNode } from './node.ts';
+
+export interface L3Neighbour {
+  iface: Interface;
+  /** Propagation delay along the layer-2 path to it. */
+  delayNs: number;
+}
 
 export class Interface {
   readonly node: NetNode;
@@ -14,6 +21,8 @@ export class Interface {
   /** Set when the link is built. */
   tx!: Channel;
   peer!: Interface;
+  /** Filled in by the routing computation. */
+  l3Neighbours: L3Neighbour[] = [];
 
   constructor(node: NetNode, index: number, mac: number, link: Link) {
     this.node = node;

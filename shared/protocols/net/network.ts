@@ -37,7 +37,7 @@ export class Network {
   addNode(node: NetNode): void {
     if (this.nodes.has(node.id)) throw new Error(`duplicate node id ${node.id}`);
     this.nodes.set(node.id, node);
-    this.byIp.set(node.ip, node);
+    for (const addr of node.addresses) if (!this.byIp.has(addr)) this.byIp.set(addr, node);
   }
 
   addLink(link: Link): void {

@@ -1,8 +1,10 @@
-// What every network node shares: an id, an IPv4 address, interfaces, a static routing table
-// (destination address → outgoing interface), and an up/down state. Hosts, routers and (later)
-// switches, hubs and servers decide what to do with a frame that arrives.
+// What every network node shares: an id, interfaces, an up/down state and the OSI layer it works at.
+// Layer-3 nodes (hosts, routers and the kinds built on them) also have IPv4 addresses and a static
+// routing table: destination address → interface and the MAC address of the next layer-3 hop.
+// Layer-1/2 devices (hubs, switches) have neither: they move frames by port and MAC address.
 
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
+import { BROADCAST_MAC } from './addresses.ts';
 import type { Interface } from './interface.ts';
 import type { Network } from './network.ts';
 import type { Packet } from './packet.ts';
@@ -10,16 +12,30 @@ import { receivedDatagram, parseDatagram, type ParsedDatagram } from './wire.ts'
 
 export type Controller = 'bot' | 'player';
 
+/** Where packets for one destination go: out of `iface`, framed to `nextHopMac` (the next L3 node). */
+export interface Route {
+  iface: Interface;
+  nextHopMac: number;
+  nextHop: NetNode;
+}
+
 export abstract class NetNode {
   readonly network: Network;
   readonly id: string;
   abstract readonly kind: string;
+  /** The highest OSI layer the device acts on: 1 repeats bits, 2 switches frames, 3 routes packets. */
+  abstract readonly layer: 1 | 2 | 3;
+  /** Whether packets for other destinations may pass through it (routers yes, hosts no). */
+  readonly forwards: boolean = false;
   /** Position of the node in the scenario (used for MAC addresses). */
   readonly index: number;
+  /** Primary IPv4 address; 0 for layer-1/2 devices, which have none. */
   readonly ip: number;
+  /** Every address the node answers to (the primary one, plus e.g. a load balancer's virtual IP). */
+  readonly addresses: number[];
   readonly interfaces: Interface[] = [];
-  /** Static routes: destination IPv4 address → interface to send on. */
-  readonly routes = new Map<number, Interface>();
+  /** Static routes: destination IPv4 address → where to send. */
+  readonly routes = new Map<number, Route>();
   up = true;
 
   constructor(network: Network, id: string, index: number, ip: number) {
@@ -27,21 +43,31 @@ export abstract class NetNode {
     this.id = id;
     this.index = index;
     this.ip = ip;
+    this.addresses = ip === 0 ? [] : [ip];
   }
 
   abstract receive(p: Packet, via: Interface): void;
 
-  /** Address the frame to the neighbour on `out` and offer it to that link. */
-  transmit(p: Packet, out: Interface): void {
+  /** Frame the packet to the route's next hop and offer it to that link. */
+  transmit(p: Packet, route: Route): void {
+    this.transmitTo(p, route.iface, route.nextHopMac);
+  }
+
+  transmitTo(p: Packet, out: Interface, dstMac: number): void {
     const eth = p.eth;
     eth.src = out.mac;
-    eth.dst = out.peer.mac;
+    eth.dst = dstMac;
     eth.etherType = ETHERTYPE_IPV4;
     out.tx.enqueue(p);
   }
 
   interfaceOnLink(linkId: string): Interface | undefined {
     return this.interfaces.find((i) => i.link.id === linkId);
+  }
+
+  /** A layer-3 node's network card only passes up frames addressed to it (or broadcast). */
+  protected acceptsFrame(p: Packet, via: Interface): boolean {
+    return p.eth.dst === via.mac || p.eth.dst === BROADCAST_MAC;
   }
 
   /**

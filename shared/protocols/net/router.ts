@@ -8,9 +8,12 @@ import type { Interface } from './interface.ts';
 import type { Network } from './network.ts';
 import { NetNode, type Controller } from './node.ts';
 import type { Packet } from './packet.ts';
+import { nextHopOn } from './routing.ts';
 
 export class Router extends NetNode {
-  readonly kind = 'router';
+  readonly kind: string = 'router';
+  readonly layer = 3;
+  override readonly forwards: boolean = true;
   controller: Controller = 'bot';
   readonly decisions: DecisionQueue;
   forwardedPackets = 0;
@@ -20,9 +23,13 @@ export class Router extends NetNode {
     this.decisions = new DecisionQueue(this, queuePackets);
   }
 
-  receive(p: Packet, _via: Interface): void {
+  receive(p: Packet, via: Interface): void {
     if (!this.up) {
       this.network.drop(p, { node: this.id }, 'node-down');
+      return;
+    }
+    if (!this.acceptsFrame(p, via)) {
+      this.network.drop(p, { node: this.id }, 'mac-filter');
       return;
     }
     const damaged = this.corruptedDatagram(p);
@@ -30,7 +37,7 @@ export class Router extends NetNode {
       this.network.drop(p, { node: this.id }, 'checksum');
       return;
     }
-    if (p.ip.dst === this.ip) {
+    if (this.addresses.includes(p.ip.dst)) {
       // A router runs no services in this model.
       this.network.drop(p, { node: this.id }, 'no-socket');
       return;
@@ -41,23 +48,33 @@ export class Router extends NetNode {
 
   /** Forward by the routing table (what a bot does, and where held packets go). */
   route(p: Packet): void {
-    const out = this.routes.get(p.ip.dst);
-    if (out === undefined) {
+    const route = this.routes.get(p.ip.dst);
+    if (route === undefined) {
       this.network.drop(p, { node: this.id }, 'no-route');
       return;
     }
-    this.forwardOn(p, out);
+    this.forwardOn(p, route.iface, route.nextHopMac);
+  }
+
+  /** Send on the link a player chose: framed to the next layer-3 hop that way. */
+  forwardOnLink(p: Packet, out: Interface): void {
+    const nb = nextHopOn(this, out, p.ip.dst);
+    if (nb === undefined) {
+      this.network.drop(p, { node: this.id }, 'no-route');
+      return;
+    }
+    this.forwardOn(p, out, nb.iface.mac);
   }
 
   /** Decrement TTL and send on `out`; a TTL that would reach zero kills the packet here. */
-  forwardOn(p: Packet, out: Interface): void {
+  forwardOn(p: Packet, out: Interface, nextHopMac: number): void {
     if (p.ip.ttl <= 1) {
       this.network.drop(p, { node: this.id }, 'ttl');
       return;
     }
     p.ip.ttl--;
     this.forwardedPackets++;
-    this.transmit(p, out);
+    this.transmitTo(p, out, nextHopMac);
   }
 
   command(cmd: RouterCommand): CommandResult {

@@ -58,7 +58,7 @@ export class DecisionQueue {
       case 'forward': {
         const out = this.router.interfaceOnLink(cmd.link);
         if (out === undefined) return { ok: false, reason: `${this.router.id} has no link ${cmd.link}` };
-        this.router.forwardOn(this.take(cmd.packet)!, out);
+        this.router.forwardOnLink(this.take(cmd.packet)!, out);
         return { ok: true };
       }
       case 'drop':

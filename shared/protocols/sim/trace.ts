@@ -18,6 +18,7 @@ export const TRACE_TYPES = [
   'window', // the advertised receive window closed to zero or reopened
   'video', // a video frame was played, late or missing at its playout deadline
   'fault', // a scheduled fault took effect
+  'l2', // a switch learned, forwarded, flooded or filtered a frame; a hub repeated one
 ] as const;
 
 export type TraceType = (typeof TRACE_TYPES)[number];
@@ -31,7 +32,8 @@ export type DropReason =
   | 'checksum'
   | 'no-route'
   | 'no-socket'
-  | 'node-down';
+  | 'node-down'
+  | 'mac-filter';
 
 export type CwndReason =
   | 'init'

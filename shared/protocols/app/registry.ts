@@ -1,0 +1,14 @@
+// Every application a flow can run, and how to start it. A new application adds its module and its
+// line here (and its fields in shared/scenario/).
+
+import type { AppKind } from '../scenario.ts';
+import { BulkFlow } from './bulk.ts';
+import { CbrFlow } from './cbr.ts';
+import type { FlowContext, FlowRuntime } from './flow.ts';
+import { VideoFlow } from './video.ts';
+
+export const APPS: Record<AppKind, (ctx: FlowContext) => FlowRuntime> = {
+  bulk: (ctx) => new BulkFlow(ctx),
+  cbr: (ctx) => new CbrFlow(ctx),
+  video: (ctx) => new VideoFlow(ctx),
+};
