@@ -10,7 +10,7 @@ import { parseIp } from './net/addresses.ts';
 import { Host } from './net/host.ts';
 import { buildNode, nodeLayer } from './node-kinds.ts';
 import { Link } from './net/link.ts';
-import { Network } from './net/network.ts';
+import { Network, type SegmentFault } from './net/network.ts';
 import type { Controller, NetNode } from './net/node.ts';
 import type { Packet } from './net/packet.ts';
 import { inspectPacket, type InspectedPacket } from './net/layers.ts';
@@ -34,6 +34,12 @@ export interface SummaryEvent extends TraceEvent {
 export interface EngineOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
+}
+
+function segmentFault(fault: Extract<FaultSpec, { segment: number }>): SegmentFault {
+  if (fault.kind === 'delay-segment') return { action: 'delay', delayNs: msToNs(fault.delayMs) };
+  if (fault.kind === 'duplicate-segment') return { action: 'duplicate' };
+  return { action: 'drop' };
 }
 
 function defaultIp(index: number): number {
@@ -113,8 +119,8 @@ export class Engine {
   }
 
   private scheduleFault(fault: FaultSpec): void {
-    if (fault.kind === 'drop-segment') {
-      this.network.scheduleSegmentLoss(fault.flow, fault.segment);
+    if (fault.kind === 'drop-segment' || fault.kind === 'delay-segment' || fault.kind === 'duplicate-segment') {
+      this.network.scheduleSegmentFault(fault.flow, fault.segment, segmentFault(fault));
       return;
     }
     this.sim.at(Math.max(msToNs(fault.atMs), this.sim.nowNs), () => this.applyFault(fault));
@@ -128,7 +134,9 @@ export class Engine {
     };
     switch (fault.kind) {
       case 'drop-segment':
-        this.network.scheduleSegmentLoss(fault.flow, fault.segment);
+      case 'delay-segment':
+      case 'duplicate-segment':
+        this.network.scheduleSegmentFault(fault.flow, fault.segment, segmentFault(fault));
         traceFault({ flow: fault.flow, segment: fault.segment });
         return;
       case 'link-down': {

@@ -92,6 +92,8 @@ export interface FlowSpec {
 
 export type FaultSpec =
   | { kind: 'drop-segment'; flow: string; segment: number }
+  | { kind: 'delay-segment'; flow: string; segment: number; delayMs: number }
+  | { kind: 'duplicate-segment'; flow: string; segment: number }
   | { kind: 'link-down'; link: string; atMs: number; untilMs: number | null }
   | { kind: 'link-loss'; link: string; atMs: number; loss: Record<string, number> }
   | { kind: 'node-down'; node: string; atMs: number; untilMs: number | null };

@@ -182,6 +182,8 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     const where = `faults[${i}]`;
     switch (f.kind) {
       case 'drop-segment':
+      case 'delay-segment':
+      case 'duplicate-segment':
         if (!flowIds.has(f.flow)) errors.push(`${where}.flow: no flow with id "${f.flow}"`);
         return f;
       case 'link-down':

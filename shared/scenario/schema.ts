@@ -100,6 +100,8 @@ export const flowSchema = z.strictObject({
 
 export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('drop-segment'), flow: id, segment: positiveInt(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ kind: z.literal('delay-segment'), flow: id, segment: positiveInt(Number.MAX_SAFE_INTEGER), delayMs: ms(60_000) }),
+  z.strictObject({ kind: z.literal('duplicate-segment'), flow: id, segment: positiveInt(Number.MAX_SAFE_INTEGER) }),
   z.strictObject({ kind: z.literal('link-down'), link: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),
   z.strictObject({ kind: z.literal('link-loss'), link: id, atMs: ms(LIMITS.durationMs), loss: perDirection }),
   z.strictObject({ kind: z.literal('node-down'), node: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),

@@ -108,7 +108,8 @@ export class Channel {
     arrivals.push(arriveNs);
 
     const sim = this.sim;
-    const lost = this.network.takeScheduledLoss(p) || sim.prng.chance(this.lossRate);
+    const fault = this.network.takeSegmentFault(p);
+    const lost = fault?.action === 'drop' || sim.prng.chance(this.lossRate);
     if (!lost && sim.prng.chance(this.corruptionRate)) {
       (p.corruptBits ??= []).push(sim.prng.int(p.ipBytes * 8));
     }
@@ -130,8 +131,23 @@ export class Channel {
     if (lost) {
       // Lost on the wire: it vanishes halfway along the link.
       sim.at(txEndNs + Math.floor(link.delayNs / 2), this.lostBound, p);
+    } else if (fault?.action === 'delay') {
+      // Held up on the way (a slower path): it arrives late, after frames sent behind it.
+      p.hopArriveNs = arriveNs + fault.delayNs;
+      sim.at(p.hopArriveNs, this.arriveBound, p);
     } else {
       sim.at(arriveNs, this.arriveBound, p);
+      if (fault?.action === 'duplicate') {
+        // A second copy arrives right behind the first, as from a duplicating path.
+        const copy = p.clone(this.network.duplicatePacketId(), sim.nowNs);
+        copy.hopLink = link.id;
+        copy.hopDepartNs = departNs;
+        copy.hopArriveNs = arriveNs + 1;
+        copy.hopEpoch = this.epoch;
+        this.inTransit.push(copy);
+        this.inTransitArriveNs.push(copy.hopArriveNs);
+        sim.at(copy.hopArriveNs, this.arriveBound, copy);
+      }
     }
   }
 

@@ -14,6 +14,9 @@ export interface DropPlace {
   node?: string;
 }
 
+/** What a scripted fault does to one data segment: lose it, delay it (reordering) or duplicate it. */
+export type SegmentFault = { action: 'drop' } | { action: 'delay'; delayNs: number } | { action: 'duplicate' };
+
 export type DropListener = (p: Packet, place: DropPlace, reason: DropReason) => void;
 
 export class Network {
@@ -27,8 +30,8 @@ export class Network {
   packetsConsumed = 0;
   readonly dropsByReason: Partial<Record<DropReason, number>> = {};
   private readonly dropListeners: DropListener[] = [];
-  /** "<flow>#<segment>" of data segments a drop-segment fault will lose on their first link. */
-  private readonly scheduledLosses = new Set<string>();
+  /** "<flow>#<segment>" of data segments a segment fault will hit on their first link. */
+  private readonly segmentFaults = new Map<string, SegmentFault>();
 
   constructor(sim: Simulator) {
     this.sim = sim;
@@ -84,13 +87,17 @@ export class Network {
     this.packetsConsumed++;
   }
 
-  scheduleSegmentLoss(flowId: string, segment: number): void {
-    this.scheduledLosses.add(`${flowId}#${segment}`);
+  scheduleSegmentFault(flowId: string, segment: number, fault: SegmentFault): void {
+    this.segmentFaults.set(`${flowId}#${segment}`, fault);
   }
 
-  /** True (once) if a fault says this data segment is lost. */
-  takeScheduledLoss(p: Packet): boolean {
-    if (this.scheduledLosses.size === 0 || p.dataSegmentIndex === 0 || p.flowId === null) return false;
-    return this.scheduledLosses.delete(`${p.flowId}#${p.dataSegmentIndex}`);
+  /** The fault (once) that hits this data segment on the link it is entering, if any. */
+  takeSegmentFault(p: Packet): SegmentFault | null {
+    if (this.segmentFaults.size === 0 || p.dataSegmentIndex === 0 || p.flowId === null) return null;
+    const key = `${p.flowId}#${p.dataSegmentIndex}`;
+    const fault = this.segmentFaults.get(key);
+    if (fault === undefined) return null;
+    this.segmentFaults.delete(key);
+    return fault;
   }
 }
