@@ -1,0 +1,279 @@
+// Session results in SQLite (node:sqlite, no native addon): one row per session, per player, per
+// flow and round, per notable event. Rooms write as the session goes (every few seconds) and when it
+// ends, so a crash or restart loses at most the last few seconds, and results stay downloadable
+// after the room is gone. Several server processes may share one database file (WAL mode, a busy
+// timeout), as they do when scaled out on one machine.
+//
+// The host token is never stored: only its SHA-256, compared in constant time.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { NotableEvent } from '../game/notable-events.ts';
+import type { FlowRow, PlayerRecord } from '../game/classroom-game.ts';
+
+export interface SessionInfo {
+  id: string;
+  code: string;
+  scenario: string;
+  scenarioName: string;
+  round: number;
+  simMs: number;
+  /** `running`, or `ended` once the host ended it or the room closed. */
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+}
+
+export interface PlayerRow {
+  player: string;
+  name: string;
+  role: string;
+  seat: string;
+  score: number;
+  host: boolean;
+  spectator: boolean;
+  connected: boolean;
+  joinedAt: string;
+  leftAt: string | null;
+}
+
+export interface FlowResultRow {
+  round: number;
+  flow: string;
+  from: string;
+  to: string;
+  transport: string;
+  app: string;
+  deliveredBytes: number;
+  goodputBps: number;
+  retransmits: number;
+  timeouts: number;
+  fastRetransmits: number;
+  stats: Record<string, unknown>;
+}
+
+export interface EventRow {
+  seq: number;
+  round: number;
+  t: number;
+  type: string;
+  node: string;
+  link: string;
+  flow: string;
+  packet: number;
+  detail: string;
+  count: number;
+}
+
+export interface SessionResults {
+  session: SessionInfo;
+  players: PlayerRow[];
+  flows: FlowResultRow[];
+  events: EventRow[];
+}
+
+export interface Progress {
+  scenario: string;
+  scenarioName: string;
+  round: number;
+  simMs: number;
+  players: PlayerRecord[];
+  flows: FlowRow[];
+  events: NotableEvent[];
+}
+
+export type Lookup = { ok: true; results: SessionResults } | { ok: false; status: 404 | 403 };
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, code TEXT NOT NULL, token_hash TEXT NOT NULL, scenario TEXT NOT NULL, scenario_name TEXT NOT NULL,
+  round INTEGER NOT NULL, sim_ms REAL NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, ended_at TEXT);
+CREATE INDEX IF NOT EXISTS sessions_code ON sessions(code);
+CREATE TABLE IF NOT EXISTS players (
+  session_id TEXT NOT NULL, player TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, seat TEXT NOT NULL, score INTEGER NOT NULL,
+  host INTEGER NOT NULL, spectator INTEGER NOT NULL, connected INTEGER NOT NULL, joined_at TEXT NOT NULL, left_at TEXT,
+  PRIMARY KEY (session_id, player));
+CREATE TABLE IF NOT EXISTS flows (
+  session_id TEXT NOT NULL, round INTEGER NOT NULL, flow TEXT NOT NULL, from_node TEXT NOT NULL, to_node TEXT NOT NULL,
+  transport TEXT NOT NULL, app TEXT NOT NULL, delivered_bytes REAL NOT NULL, goodput_bps REAL NOT NULL, retransmits INTEGER NOT NULL,
+  timeouts INTEGER NOT NULL, fast_retransmits INTEGER NOT NULL, stats TEXT NOT NULL,
+  PRIMARY KEY (session_id, round, flow));
+CREATE TABLE IF NOT EXISTS events (
+  session_id TEXT NOT NULL, seq INTEGER NOT NULL, round INTEGER NOT NULL, t_ms REAL NOT NULL, type TEXT NOT NULL, node TEXT NOT NULL,
+  link TEXT NOT NULL, flow TEXT NOT NULL, packet INTEGER NOT NULL, detail TEXT NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY (session_id, seq));
+`;
+
+export class SessionStore {
+  readonly file: string;
+  private readonly db: DatabaseSync;
+  private readonly stmt: Record<string, StatementSync>;
+
+  constructor(file: string) {
+    this.file = file;
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new DatabaseSync(file);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+    this.db.exec(SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmt = {
+      createSession: p(
+        `INSERT INTO sessions (id, code, token_hash, scenario, scenario_name, round, sim_ms, status, created_at, updated_at, ended_at)
+         VALUES (?, ?, ?, ?, ?, 1, 0, 'running', ?, ?, NULL)`,
+      ),
+      updateSession: p(`UPDATE sessions SET scenario = ?, scenario_name = ?, round = ?, sim_ms = ?, updated_at = ? WHERE id = ?`),
+      endSession: p(`UPDATE sessions SET status = 'ended', ended_at = COALESCE(ended_at, ?), updated_at = ? WHERE id = ?`),
+      upsertPlayer: p(
+        `INSERT INTO players (session_id, player, name, role, seat, score, host, spectator, connected, joined_at, left_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, player) DO UPDATE SET name = excluded.name, role = excluded.role, seat = excluded.seat,
+           score = excluded.score, host = excluded.host, spectator = excluded.spectator, connected = excluded.connected, left_at = excluded.left_at`,
+      ),
+      upsertFlow: p(
+        `INSERT INTO flows (session_id, round, flow, from_node, to_node, transport, app, delivered_bytes, goodput_bps, retransmits, timeouts, fast_retransmits, stats)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, round, flow) DO UPDATE SET delivered_bytes = excluded.delivered_bytes, goodput_bps = excluded.goodput_bps,
+           retransmits = excluded.retransmits, timeouts = excluded.timeouts, fast_retransmits = excluded.fast_retransmits, stats = excluded.stats`,
+      ),
+      upsertEvent: p(
+        `INSERT INTO events (session_id, seq, round, t_ms, type, node, link, flow, packet, detail, count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, seq) DO UPDATE SET t_ms = excluded.t_ms, flow = excluded.flow, count = excluded.count`,
+      ),
+      sessionsByCode: p(`SELECT * FROM sessions WHERE code = ? ORDER BY created_at DESC`),
+      sessionById: p(`SELECT * FROM sessions WHERE id = ?`),
+      players: p(`SELECT * FROM players WHERE session_id = ? ORDER BY joined_at, player`),
+      flows: p(`SELECT * FROM flows WHERE session_id = ? ORDER BY round, flow`),
+      events: p(`SELECT * FROM events WHERE session_id = ? ORDER BY seq`),
+      runningSessions: p(`SELECT COUNT(*) AS n FROM sessions WHERE status = 'running'`),
+    };
+  }
+
+  createSession(s: { id: string; code: string; hostToken: string; scenario: string; scenarioName: string; at: string }): void {
+    this.stmt.createSession!.run(s.id, s.code, hashToken(s.hostToken), s.scenario, s.scenarioName, s.at, s.at);
+  }
+
+  /** Write everything the session knows now, in one transaction. */
+  saveProgress(sessionId: string, p: Progress, at: string): void {
+    this.transaction(() => {
+      this.stmt.updateSession!.run(p.scenario, p.scenarioName, p.round, p.simMs, at, sessionId);
+      for (const pl of p.players) {
+        this.stmt.upsertPlayer!.run(
+          sessionId, pl.sessionId, pl.name, pl.role, pl.seat, pl.score,
+          pl.host ? 1 : 0, pl.spectator ? 1 : 0, pl.connected ? 1 : 0, pl.joinedAt, pl.leftAt,
+        );
+      }
+      for (const f of p.flows) {
+        const st = f.stats;
+        this.stmt.upsertFlow!.run(
+          sessionId, f.round, f.flow, f.from, f.to, f.transport, f.app,
+          num(st.deliveredBytes), num(st.goodputBps), num(st.retransmits), num(st.timeouts), num(st.fastRetransmits),
+          JSON.stringify(st),
+        );
+      }
+      for (const e of p.events) {
+        this.stmt.upsertEvent!.run(sessionId, e.seq, e.round, e.t, e.type, e.node, e.link, e.flow, e.packet, e.detail, e.count);
+      }
+    });
+  }
+
+  endSession(sessionId: string, at: string): void {
+    this.stmt.endSession!.run(at, at, sessionId);
+  }
+
+  /** A session's results for whoever holds its host token. */
+  lookup(code: string, token: string): Lookup {
+    const rows = this.stmt.sessionsByCode!.all(code) as Array<Record<string, unknown>>;
+    if (rows.length === 0) return { ok: false, status: 404 };
+    const given = Buffer.from(hashToken(token), 'hex');
+    const match = rows.find((r) => {
+      const stored = Buffer.from(String(r.token_hash), 'hex');
+      return stored.length === given.length && timingSafeEqual(stored, given);
+    });
+    if (match === undefined) return { ok: false, status: 403 };
+    return { ok: true, results: this.results(String(match.id))! };
+  }
+
+  results(sessionId: string): SessionResults | undefined {
+    const s = this.stmt.sessionById!.get(sessionId) as Record<string, unknown> | undefined;
+    if (s === undefined) return undefined;
+    return {
+      session: {
+        id: String(s.id),
+        code: String(s.code),
+        scenario: String(s.scenario),
+        scenarioName: String(s.scenario_name),
+        round: Number(s.round),
+        simMs: Number(s.sim_ms),
+        status: String(s.status),
+        createdAt: String(s.created_at),
+        updatedAt: String(s.updated_at),
+        endedAt: s.ended_at === null ? null : String(s.ended_at),
+      },
+      players: (this.stmt.players!.all(sessionId) as Array<Record<string, unknown>>).map((r) => ({
+        player: String(r.player),
+        name: String(r.name),
+        role: String(r.role),
+        seat: String(r.seat),
+        score: Number(r.score),
+        host: r.host === 1,
+        spectator: r.spectator === 1,
+        connected: r.connected === 1,
+        joinedAt: String(r.joined_at),
+        leftAt: r.left_at === null ? null : String(r.left_at),
+      })),
+      flows: (this.stmt.flows!.all(sessionId) as Array<Record<string, unknown>>).map((r) => ({
+        round: Number(r.round),
+        flow: String(r.flow),
+        from: String(r.from_node),
+        to: String(r.to_node),
+        transport: String(r.transport),
+        app: String(r.app),
+        deliveredBytes: Number(r.delivered_bytes),
+        goodputBps: Number(r.goodput_bps),
+        retransmits: Number(r.retransmits),
+        timeouts: Number(r.timeouts),
+        fastRetransmits: Number(r.fast_retransmits),
+        stats: JSON.parse(String(r.stats)) as Record<string, unknown>,
+      })),
+      events: (this.stmt.events!.all(sessionId) as Array<Record<string, unknown>>).map((r) => ({
+        seq: Number(r.seq),
+        round: Number(r.round),
+        t: Number(r.t_ms),
+        type: String(r.type),
+        node: String(r.node),
+        link: String(r.link),
+        flow: String(r.flow),
+        packet: Number(r.packet),
+        detail: String(r.detail),
+        count: Number(r.count),
+      })),
+    };
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}

@@ -1,0 +1,206 @@
+// The synchronised state of a `classroom` room (Colyseus schema 5), shared by the server that writes
+// it and the client that reads it. Field names are a public contract (docs/protocol.md): extend,
+// never rename.
+//
+// The state holds lifecycle facts, never per-frame positions: a packet on a link is described once
+// per hop (link, direction, departure and arrival in simulated ms) and the client interpolates its
+// position from `clock`. Secrets (the host token) never go here; they travel as direct messages.
+
+import { schema, t, type SchemaType } from '@colyseus/schema';
+
+/** Simulated time. The client extrapolates `simMs` between patches: `simMs + speed · (wall ms since the patch)` unless paused. */
+export const ClockState = schema(
+  {
+    /** Simulated milliseconds since the scenario started. */
+    simMs: t.float64().default(0),
+    /** Simulated seconds per wall-clock second (0.25, 0.5, 1, 2 or 4). */
+    speed: t.float32().default(1),
+    paused: t.boolean().default(false),
+    /** The scenario's length; the simulation stops there (`finished`). */
+    durationMs: t.float64().default(0),
+    finished: t.boolean().default(false),
+    /** Wall-clock milliseconds per fixed simulation step (a step advances `stepMs · speed` simulated ms). */
+    stepMs: t.uint16().default(50),
+  },
+  'ClockState',
+);
+export type ClockState = SchemaType<typeof ClockState>;
+
+/** A person in the room. Keyed by session id in `players`. */
+export const PlayerState = schema(
+  {
+    name: t.string().default(''),
+    /** `host`, `spectator`, `observer` (a student without a seat) or the seat's role: `router`, `loadbalancer`, `sender`, `receiver`, `tap`. */
+    role: t.string().default('observer'),
+    /** The seat held (`"router:r1"`), or `""`. */
+    seat: t.string().default(''),
+    /** The node of the seat, or `""`. */
+    node: t.string().default(''),
+    /** False while the player is disconnected and a bot plays the seat (up to 60 s). */
+    connected: t.boolean().default(true),
+    score: t.int32().default(0),
+  },
+  'PlayerState',
+);
+export type PlayerState = SchemaType<typeof PlayerState>;
+
+/** A role a person can take: one per router, balancer and tap, one per sending and one per receiving host. Keyed by id (`"<role>:<node>"`). */
+export const SeatState = schema(
+  {
+    id: t.string().default(''),
+    role: t.string().default(''),
+    node: t.string().default(''),
+    /** Session id of the person holding it, or `""` (a bot plays it). */
+    player: t.string().default(''),
+    /** True when a bot plays the seat now (nobody holds it, or its player is disconnected). */
+    bot: t.boolean().default(true),
+  },
+  'SeatState',
+);
+export type SeatState = SchemaType<typeof SeatState>;
+
+export const NodeState = schema(
+  {
+    id: t.string().default(''),
+    /** `host`, `router`, `loadbalancer` or `tap`. */
+    kind: t.string().default('host'),
+    ip: t.string().default(''),
+    /** A suggested layout position (0–1000 on both axes), the same for everyone in the room. */
+    x: t.uint16().default(0),
+    y: t.uint16().default(0),
+    up: t.boolean().default(true),
+    /** `player` when a connected person decides for the node (packets wait for commands), else `bot`. */
+    controller: t.string().default('bot'),
+    /** Packets waiting or held at the node for a decision. */
+    queue: t.uint16().default(0),
+  },
+  'NodeState',
+);
+export type NodeState = SchemaType<typeof NodeState>;
+
+export const LinkState = schema(
+  {
+    id: t.string().default(''),
+    a: t.string().default(''),
+    b: t.string().default(''),
+    bandwidthBps: t.number().default(0),
+    delayMs: t.number().default(0),
+    queuePackets: t.uint32().default(0),
+    up: t.boolean().default(true),
+    /** Loss probability from a to b and from b to a. */
+    lossAB: t.float32().default(0),
+    lossBA: t.float32().default(0),
+    /** Frames queued now (refreshed about twice a second). */
+    queueAB: t.uint32().default(0),
+    queueBA: t.uint32().default(0),
+  },
+  'LinkState',
+);
+export type LinkState = SchemaType<typeof LinkState>;
+
+/** One TCP connection or UDP stream, refreshed about four times a second. */
+export const FlowState = schema(
+  {
+    id: t.string().default(''),
+    from: t.string().default(''),
+    to: t.string().default(''),
+    transport: t.string().default('tcp'),
+    app: t.string().default('bulk'),
+    /** The sending application is running (started and not stopped). */
+    running: t.boolean().default(false),
+    /** TCP state of the client (sender) and server (receiver) ends; `""` for UDP. */
+    state: t.string().default(''),
+    serverState: t.string().default(''),
+    /** Congestion window and slow-start threshold of the sender, in bytes (TCP). */
+    cwnd: t.number().default(0),
+    ssthresh: t.number().default(0),
+    deliveredBytes: t.number().default(0),
+    retransmits: t.number().default(0),
+    timeouts: t.number().default(0),
+    fastRetransmits: t.number().default(0),
+    goodputBps: t.number().default(0),
+    /** The receiving application's read rate; 0 means as fast as data arrives. */
+    readRateBps: t.number().default(0),
+    completed: t.boolean().default(false),
+  },
+  'FlowState',
+);
+export type FlowState = SchemaType<typeof FlowState>;
+
+/**
+ * A packet in the network, keyed by its id (as a string) in `packets`. On a link (`at` is `""`): it
+ * leaves `from` at `departMs` and has fully arrived at `to` at `arriveMs` (simulated, whole ms).
+ * Waiting at a node for a decision (`at` is the node id), or `held` there by a router player. It is
+ * removed when it is delivered to its endpoint or dropped.
+ *
+ * Every packet waiting at a node is listed. Packets on links are listed while the network starts
+ * fewer of them than the room's budget per second (see docs/protocol.md); beyond it only some are,
+ * and `packetsHidden` counts the rest, so a fast network never floods a classroom's Wi-Fi.
+ */
+export const PacketState = schema(
+  {
+    id: t.uint32().default(0),
+    /** `syn`, `syn-ack`, `ack`, `data`, `fin`, `rst`, `udp`. */
+    kind: t.string().default(''),
+    flow: t.string().default(''),
+    link: t.string().default(''),
+    from: t.string().default(''),
+    to: t.string().default(''),
+    departMs: t.uint32().default(0),
+    arriveMs: t.uint32().default(0),
+    at: t.string().default(''),
+    held: t.boolean().default(false),
+    /** While it waits at a router: the link the routing table would forward it on (a hint for the router player). */
+    next: t.string().default(''),
+  },
+  'PacketState',
+);
+export type PacketState = SchemaType<typeof PacketState>;
+
+/**
+ * A notable protocol event, for captions (the client words it in the player's language). `type` is a
+ * trace event type (`drop`, `state`, `rto`, `fast-retransmit`, `window`, `fault`, `command`, ...);
+ * `detail` its reason or new state; `count` how many alike were folded into it.
+ */
+export const EventState = schema(
+  {
+    seq: t.uint32().default(0),
+    t: t.uint32().default(0),
+    type: t.string().default(''),
+    node: t.string().default(''),
+    link: t.string().default(''),
+    flow: t.string().default(''),
+    packet: t.uint32().default(0),
+    detail: t.string().default(''),
+    count: t.uint16().default(1),
+  },
+  'EventState',
+);
+export type EventState = SchemaType<typeof EventState>;
+
+export const ClassroomState = schema(
+  {
+    /** The join code (also the room id). */
+    code: t.string().default(''),
+    /** Built-in scenario id, or `custom`. */
+    scenario: t.string().default(''),
+    scenarioName: t.string().default(''),
+    /** Scenarios run so far in this session (a `scenario` command starts the next round). */
+    round: t.uint16().default(1),
+    /** `running` or `ended`. */
+    phase: t.string().default('running'),
+    clock: ClockState,
+    players: t.map(PlayerState),
+    seats: t.map(SeatState),
+    nodes: t.map(NodeState),
+    links: t.map(LinkState),
+    flows: t.map(FlowState),
+    packets: t.map(PacketState),
+    /** Packets in the network beyond the synchronised limit (not in `packets`). */
+    packetsHidden: t.uint32().default(0),
+    /** The latest notable events, oldest first (at most 30). */
+    events: t.array(EventState),
+  },
+  'ClassroomState',
+);
+export type ClassroomState = SchemaType<typeof ClassroomState>;

@@ -1,0 +1,253 @@
+// The classroom room over real WebSockets with real @colyseus/sdk clients: create and join by code,
+// roles and bots, a router player's drop and the sender's retransmission as the clients see them,
+// refusals that change nothing, reconnection, pause/step/speed, faults, kick and end.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchMaker } from '@colyseus/core';
+import { MatchMakeError } from '@colyseus/sdk';
+import type { GameServer } from '../../server/app.ts';
+import { JOIN_CODE_ALPHABET } from '../../shared/messages/classroom-messages.ts';
+import type { ClassroomRoom } from '../../server/rooms/classroom-room.ts';
+import { hostRoom, join, packetsAt, sdk, startServer, stepTo, waitFor, URL, type ClassRoom } from './helpers.ts';
+
+let server: GameServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function serverRoom(code: string): ClassroomRoom {
+  return matchMaker.getLocalRoomById(code) as unknown as ClassroomRoom;
+}
+
+async function leaveAll(...rooms: ClassRoom[]) {
+  for (const r of rooms) if (r.connection.isOpen) await r.leave();
+}
+
+describe('create and join', () => {
+  it('gives the host a 6-character code and a token, seats students and fills the rest with bots', async () => {
+    // The token comes as a direct message right after joining (and from whoami, below).
+    const creating = sdk().create('classroom', { name: 'Teacher' });
+    const hostRoomSdk = await creating;
+    const msg = await new Promise<{ token: string; code: string; results: string }>((resolve) => hostRoomSdk.onMessage('host', resolve));
+    expect(msg.code).toBe(hostRoomSdk.roomId);
+    expect(msg.code).toMatch(new RegExp(`^[${JOIN_CODE_ALPHABET}]{6}$`));
+    expect(msg.code).not.toMatch(/[01OIL]/);
+    expect(msg.results).toBe(`/api/sessions/${msg.code}/results.json`);
+    expect(msg.token.length).toBeGreaterThanOrEqual(32);
+    expect(await hostRoomSdk.request('whoami')).toEqual({
+      sessionId: hostRoomSdk.sessionId, code: msg.code, role: 'host', seat: '', node: '', host: true, hostToken: msg.token,
+    });
+
+    const ann = await join(msg.code, { name: '  Ann\u0007 \u202eLee  ' });
+    const spec = await join(msg.code, { name: 'Projector', spectator: true });
+    await waitFor(() => ann.state.players.size === 3 && ann.state.players.get(spec.sessionId), 'three players');
+    const me = ann.state.players.get(ann.sessionId)!;
+    expect([me.name, me.role, me.seat, me.node, me.connected]).toEqual(['Ann Lee', 'router', 'router:r1', 'r1', true]);
+    expect(ann.state.players.get(spec.sessionId)!.role).toBe('spectator');
+    expect(ann.state.seats.get('router:r1')!.bot).toBe(false);
+    expect(ann.state.seats.get('router:r2')!.bot).toBe(true);
+    expect(ann.state.nodes.get('r1')!.controller).toBe('player');
+    expect(ann.state.nodes.get('r2')!.controller).toBe('bot');
+
+    const who = (await ann.request('whoami')) as Record<string, unknown>;
+    expect(who).toEqual({ sessionId: ann.sessionId, code: msg.code, role: 'router', seat: 'router:r1', node: 'r1', host: false });
+    // The token is never in the shared state.
+    expect(JSON.stringify(ann.state.toJSON())).not.toContain(msg.token);
+    await leaveAll(ann, spec);
+    await hostRoomSdk.leave();
+  });
+
+  it('refuses a wrong code, a wrong host token and malformed options', async () => {
+    await expect(sdk().joinById('ZZZZZZ', { name: 'x' })).rejects.toBeInstanceOf(MatchMakeError);
+    const host = await hostRoom();
+    await expect(join(host.roomId, { hostToken: 'not-it' })).rejects.toThrow('that is not the host token of this session');
+    await expect(join(host.roomId, { name: 42 })).rejects.toThrow('options.name');
+    await expect(sdk().create('classroom', { scenario: 'no-such-lab' })).rejects.toThrow('no built-in scenario "no-such-lab"');
+    await expect(sdk().create('classroom', { scenario: { durationMs: 1000, nodes: [] } })).rejects.toThrow('nodes: needs at least one node');
+    await leaveAll(host);
+  });
+
+  it('runs a scenario object the host sends', async () => {
+    const scenario = {
+      name: 'two hosts',
+      durationMs: 10000,
+      nodes: [{ id: 'a', kind: 'host' }, { id: 'r', kind: 'router', controller: 'player' }, { id: 'b', kind: 'host' }],
+      links: [
+        { id: 'ar', a: 'a', b: 'r', bandwidthBps: 1e6, delayMs: 100 },
+        { id: 'rb', a: 'r', b: 'b', bandwidthBps: 1e6, delayMs: 100 },
+      ],
+      flows: [{ id: 'f', from: 'a', to: 'b', transport: 'tcp' }],
+    };
+    const host = await hostRoom({ scenario });
+    await waitFor(() => host.state.nodes.size === 3, 'nodes');
+    expect([host.state.scenario, host.state.scenarioName, host.state.clock.durationMs]).toEqual(['custom', 'two hosts', 10000]);
+    expect([...host.state.seats.keys()]).toEqual(['router:r', 'sender:a', 'receiver:b']);
+    await leaveAll(host);
+  });
+});
+
+describe('router play', () => {
+  it('drops a packet for the router player at its node; the sender retransmits; others are refused and change nothing', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' }); // r1
+    const ben = await join(host.roomId, { name: 'Ben' }); // r2
+    await stepTo(host, 1500, [host, ann]);
+    const [syn] = await waitFor(() => packetsAt(ann, 'r1').length === 1 && packetsAt(ann, 'r1'), 'the SYN of the download waiting at r1');
+    expect([syn!.kind, syn!.flow, syn!.next, syn!.from, syn!.to]).toEqual(['syn', 'download', 'r1-r3', 'laptop', 'r1']);
+
+    // Not Ben's node, not the host's seat, not a router role: refused, nothing changes.
+    expect(await ben.request('drop', { node: 'r1', packet: syn!.id })).toEqual({ ok: false, code: 'not-your-node', reason: 'r1 is not your node (you hold r2)' });
+    expect(await ben.request('drop', { packet: syn!.id })).toEqual({ ok: false, code: 'refused', reason: `packet ${syn!.id} is not waiting at r2` });
+    expect(await host.request('forward', { packet: syn!.id, link: 'r1-r3' })).toEqual({ ok: false, code: 'no-seat', reason: 'you hold no seat' });
+    expect(await ann.request('pause')).toEqual({ ok: false, code: 'not-host', reason: 'only the host can do that' });
+    const refused = new Promise((resolve) => ben.onMessage('refused', resolve));
+    ben.send('drop', { node: 'r1', packet: syn!.id });
+    expect(await refused).toEqual({ type: 'drop', code: 'not-your-node', reason: 'r1 is not your node (you hold r2)' });
+    const engine = serverRoom(host.roomId).game.engine;
+    expect(engine.summary().drops.player ?? 0).toBe(0);
+    expect(engine.waitingAt('r1').map((p) => p.id)).toEqual([syn!.id]);
+    expect(host.state.clock.paused).toBe(true);
+
+    expect(await ann.request('drop', { packet: syn!.id })).toEqual({ ok: true });
+    expect(engine.summary().drops.player).toBe(1);
+    await waitFor(() => !ann.state.packets.has(String(syn!.id)), 'the dropped SYN gone from the state');
+    await waitFor(() => ann.state.events.some((e) => e.type === 'drop' && e.packet === syn!.id && e.detail === 'player' && e.node === 'r1'), 'the drop event');
+
+    // The SYN's retransmission timer (8 s) fires; the new SYN reaches r1 and waits there.
+    await stepTo(host, 9500, [host, ann]);
+    const download = () => packetsAt(ann, 'r1').filter((p) => p.flow === 'download');
+    const [again] = await waitFor(() => download().length === 1 && download(), 'the retransmitted SYN');
+    expect(again!.kind).toBe('syn');
+    expect(again!.id).not.toBe(syn!.id);
+    await waitFor(() => ann.state.flows.get('download')!.retransmits === 1, 'one retransmission in the flow stats');
+    await waitFor(() => ann.state.events.some((e) => e.type === 'rto' && e.flow === 'download'), 'the RTO event');
+    expect(await ann.request('forward', { packet: again!.id, link: again!.next })).toEqual({ ok: true });
+    await waitFor(() => ann.state.packets.get(String(again!.id))?.link === 'r1-r3', 'the SYN on r1-r3');
+    await leaveAll(ann, ben, host);
+  });
+
+  it('answers inspect with the packet’s layers, only for packets a player may see', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' }); // r1
+    const ben = await join(host.roomId, { name: 'Ben' }); // r2
+    await stepTo(host, 1500, [host, ann]);
+    const [syn] = await waitFor(() => packetsAt(ann, 'r1').length === 1 && packetsAt(ann, 'r1'), 'SYN at r1');
+    const seen = (await ann.request('inspect', { packet: syn!.id })) as { ok: true; packet: { kind: string; layers: Array<{ protocol: string }> } };
+    expect(seen.ok).toBe(true);
+    expect(seen.packet.kind).toBe('syn');
+    expect(seen.packet.layers.map((l) => l.protocol)).toEqual(['Ethernet II', 'IPv4', 'TCP']);
+    expect(await ben.request('inspect', { packet: syn!.id })).toEqual({ ok: false, code: 'not-your-node', reason: `packet ${syn!.id} is not at or next to r2` });
+    expect(((await host.request('inspect', { packet: syn!.id })) as { ok: boolean }).ok).toBe(true);
+    expect(await host.request('inspect', { packet: 999999 })).toEqual({ ok: false, code: 'unknown', reason: 'packet 999999 is not in the network' });
+    await leaveAll(ann, ben, host);
+  });
+});
+
+describe('host controls', () => {
+  it('pauses exactly, steps exactly, changes speed and resumes', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId);
+    await waitFor(() => ann.state.clock.paused, 'paused');
+    const frozen = ann.state.clock.simMs;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(serverRoom(host.roomId).game.engine.nowMs).toBe(frozen);
+    expect(await host.request('step', { ms: 250 })).toEqual({ ok: true });
+    await waitFor(() => ann.state.clock.simMs === frozen + 250, 'one step of 250 ms');
+    expect(serverRoom(host.roomId).game.engine.nowMs).toBe(frozen + 250);
+    expect(await host.request('speed', { speed: 4 })).toEqual({ ok: true });
+    expect(await host.request('step')).toEqual({ ok: true });
+    await waitFor(() => ann.state.clock.simMs === frozen + 450, 'one fixed step at 4x (200 ms)');
+    expect(ann.state.clock.speed).toBe(4);
+    expect(await host.request('resume')).toEqual({ ok: true });
+    await waitFor(() => !ann.state.clock.paused && ann.state.clock.simMs > frozen + 450, 'time moving again');
+    expect(await host.request('step', { ms: 10 })).toEqual({ ok: false, code: 'invalid', reason: 'pause before stepping' });
+    await leaveAll(ann, host);
+  });
+
+  it('injects faults the class sees', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId);
+    expect(await ann.request('fault', { kind: 'link-down', link: 'r1-r3' })).toEqual({ ok: false, code: 'not-host', reason: 'only the host can do that' });
+    expect(await host.request('fault', { kind: 'link-down', link: 'r1-r3' })).toEqual({ ok: true });
+    await waitFor(() => ann.state.links.get('r1-r3')!.up === false, 'link down');
+    await waitFor(() => ann.state.events.some((e) => e.type === 'fault' && e.link === 'r1-r3' && e.detail === 'link-down'), 'fault event');
+    expect(await host.request('fault', { kind: 'node-down', node: 'r4' })).toEqual({ ok: true });
+    await waitFor(() => ann.state.nodes.get('r4')!.up === false, 'node down');
+    expect(await host.request('fault', { kind: 'link-loss', link: 'r3-r5', loss: 0.25 })).toEqual({ ok: true });
+    await waitFor(() => ann.state.links.get('r3-r5')!.lossAB === 0.25 && ann.state.links.get('r3-r5')!.lossBA === 0.25, 'loss');
+    expect(await host.request('fault', { kind: 'link-up', link: 'r1-r3' })).toEqual({ ok: true });
+    expect(await host.request('step', { ms: 1 })).toEqual({ ok: true });
+    await waitFor(() => ann.state.links.get('r1-r3')!.up === true, 'link up');
+    await leaveAll(ann, host);
+  });
+
+  it('reassigns roles, kicks and ends the session', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' });
+    const ben = await join(host.roomId, { name: 'Ben' });
+    expect(await host.request('role', { player: ann.sessionId, seat: 'sender:laptop' })).toEqual({ ok: true });
+    await waitFor(() => ben.state.players.get(ann.sessionId)!.seat === 'sender:laptop', 'Ann moved');
+    expect(await ann.request('stop-flow', { flow: 'download' })).toEqual({ ok: true });
+
+    const kicked = new Promise<number>((resolve) => ben.onLeave((code) => resolve(code)));
+    expect(await host.request('kick', { player: ben.sessionId, reason: 'bye' })).toEqual({ ok: true });
+    expect(await kicked).toBe(4100);
+    await waitFor(() => !ann.state.players.has(ben.sessionId), 'Ben gone');
+    await waitFor(() => ann.state.seats.get('router:r2')!.player === '' && ann.state.seats.get('router:r2')!.bot, 'r2 back to its bot');
+
+    const ended = new Promise((resolve) => ann.onMessage('ended', resolve));
+    expect(await host.request('end')).toEqual({ ok: true });
+    expect(await ended).toEqual({ code: host.roomId });
+    await waitFor(() => ann.state.phase === 'ended', 'phase ended');
+    expect(await ann.request('start-flow', { flow: 'download' })).toEqual({ ok: false, code: 'ended', reason: 'the session has ended' });
+    await expect(join(host.roomId)).rejects.toThrow();
+    await leaveAll(ann, host);
+  });
+});
+
+describe('reconnection', () => {
+  it('gives a dropped player the same seat and score back, with a bot playing meanwhile', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' });
+    const room = serverRoom(host.roomId);
+    room.game.players.get(ann.sessionId)!.score = 17;
+    await waitFor(() => host.state.players.get(ann.sessionId)?.score === 17, 'score synced');
+    ann.reconnection.enabled = false;
+    const token = ann.reconnectionToken;
+    ann.connection.close(4999 as never);
+    await waitFor(() => host.state.players.get(ann.sessionId)?.connected === false, 'Ann shown disconnected');
+    expect(host.state.seats.get('router:r1')!.bot).toBe(true);
+    expect(host.state.nodes.get('r1')!.controller).toBe('bot');
+    const back = (await sdk().reconnect(token)) as unknown as ClassRoom;
+    expect(back.sessionId).toBe(ann.sessionId);
+    await waitFor(() => host.state.players.get(ann.sessionId)?.connected === true, 'Ann back');
+    const me = host.state.players.get(ann.sessionId)!;
+    expect([me.seat, me.score]).toEqual(['router:r1', 17]);
+    expect(host.state.nodes.get('r1')!.controller).toBe('player');
+    await leaveAll(back, host);
+  });
+});
+
+describe('http', () => {
+  it('answers /healthz with room and client counts', async () => {
+    const host = await hostRoom();
+    const res = await fetch(`${URL}/healthz`);
+    const body = (await res.json()) as { status: string; rooms: number; clients: number };
+    expect(res.status).toBe(200);
+    expect(body.status).toBe('ok');
+    expect(body.rooms).toBeGreaterThanOrEqual(1);
+    expect(body.clients).toBeGreaterThanOrEqual(1);
+    await leaveAll(host);
+  });
+
+  it('lists the built-in scenarios and says when the client is not built', async () => {
+    const list = (await (await fetch(`${URL}/api/scenarios`)).json()) as Array<{ id: string; seats: number }>;
+    expect(list.map((s) => [s.id, s.seats])).toEqual([['1-router-lab', 12], ['2-congestion-lab', 6], ['3-flow-control-lab', 6]]);
+    const home = await fetch(`${URL}/`);
+    expect(await home.text()).toContain('the browser client is not built yet');
+    expect((await fetch(`${URL}/monitor/api`)).status).toBe(404);
+  });
+});

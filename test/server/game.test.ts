@@ -1,0 +1,255 @@
+// The classroom rules without a network: seats, authority, bots, pause and step, faults, scoring.
+
+import { describe, expect, it } from 'vitest';
+import { ClassroomGame } from '../../server/game/classroom-game.ts';
+import { ClassroomState } from '../../shared/state/classroom-state.ts';
+import { builtinScenarios } from '../../server/scenarios/classroom-scenarios.ts';
+import { Router } from '../../shared/protocols/net/router.ts';
+
+function game(id = '1-router-lab') {
+  const b = builtinScenarios().find((s) => s.id === id)!;
+  const state = new ClassroomState();
+  const g = new ClassroomGame(state, { id: b.id, scenario: b.scenario }, { now: () => new Date('2026-01-01T00:00:00Z') });
+  return { g, state };
+}
+
+function controllerOf(g: ClassroomGame, node: string): string {
+  return (g.engine.network.nodes.get(node) as Router).controller;
+}
+
+describe('seats', () => {
+  it('seats students in order, routers first, and leaves the rest to bots', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    g.addPlayer('b', 'Ben', 'student');
+    g.addPlayer('s', 'Sam', 'spectator');
+    expect(state.players.get('h')!.role).toBe('host');
+    expect(state.players.get('a')!.seat).toBe('router:r1');
+    expect(state.players.get('b')!.seat).toBe('router:r2');
+    expect(state.players.get('s')!.role).toBe('spectator');
+    expect(state.players.get('s')!.seat).toBe('');
+    expect([...state.seats.keys()]).toEqual([
+      'router:r1', 'router:r2', 'router:r3', 'router:r4', 'router:r5', 'router:r6',
+      'sender:laptop', 'sender:phone', 'sender:tablet', 'receiver:web', 'receiver:mail', 'receiver:files',
+    ]);
+    expect(state.seats.get('router:r1')!.bot).toBe(false);
+    expect(state.seats.get('router:r3')!.bot).toBe(true);
+    expect(controllerOf(g, 'r1')).toBe('player');
+    expect(controllerOf(g, 'r3')).toBe('bot');
+    expect(state.nodes.get('r1')!.controller).toBe('player');
+  });
+
+  it('hands a dropped player’s seat to a bot and gives it back on reconnection, score kept', () => {
+    const { g, state } = game();
+    g.addPlayer('a', 'Ann', 'student');
+    g.players.get('a')!.score = 42;
+    g.dropPlayer('a');
+    expect(controllerOf(g, 'r1')).toBe('bot');
+    expect(state.seats.get('router:r1')!.bot).toBe(true);
+    expect(state.seats.get('router:r1')!.player).toBe('a');
+    expect(state.players.get('a')!.connected).toBe(false);
+    // A newcomer does not get the reserved seat.
+    g.addPlayer('b', 'Ben', 'student');
+    expect(state.players.get('b')!.seat).toBe('router:r2');
+    g.reconnectPlayer('a');
+    expect(controllerOf(g, 'r1')).toBe('player');
+    expect(state.players.get('a')!.seat).toBe('router:r1');
+    expect(state.players.get('a')!.score).toBe(42);
+  });
+
+  it('gives a freed seat to the observer who has waited longest', () => {
+    const { g, state } = game('2-congestion-lab'); // 6 seats
+    for (let i = 1; i <= 8; i++) g.addPlayer(`p${i}`, `P${i}`, 'student');
+    expect(state.players.get('p7')!.role).toBe('observer');
+    expect(state.players.get('p8')!.role).toBe('observer');
+    g.removePlayer('p2');
+    expect(state.players.has('p2')).toBe(false);
+    expect(state.players.get('p7')!.seat).toBe('router:core');
+    expect(state.players.get('p8')!.role).toBe('observer');
+    expect(g.departed.map((p) => p.name)).toEqual(['P2']);
+  });
+
+  it('lets the host move and swap players', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    g.addPlayer('b', 'Ben', 'student');
+    expect(g.role('a', 'b', 'sender:laptop')).toEqual({ ok: false, code: 'not-host', reason: 'only the host can do that' });
+    expect(g.role('h', 'a', 'router:r2')).toEqual({ ok: true });
+    expect(state.players.get('a')!.seat).toBe('router:r2');
+    expect(state.players.get('b')!.seat).toBe('router:r1');
+    expect(g.role('h', 'b', '')).toEqual({ ok: true });
+    expect(state.players.get('b')!.role).toBe('observer');
+    expect(controllerOf(g, 'r1')).toBe('bot');
+    expect(g.role('h', 'b', 'router:r9')).toEqual({ ok: false, code: 'unknown', reason: 'no seat router:r9' });
+  });
+});
+
+describe('time', () => {
+  it('advances on fixed steps scaled by speed, stops exactly when paused, and steps exactly', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.tick(120); // two whole steps of 50 ms; 20 ms carried
+    expect(state.clock.simMs).toBe(100);
+    g.tick(30);
+    expect(state.clock.simMs).toBe(150);
+    expect(g.speed('h', 4)).toEqual({ ok: true });
+    g.tick(50);
+    expect(state.clock.simMs).toBe(350);
+    expect(g.pause('h')).toEqual({ ok: true });
+    g.tick(1000);
+    expect(state.clock.simMs).toBe(350);
+    expect(state.clock.paused).toBe(true);
+    expect(g.step('h', 7)).toEqual({ ok: true });
+    expect(state.clock.simMs).toBe(357);
+    expect(g.step('h', undefined)).toEqual({ ok: true });
+    expect(state.clock.simMs).toBe(557); // one fixed step at 4x
+    expect(g.resume('h')).toEqual({ ok: true });
+    expect(g.step('h', 10)).toEqual({ ok: false, code: 'invalid', reason: 'pause before stepping' });
+  });
+
+  it('never lets a long stall make the simulation jump', () => {
+    const { g, state } = game();
+    g.tick(5000);
+    expect(state.clock.simMs).toBe(200); // at most 4 catch-up steps
+  });
+});
+
+describe('router commands', () => {
+  it('drops a waiting packet only for the router player at that node, and the sender retransmits', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student'); // r1
+    g.addPlayer('b', 'Ben', 'student'); // r2
+    g.pause('h');
+    g.step('h', 1500);
+    const waiting = [...state.packets.values()].filter((p) => p.at === 'r1');
+    expect(waiting.map((p) => [p.kind, p.flow, p.next])).toEqual([['syn', 'download', 'r1-r3']]);
+    const syn = waiting[0]!;
+    expect(g.routerCommand('b', { action: 'drop', node: 'r1', packet: syn.id })).toEqual({
+      ok: false, code: 'not-your-node', reason: 'r1 is not your node (you hold r2)',
+    });
+    expect(g.routerCommand('b', { action: 'drop', packet: syn.id })).toEqual({
+      ok: false, code: 'refused', reason: `packet ${syn.id} is not waiting at r2`,
+    });
+    expect(g.routerCommand('h', { action: 'drop', packet: syn.id })).toEqual({ ok: false, code: 'no-seat', reason: 'you hold no seat' });
+    expect(g.engine.summary().drops.player ?? 0).toBe(0);
+    expect(g.routerCommand('a', { action: 'drop', packet: syn.id })).toEqual({ ok: true });
+    expect(g.engine.summary().drops.player).toBe(1);
+    g.sync(true);
+    expect(state.packets.has(String(syn.id))).toBe(false);
+    expect(state.events.map((e) => [e.type, e.node, e.packet, e.detail]).filter((e) => e[0] === 'drop')).toEqual([['drop', 'r1', syn.id, 'player']]);
+    // The SYN's timer (initial RTO 8 s from t = 1 s) fires; the retransmission reaches r1 and waits.
+    g.step('h', 8000);
+    g.sync(true);
+    const again = [...state.packets.values()].filter((p) => p.at === 'r1' && p.flow === 'download');
+    expect(again.map((p) => p.kind)).toEqual(['syn']);
+    expect(again[0]!.id).not.toBe(syn.id);
+    expect(state.flows.get('download')!.retransmits).toBe(1);
+    expect(state.events.some((e) => e.type === 'rto' && e.flow === 'download')).toBe(true);
+    // Forwarded on the routing table's link, it moves on and a router player scores for it.
+    expect(g.routerCommand('a', { action: 'forward', packet: again[0]!.id, link: again[0]!.next })).toEqual({ ok: true });
+    g.sync(true);
+    const moved = state.packets.get(String(again[0]!.id))!;
+    expect([moved.at, moved.link, moved.from, moved.to]).toEqual(['', 'r1-r3', 'r1', 'r3']);
+    expect(state.players.get('a')!.score).toBe(0); // drop −1, forward +1
+  });
+
+  it('duplicates and holds at the player’s node', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    g.pause('h');
+    g.step('h', 1500);
+    const syn = [...state.packets.values()].find((p) => p.at === 'r1')!;
+    const dup = g.routerCommand('a', { action: 'duplicate', packet: syn.id });
+    expect(dup.ok).toBe(true);
+    const copyId = (dup as { packet: number }).packet;
+    g.sync(true);
+    expect(state.packets.get(String(copyId))!.at).toBe('r1');
+    expect(g.routerCommand('a', { action: 'hold', packet: syn.id, ms: 500 })).toEqual({ ok: true });
+    g.sync(true);
+    expect(state.packets.get(String(syn.id))!.held).toBe(true);
+    g.step('h', 600);
+    g.sync(true);
+    const released = state.packets.get(String(syn.id))!;
+    expect([released.held, released.at, released.link]).toEqual([false, '', 'r1-r3']);
+  });
+});
+
+describe('other roles', () => {
+  it('lets a sender stop only its own flows and a receiver set only its own read rate', () => {
+    const { g, state } = game('2-congestion-lab');
+    for (const id of ['a', 'b', 'c', 'd', 'e']) g.addPlayer(id, id, 'student');
+    // seats: router:edge, router:core, sender:alice, sender:bob, receiver:video-server
+    expect(state.players.get('c')!.seat).toBe('sender:alice');
+    expect(state.players.get('e')!.seat).toBe('receiver:video-server');
+    expect(g.flowControl('c', 'stop', 'bob-upload')).toEqual({ ok: false, code: 'not-your-flow', reason: 'flow bob-upload does not start at alice' });
+    expect(g.flowControl('a', 'stop', 'alice-upload')).toEqual({ ok: false, code: 'wrong-role', reason: 'a router cannot do that; it takes a sender' });
+    expect(g.flowControl('c', 'start', 'alice-upload')).toEqual({ ok: true });
+    expect(g.flowControl('c', 'start', 'alice-upload')).toEqual({ ok: false, code: 'refused', reason: 'flow alice-upload already started' });
+    expect(g.readRate('e', { flow: 'alice-upload', rateBps: 8000 })).toEqual({ ok: true });
+    g.sync(true);
+    expect(state.flows.get('alice-upload')!.readRateBps).toBe(8000);
+    expect(g.readRate('e', { flow: 'bob-upload', rateBps: 8000 })).toEqual({
+      ok: false, code: 'not-your-flow', reason: 'flow bob-upload does not end at video-server',
+    });
+  });
+
+  it('refuses balancer commands while the engine has no balancers', () => {
+    const { g } = game();
+    g.addPlayer('a', 'Ann', 'student');
+    expect(g.assign('a', { connection: 1, backend: 'web' })).toEqual({ ok: false, code: 'wrong-role', reason: 'a router cannot do that; it takes a loadbalancer' });
+  });
+});
+
+describe('faults', () => {
+  it('takes a link down and brings it back, for the host only', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    g.pause('h');
+    expect(g.fault('a', { kind: 'link-down', link: 'r1-r3' })).toEqual({ ok: false, code: 'not-host', reason: 'only the host can do that' });
+    expect(g.fault('h', { kind: 'link-down', link: 'nope' })).toEqual({ ok: false, code: 'unknown', reason: 'no link nope' });
+    expect(g.fault('h', { kind: 'link-down', link: 'r1-r3' })).toEqual({ ok: true });
+    expect(state.links.get('r1-r3')!.up).toBe(false);
+    expect(state.events.map((e) => [e.type, e.link, e.detail])).toEqual([['fault', 'r1-r3', 'link-down']]);
+    expect(g.fault('h', { kind: 'link-up', link: 'r1-r3' })).toEqual({ ok: true });
+    g.step('h', 1);
+    expect(state.links.get('r1-r3')!.up).toBe(true);
+    expect(g.fault('h', { kind: 'link-loss', link: 'r1-r3', loss: { 'r1->r3': 0.5 } })).toEqual({ ok: true });
+    expect([state.links.get('r1-r3')!.lossAB, state.links.get('r1-r3')!.lossBA]).toEqual([0.5, 0]);
+    expect(g.fault('h', { kind: 'link-loss', link: 'r1-r3', loss: { 'r3->r9': 0.5 } })).toEqual({
+      ok: false, code: 'invalid', reason: 'direction "r3->r9" is not "r1->r3" or "r3->r1"',
+    });
+    expect(g.fault('h', { kind: 'node-down', node: 'r4', forMs: 1000 })).toEqual({ ok: true });
+    expect(state.nodes.get('r4')!.up).toBe(false);
+    g.step('h', 1000);
+    expect(state.nodes.get('r4')!.up).toBe(true);
+  });
+});
+
+describe('scenario switch and end', () => {
+  it('keeps the finished round’s stats, reseats everyone and refuses commands once ended', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    g.tick(1000);
+    const other = builtinScenarios().find((s) => s.id === '3-flow-control-lab')!;
+    g.switchScenario({ id: other.id, scenario: other.scenario });
+    expect(state.round).toBe(2);
+    expect(state.scenario).toBe('3-flow-control-lab');
+    expect(state.clock.simMs).toBe(0);
+    expect(state.players.get('a')!.seat).toBe('router:r1');
+    expect(g.finishedRounds.map((r) => [r.round, r.flow])).toEqual([[1, 'download'], [1, 'email'], [1, 'backup'], [1, 'voice']]);
+    expect(g.end('a')).toEqual({ ok: false, code: 'not-host', reason: 'only the host can do that' });
+    expect(g.end('h')).toEqual({ ok: true });
+    expect(state.phase).toBe('ended');
+    expect(g.pause('h')).toEqual({ ok: false, code: 'ended', reason: 'the session has ended' });
+    expect(g.flowControl('a', 'stop', 'photos')).toEqual({ ok: false, code: 'ended', reason: 'the session has ended' });
+    const before = state.clock.simMs;
+    g.tick(1000);
+    expect(state.clock.simMs).toBe(before);
+  });
+});
