@@ -50,10 +50,11 @@ export interface TraceEvent {
   [field: string]: unknown;
 }
 
-const BIT: Record<TraceType, number> = Object.fromEntries(TRACE_TYPES.map((t, i) => [t, 1 << i])) as Record<
-  TraceType,
-  number
->;
+// One bit per type in a 32-bit mask.
+if (TRACE_TYPES.length > 31) throw new Error('too many trace types for the 32-bit trace mask');
+const BIT: Record<TraceType, number> = Object.freeze(
+  Object.fromEntries(TRACE_TYPES.map((t, i) => [t, 2 ** i])) as Record<TraceType, number>,
+);
 
 export function isTraceType(name: string): name is TraceType {
   return (TRACE_TYPES as readonly string[]).includes(name);
@@ -74,7 +75,8 @@ export class Trace {
   }
 
   enabled(type: TraceType): boolean {
-    return (this.mask & BIT[type]) !== 0;
+    // Untraced runs (benchmarks, bots) skip the per-type lookup entirely.
+    return this.mask !== 0 && (this.mask & BIT[type]) !== 0;
   }
 
   emit(event: TraceEvent): void {
