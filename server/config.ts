@@ -39,7 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     publicAddress: env.PUBLIC_ADDRESS || (redisUrl !== undefined ? `${env.PUBLIC_HOST || '127.0.0.1'}:${port}` : undefined),
     monitorPassword: env.MONITOR_PASSWORD || undefined,
     maxRooms: int(env.MAX_ROOMS, 200, 'MAX_ROOMS'),
-    clientDir: resolve(root, 'client'),
+    clientDir: resolve(env.CLIENT_DIR || resolve(root, 'client')),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

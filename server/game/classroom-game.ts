@@ -344,7 +344,11 @@ export class ClassroomGame {
   removePlayer(sessionId: string): void {
     const p = this.players.get(sessionId);
     if (p === undefined) return;
+    // The results remember the role the player last played.
+    const { role, seat } = p;
     this.unseat(p);
+    p.role = role;
+    p.seat = seat;
     p.connected = false;
     p.leftAt = this.now().toISOString();
     this.players.delete(sessionId);

@@ -37,6 +37,8 @@ const SAVE_EVERY_MS = 5000;
 const MAX_SESSION_MS = 12 * 3600 * 1000;
 /** How long an ended session stays open so the class can look at the final scores. */
 const AFTER_END_MS = 15 * 60 * 1000;
+/** Close codes after which a client gets no reconnection window: WebSocket protocol errors, bad or oversized data, policy, Colyseus's bad input and shutdown. */
+const NO_RECONNECT = new Set<number>([1002, 1003, 1007, 1008, 1009, CloseCode.WITH_ERROR, CloseCode.SERVER_SHUTDOWN, CLOSE_CODES.kicked]);
 /** Requests the matchmaker turns into HTTP status codes, so they must be valid ones. */
 const BAD_REQUEST = ErrorCode.MATCHMAKE_INVALID_CRITERIA;
 
@@ -57,6 +59,8 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
   private storeEnded = false;
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly kicked = new Set<string>();
+  /** Clients whose socket broke the WebSocket protocol (an oversized or malformed frame). */
+  private readonly misbehaved = new Set<string>();
 
   override messages = {
     forward: validate(MESSAGES.forward, (client: ClassroomClient, m, ctx: MessageContext) =>
@@ -166,13 +170,22 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     }
     if (kind === 'host') this.hostJoined = true;
     this.buckets.set(client.sessionId, new TokenBucket(LIMITS.commandsPerSecond, Date.now()));
+    // The transport closes a socket that sends an oversized or malformed frame as an abnormal close
+    // (1006), like a network drop; its error event tells the two apart.
+    const socket = client.ref as unknown as { on?: (event: 'error', fn: () => void) => void };
+    socket.on?.('error', () => this.misbehaved.add(client.sessionId));
     this.game.addPlayer(client.sessionId, name, kind);
     if (kind === 'host') client.send('host', { token: this.hostToken, code: this.roomId, results: resultsPath(this.roomId) });
   }
 
   override onDrop(client: ClassroomClient, code?: number): void {
-    // No second chance for a client the server closed (bad messages, kick) or when the room is closing.
-    if (code === CloseCode.WITH_ERROR || code === CloseCode.SERVER_SHUTDOWN || this.kicked.has(client.sessionId) || this.game.ended) return;
+    // No second chance for a client closed for bad input (invalid or oversized messages, a flood), a
+    // kicked one, or when the room is closing. Only people with something to get back (the host, a
+    // seat, a score) have a seat held for them, so dropping and rejoining cannot fill a room.
+    if ((code !== undefined && NO_RECONNECT.has(code)) || this.misbehaved.has(client.sessionId) || this.kicked.has(client.sessionId)) return;
+    if (this.game.ended) return;
+    const p = this.game.players.get(client.sessionId);
+    if (p === undefined || !(p.host || p.seat !== '' || p.score !== 0)) return;
     this.game.dropPlayer(client.sessionId);
     this.allowReconnection(client, LIMITS.reconnectSeconds).catch(() => {
       // The wait ran out or the room is closing; onLeave follows.
@@ -189,6 +202,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
 
   override onLeave(client: ClassroomClient): void {
     this.buckets.delete(client.sessionId);
+    this.misbehaved.delete(client.sessionId);
     this.game.removePlayer(client.sessionId);
   }
 

@@ -9,7 +9,8 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u
 
 export function cleanName(raw: unknown, fallback: string): string {
   if (typeof raw !== 'string') return fallback;
-  const cleaned = raw.normalize('NFC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  // Whitespace (tabs, newlines) becomes a space first; then invisible characters go.
+  const cleaned = raw.normalize('NFC').replace(/\s+/g, ' ').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim();
   // Cut by code points, never through a surrogate pair.
   const cut = [...cleaned].slice(0, LIMITS.nameChars).join('').trim();
   return cut === '' ? fallback : cut;

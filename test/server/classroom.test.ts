@@ -231,6 +231,51 @@ describe('reconnection', () => {
   });
 });
 
+describe('bad input', () => {
+  it('disconnects a seated player who sends an oversized message, without holding the seat', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' });
+    await waitFor(() => host.state.seats.get('router:r1')!.player === ann.sessionId, 'Ann seated');
+    const left = new Promise<number>((resolve) => ann.onLeave((code) => resolve(code)));
+    ann.send('inspect', { packet: 1, pad: 'x'.repeat(70_000) } as never);
+    expect(await left).toBe(1009);
+    await waitFor(() => !host.state.players.has(ann.sessionId), 'Ann gone at once');
+    expect(host.state.seats.get('router:r1')!.player).toBe('');
+    await leaveAll(host);
+  });
+
+  it('disconnects a client for a malformed send or an unknown message, and answers a malformed request with an error', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' });
+    await expect(ann.request('drop', { packet: 'seven' } as never)).rejects.toThrow('packet');
+    expect(ann.connection.isOpen).toBe(true);
+    const left = new Promise<number>((resolve) => ann.onLeave((code) => resolve(code)));
+    ann.send('drop', { packet: -1 });
+    expect(await left).toBe(4002);
+    const ben = await join(host.roomId, { name: 'Ben' });
+    const benLeft = new Promise<number>((resolve) => ben.onLeave((code) => resolve(code)));
+    ben.send('teleport' as never, {} as never);
+    expect(await benLeft).toBe(4002);
+    await waitFor(() => host.state.players.size === 1, 'both gone');
+    await leaveAll(host);
+  });
+
+  it('refuses commands beyond the rate limit, then disconnects a flood', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' });
+    const replies = await Promise.all(Array.from({ length: 40 }, () => ann.request('drop', { packet: 1 })));
+    const codes = replies.map((r) => (r as { code?: string }).code);
+    expect(codes.filter((c) => c === 'rate-limited').length).toBeGreaterThanOrEqual(5);
+    expect(codes.filter((c) => c === 'refused').length).toBeGreaterThanOrEqual(25);
+    await new Promise((r) => setTimeout(r, 1100));
+    const left = new Promise<number>((resolve) => ann.onLeave((code) => resolve(code)));
+    for (let i = 0; i < 100; i++) ann.send('whoami');
+    expect(await left).toBe(4002);
+    expect(host.connection.isOpen).toBe(true);
+    await leaveAll(host);
+  });
+});
+
 describe('http', () => {
   it('answers /healthz with room and client counts', async () => {
     const host = await hostRoom();

@@ -58,10 +58,14 @@ export async function join(code: string, options: Record<string, unknown> = {}):
   return room;
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | null, label: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+  label: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v !== undefined && v !== false && v !== null) return v;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 20));

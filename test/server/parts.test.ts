@@ -1,0 +1,131 @@
+// The small parts of the server, each on its own: names, join codes, the packet tracker and its
+// bandwidth budget, the notable-event log, layout, seats, Jain's index.
+
+import { describe, expect, it } from 'vitest';
+import { LocalPresence } from '@colyseus/core';
+import { MapSchema, ArraySchema } from '@colyseus/schema';
+import { cleanName } from '../../server/rooms/player-name.ts';
+import { claimCode, isJoinCode, randomCode, releaseCode } from '../../server/rooms/join-code.ts';
+import { PacketTracker } from '../../server/game/packet-tracker.ts';
+import { EventLog } from '../../server/game/notable-events.ts';
+import { jain } from '../../server/game/scoring.ts';
+import { TokenBucket } from '../../server/rooms/rate-limit.ts';
+import { EventState, PacketState } from '../../shared/state/classroom-state.ts';
+import { JOIN_CODE_ALPHABET } from '../../shared/messages/classroom-messages.ts';
+import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
+
+describe('player names', () => {
+  it('trims, strips control and invisible characters, collapses spaces and cuts to 24 characters', () => {
+    expect(cleanName('  Min\u0000jun  ', 'player')).toBe('Minjun');
+    expect(cleanName('a\u202eb\u200bc\td  e', 'player')).toBe('abc d e');
+    expect(cleanName('\u0007\u200d ', 'player')).toBe('player');
+    expect(cleanName(42, 'player')).toBe('player');
+    expect(cleanName('가'.repeat(30), 'player')).toBe('가'.repeat(24));
+    expect([...cleanName('😀'.repeat(30), 'player')].length).toBe(24); // never cuts a surrogate pair
+  });
+});
+
+describe('join codes', () => {
+  it('use 6 characters without look-alikes', () => {
+    for (const c of ['0', 'O', '1', 'I', 'L']) expect(JOIN_CODE_ALPHABET).not.toContain(c);
+    for (let i = 0; i < 200; i++) expect(isJoinCode(randomCode())).toBe(true);
+    expect(isJoinCode('ABCDE0')).toBe(false);
+    expect(isJoinCode('ABCDE')).toBe(false);
+  });
+
+  it('are claimed once until released', async () => {
+    const presence = new LocalPresence();
+    const codes = new Set<string>();
+    for (let i = 0; i < 100; i++) codes.add(await claimCode(presence));
+    expect(codes.size).toBe(100);
+    const first = [...codes][0]!;
+    expect(await presence.hincrby('packetplay:join-codes', first, 1)).toBe(2); // a second claim fails
+    await releaseCode(presence, first);
+    expect(await presence.hincrby('packetplay:join-codes', first, 1)).toBe(1);
+  });
+});
+
+const tx = (packet: number, link: string, from: string, to: string, departMs: number, arriveMs: number): TraceEvent =>
+  ({ type: 'tx', t: departMs, packet, flow: 'f', kind: 'data', link, from, to, bytes: 100, departMs, arriveMs });
+
+describe('packet tracker', () => {
+  it('follows a packet hop by hop, waiting, held, and gone when consumed or dropped', () => {
+    const t = new PacketTracker({ maxSynced: 100, addsPerSecond: 100, addsBurst: 100 }, () => 'out');
+    const m = new MapSchema<PacketState>();
+    t.onTrace(tx(1, 'l1', 'a', 'r', 0, 10.4));
+    t.onTrace(tx(2, 'l1', 'a', 'r', 5, 15));
+    t.flush(m, 0);
+    expect([...m.keys()]).toEqual(['1', '2']);
+    expect([m.get('1')!.departMs, m.get('1')!.arriveMs, m.get('1')!.at]).toEqual([0, 11, '']);
+    t.onTrace({ type: 'wait', t: 10.4, node: 'r', packet: 1, flow: 'f', kind: 'data', queue: 1 });
+    t.onTrace({ type: 'command', t: 11, node: 'r', action: 'hold', packet: 1, ok: true });
+    t.sweep(16); // packet 2's hop ended with no next hop: consumed
+    t.flush(m, 0);
+    expect([...m.keys()]).toEqual(['1']);
+    expect([m.get('1')!.at, m.get('1')!.held, m.get('1')!.next]).toEqual(['r', true, 'out']);
+    t.onTrace(tx(1, 'l2', 'r', 'b', 20, 30));
+    t.flush(m, 0);
+    expect([m.get('1')!.link, m.get('1')!.from, m.get('1')!.to, m.get('1')!.at, m.get('1')!.held, m.get('1')!.next]).toEqual(['l2', 'r', 'b', '', false, '']);
+    t.onTrace({ type: 'drop', t: 25, link: 'l2', packet: 1, flow: 'f', kind: 'data', reason: 'loss' });
+    expect(t.flush(m, 0)).toBe(0);
+    expect(m.size).toBe(0);
+  });
+
+  it('lets packets on links in at its budget, always lists waiting ones, and counts the rest as hidden', () => {
+    const t = new PacketTracker({ maxSynced: 100, addsPerSecond: 10, addsBurst: 5 });
+    const m = new MapSchema<PacketState>();
+    for (let id = 1; id <= 20; id++) t.onTrace(tx(id, 'l1', 'a', 'r', 0, 10_000));
+    expect(t.flush(m, 0)).toBe(15);
+    expect(m.size).toBe(5);
+    t.onTrace({ type: 'wait', t: 1, node: 'r', packet: 20, flow: 'f', kind: 'data', queue: 1 });
+    expect(t.flush(m, 0)).toBe(14); // the waiting packet gets in without a token
+    expect(m.has('20')).toBe(true);
+    for (let id = 21; id <= 40; id++) t.onTrace(tx(id, 'l1', 'a', 'r', 0, 10_000));
+    // One second later: 5 more (the burst limit); packets left out earlier wait for their next hop.
+    expect(t.flush(m, 1000)).toBe(29);
+    expect(m.size).toBe(11);
+  });
+});
+
+describe('event log', () => {
+  it('folds bursts of alike drops and keeps the newest 30', () => {
+    const log = new EventLog();
+    const arr = new ArraySchema<EventState>();
+    const drop = (t: number, packet: number): TraceEvent => ({ type: 'drop', t, node: 'r1', packet, flow: 'f', kind: 'data', reason: 'queue-full' });
+    log.onTrace(drop(1, 1), 0);
+    log.onTrace(drop(2, 2), 100);
+    log.onTrace(drop(3, 3), 200);
+    log.onTrace({ type: 'state', t: 4, flow: 'f', side: 'client', from: 'SYN_SENT', to: 'ESTABLISHED' }, 300);
+    log.onTrace(drop(5, 4), 400);
+    log.onTrace(drop(6, 5), 2000); // more than a second after the entry it would fold into
+    log.flush(arr);
+    expect(arr.map((e) => [e.seq, e.type, e.detail, e.count, e.t])).toEqual([
+      [1, 'drop', 'queue-full', 3, 3],
+      [2, 'state', 'client:ESTABLISHED', 1, 4],
+      [3, 'drop', 'queue-full', 1, 5],
+      [4, 'drop', 'queue-full', 1, 6],
+    ]);
+    expect(log.drainUnsaved().map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(log.drainUnsaved()).toEqual([]);
+    for (let i = 0; i < 40; i++) log.onTrace({ type: 'rto', t: 10 + i, flow: 'f', side: 'client' }, 3000 + i);
+    log.flush(arr);
+    expect(arr.length).toBe(30);
+    expect(arr.at(0)!.seq).toBe(15);
+    expect(arr.at(29)!.seq).toBe(44);
+  });
+});
+
+describe('scoring helpers', () => {
+  it('computes Jain’s fairness index', () => {
+    expect(jain([5, 5, 5])).toBe(1);
+    expect(jain([9, 0, 0])).toBeCloseTo(1 / 3, 10);
+    expect(jain([])).toBe(1);
+  });
+
+  it('limits commands per second with a token bucket', () => {
+    const b = new TokenBucket(3, 0);
+    expect([b.take(0), b.take(0), b.take(0), b.take(0)]).toEqual([true, true, true, false]);
+    expect(b.take(334)).toBe(true); // one token back after a third of a second
+    expect(b.take(334)).toBe(false);
+  });
+});

@@ -1,0 +1,120 @@
+// Results are written while a session runs, survive a server restart, and are downloadable only
+// with the host token. The server runs as a real process (npm start's entry) on port 2581, so the
+// restart is a real one.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Client } from '@colyseus/sdk';
+import { resultsCsv } from '../../server/persistence/results-format.ts';
+import type { SessionResults } from '../../server/persistence/session-store.ts';
+import { tempDir, waitFor } from './helpers.ts';
+
+const PORT = 2581;
+const BASE = `http://127.0.0.1:${PORT}`;
+const dataDir = tempDir('packetplay-results-');
+const root = new URL('../../', import.meta.url).pathname;
+let proc: ChildProcess | null = null;
+
+async function startProcess(): Promise<void> {
+  proc = spawn(join(root, 'node_modules/.bin/node'), ['--disable-warning=ExperimentalWarning', join(root, 'server/main.ts')], {
+    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLIENT_DIR: join(dataDir, 'no-client'), REDIS_URL: '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(() => fetch(`${BASE}/healthz`).then((r) => r.ok, () => false), 'the server to listen', 20_000);
+}
+
+async function stopProcess(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const p = proc;
+  if (p === null) return;
+  proc = null;
+  if (p.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    p.once('exit', () => resolve());
+    p.kill(signal);
+  });
+}
+
+afterAll(async () => {
+  await stopProcess('SIGKILL');
+});
+
+async function getResults(code: string, token: string | null, suffix = 'results.json') {
+  const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+  return fetch(`${BASE}/api/sessions/${code}/${suffix}`, { headers });
+}
+
+describe('session results', () => {
+  it('are written as the session goes, survive a restart and need the host token', async () => {
+    await startProcess();
+    const host = await new Client(BASE).create('classroom', { name: 'Ms Park', scenario: '2-congestion-lab' });
+    const { hostToken } = (await host.request('whoami')) as { hostToken: string };
+    const code = host.roomId;
+    const student = await new Client(BASE).joinById(code, { name: '=HYPERLINK("x") 민준' });
+
+    // Written while the session runs (every few seconds), before anything ends.
+    const progress = await waitFor(async () => {
+      const r = await getResults(code, hostToken);
+      if (r.status !== 200) return undefined;
+      const body = (await r.json()) as SessionResults;
+      return body.players.length === 2 ? body : undefined;
+    }, 'results written while the session runs', 15_000);
+    expect(progress.session.status).toBe('running');
+    expect(progress.players.map((p) => [p.name, p.role, p.seat])).toEqual([
+      ['Ms Park', 'host', ''],
+      ['=HYPERLINK("x") 민준', 'router', 'router:edge'],
+    ]);
+    expect(progress.flows.map((f) => f.flow)).toEqual(['alice-upload', 'bob-upload']);
+
+    // The server stops (its rooms close and write their final results) and starts again.
+    student.reconnection.enabled = false;
+    host.reconnection.enabled = false;
+    await stopProcess('SIGTERM');
+    await startProcess();
+
+    expect((await getResults(code, null)).status).toBe(401);
+    expect((await getResults(code, 'wrong-token')).status).toBe(403);
+    expect((await getResults('ZZZZZZ', hostToken)).status).toBe(404);
+    const after = (await (await getResults(code, hostToken)).json()) as SessionResults;
+    expect(after.session.code).toBe(code);
+    expect(after.session.status).toBe('ended');
+    expect(after.session.scenario).toBe('2-congestion-lab');
+    expect(after.session.simMs).toBeGreaterThan(0);
+    expect(after.players.map((p) => p.name)).toEqual(['Ms Park', '=HYPERLINK("x") 민준']);
+    expect(after.players.every((p) => p.leftAt !== null)).toBe(true);
+
+    const csv = await getResults(code, hostToken, 'results.csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a byte-order mark, for spreadsheets
+    const lines = new TextDecoder().decode(bytes).split('\r\n');
+    expect(lines[0]).toBe('session,name,role,seat,score,host,spectator,connected,joinedAt,leftAt');
+    expect(lines[2]!.startsWith(`${code},"'=HYPERLINK(""x"") 민준",router,router:edge,`)).toBe(true);
+    const viaQuery = await fetch(`${BASE}/api/sessions/${code}/results.csv?table=flows&token=${encodeURIComponent(hostToken)}`);
+    expect((await viaQuery.text()).split('\r\n')[0]).toBe('session,round,flow,from,to,transport,app,deliveredBytes,goodputBps,retransmits,timeouts,fastRetransmits');
+    expect((await fetch(`${BASE}/api/sessions/${code}/results.csv?table=secrets&token=${hostToken}`)).status).toBe(400);
+    await stopProcess('SIGTERM');
+  });
+});
+
+describe('CSV', () => {
+  it('quotes what needs quoting and defuses formulas', () => {
+    const r: SessionResults = {
+      session: { id: 'x', code: 'ABCDEF', scenario: 's', scenarioName: 'S', round: 1, simMs: 0, status: 'ended', createdAt: 'c', updatedAt: 'u', endedAt: null },
+      players: [
+        { player: 'p', name: 'a,b', role: 'router', seat: 'router:r1', score: -3, host: false, spectator: false, connected: true, joinedAt: 'j', leftAt: null },
+        { player: 'q', name: '+1 "x"\nline', role: 'observer', seat: '', score: 0, host: false, spectator: false, connected: false, joinedAt: 'j', leftAt: 'l' },
+        { player: 'r', name: '@cmd', role: 'host', seat: '', score: 5, host: true, spectator: false, connected: true, joinedAt: 'j', leftAt: null },
+      ],
+      flows: [],
+      events: [],
+    };
+    expect(resultsCsv(r, 'players')).toBe(
+      'session,name,role,seat,score,host,spectator,connected,joinedAt,leftAt\r\n' +
+        'ABCDEF,"a,b",router,router:r1,-3,false,false,true,j,\r\n' +
+        `ABCDEF,"'+1 ""x""\nline",observer,,0,false,false,false,j,l\r\n` +
+        "ABCDEF,'@cmd,host,,5,true,false,true,j,\r\n",
+    );
+  });
+});
