@@ -127,6 +127,8 @@ describe('fuzz', () => {
     const leftA: number[] = [];
     for (const r of [hostB, b1, b2]) r.onLeave((code) => leftB.push(code));
     for (const r of [hostA, ann]) r.onLeave((code) => leftA.push(code));
+    await waitFor(() => hostA.state.seats.get('router:r1')?.player === ann.sessionId, 'the host sees Ann seated');
+    await waitFor(() => hostB.state.players.size === 3, 'room B complete');
     const roomA = serverRoom(hostA.roomId);
     const roomB = serverRoom(hostB.roomId);
     const simA = roomA.game.engine.nowMs;
