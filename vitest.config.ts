@@ -11,6 +11,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'engine', include: ['test/engine/**/*.test.ts', 'test/scenario/**/*.test.ts', 'test/tools/**/*.test.ts'] } },
       { test: { name: 'server', include: ['test/server/**/*.test.ts'], fileParallelism: false } },
+      { test: { name: 'client', include: ['test/client/**/*.test.ts'], environment: 'node' } },
     ],
   },
 });

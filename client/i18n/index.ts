@@ -1,0 +1,115 @@
+// The player's language. Every string a player sees comes from the tables in en.ts and ko.ts (the
+// compiler and a test keep their keys identical). Korean is the default when the browser asks for it;
+// the choice made on the title screen is remembered.
+
+import { en, type MessageKey } from './en.ts';
+import { ko } from './ko.ts';
+
+export type Lang = 'ko' | 'en';
+export type { MessageKey };
+export type Params = Record<string, string | number>;
+
+const TABLES: Record<Lang, Record<MessageKey, string>> = { en, ko };
+const STORAGE_KEY = 'packetplay.lang';
+
+/** Korean when any preferred browser language is Korean, else English. */
+export function detectLang(languages: readonly string[]): Lang {
+  for (const l of languages) {
+    const tag = l.toLowerCase();
+    if (tag === 'ko' || tag.startsWith('ko-')) return 'ko';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+  }
+  return 'en';
+}
+
+/** Replace `{name}` placeholders; a missing parameter stays visible as `{name}` so it is noticed. */
+export function format(template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    return v === undefined ? whole : String(v);
+  });
+}
+
+export function translate(lang: Lang, key: MessageKey, params?: Params): string {
+  return format(TABLES[lang][key], params);
+}
+
+export function hasKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+let current: Lang = 'en';
+const listeners = new Set<(lang: Lang) => void>();
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // storage can be blocked (private mode, file://)
+  }
+}
+
+/** Pick the language at start: ?lang= in the address, then the saved choice, then the browser. */
+export function initLang(search: string, languages: readonly string[]): Lang {
+  const fromUrl = new URLSearchParams(search).get('lang');
+  const saved = storage()?.getItem(STORAGE_KEY);
+  if (fromUrl === 'ko' || fromUrl === 'en') current = fromUrl;
+  else if (saved === 'ko' || saved === 'en') current = saved;
+  else current = detectLang(languages);
+  applyToDocument();
+  return current;
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  if (next === current) return;
+  current = next;
+  storage()?.setItem(STORAGE_KEY, next);
+  applyToDocument();
+  for (const fn of listeners) fn(next);
+}
+
+export function onLangChange(fn: (lang: Lang) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function applyToDocument(): void {
+  if (typeof document !== 'undefined') document.documentElement.lang = current;
+}
+
+/** The string for `key` in the current language. */
+export function t(key: MessageKey, params?: Params): string {
+  return translate(current, key, params);
+}
+
+/** A number formatted for the current language (thousands separators). */
+export function n(value: number, digits = 0): string {
+  return value.toLocaleString(current === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** A bit rate in readable units. */
+export function rate(bps: number): string {
+  if (bps >= 1e9) return `${n(bps / 1e9, bps % 1e9 === 0 ? 0 : 1)} Gbit/s`;
+  if (bps >= 1e6) return `${n(bps / 1e6, bps % 1e6 === 0 ? 0 : 1)} Mbit/s`;
+  if (bps >= 1e3) return `${n(bps / 1e3, bps % 1e3 === 0 ? 0 : 1)} kbit/s`;
+  return `${n(bps)} bit/s`;
+}
+
+/** A byte count in readable units. */
+export function bytes(b: number): string {
+  if (b >= 1 << 20) return `${n(b / (1 << 20), 1)} MiB`;
+  if (b >= 10 * 1024) return `${n(b / 1024, 1)} KiB`;
+  return `${n(b)} B`;
+}
+
+/** Simulated time as m:ss.t */
+export function clock(ms: number): string {
+  const total = Math.max(0, ms) / 1000;
+  const m = Math.floor(total / 60);
+  const s = total - m * 60;
+  return `${m}:${s.toFixed(1).padStart(4, '0')}`;
+}

@@ -1,0 +1,180 @@
+// Short captions tied to what just happened, in the player's language ("three duplicate ACKs → fast
+// retransmit"). Each event maps to at most one caption; a feed holds back repeats so a burst of
+// losses reads as one line, not thirty.
+
+import type { MessageKey, Params } from '../i18n/index.ts';
+import type { WorldEvent } from './events.ts';
+import type { FlowView } from './topology.ts';
+
+export type Tone = 'info' | 'good' | 'warn' | 'bad';
+
+export interface Caption {
+  key: MessageKey;
+  params: Params;
+  tone: Tone;
+  t: number;
+  /** Where it happened, for a camera to look at. */
+  focus: { node?: string; link?: string } | null;
+  /** Repeats of the same caption within the hold-back window are merged; this groups them. */
+  group: string;
+}
+
+export interface CaptionContext {
+  flows: ReadonlyMap<string, FlowView>;
+  /** Display names of nodes (their ids, or the player playing them). */
+  nodeName(id: string): string;
+}
+
+const DROP_KEYS: Record<string, MessageKey> = {
+  'queue-full': 'cap.drop.queueFull',
+  loss: 'cap.drop.loss',
+  'link-down': 'cap.drop.linkDown',
+  player: 'cap.drop.player',
+  ttl: 'cap.drop.ttl',
+  checksum: 'cap.drop.checksum',
+  'no-route': 'cap.drop.noRoute',
+  'no-socket': 'cap.drop.noSocket',
+  'node-down': 'cap.drop.nodeDown',
+};
+
+export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
+  const make = (key: MessageKey, params: Params, tone: Tone, focus: Caption['focus'], group: string = key): Caption => ({
+    key,
+    params,
+    tone,
+    t: e.t,
+    focus,
+    group,
+  });
+  switch (e.type) {
+    case 'drop': {
+      const key = DROP_KEYS[e.reason];
+      if (key === undefined) return null;
+      const where = e.link ?? (e.node !== undefined ? ctx.nodeName(e.node) : '?');
+      const focus = e.link !== undefined ? { link: e.link } : e.node !== undefined ? { node: e.node } : null;
+      if (e.kind === 'udp' && (e.reason === 'loss' || e.reason === 'queue-full' || e.reason === 'player')) {
+        return make('cap.drop.udp', { where }, 'bad', focus, `drop-udp-${e.flow}`);
+      }
+      return make(key, { where, kind: e.kind }, 'bad', focus, `drop-${e.reason}-${where}`);
+    }
+    case 'send': {
+      const f = ctx.flows.get(e.flow);
+      if (f === undefined || e.flags === 'UDP') return null;
+      const from = ctx.nodeName(e.side === 'client' ? f.from : f.to);
+      const to = ctx.nodeName(e.side === 'client' ? f.to : f.from);
+      const focus = { node: e.side === 'client' ? f.from : f.to };
+      if (e.flags.includes('SYN') && e.flags.includes('ACK')) {
+        return make(e.retransmit ? 'cap.synAckRetry' : 'cap.hs2', { from, to, seq: e.seq, ack: e.ack }, e.retransmit ? 'warn' : 'info', focus);
+      }
+      if (e.flags.includes('SYN')) return make(e.retransmit ? 'cap.synRetry' : 'cap.hs1', { from, to, seq: e.seq }, e.retransmit ? 'warn' : 'info', focus);
+      if (e.flags.includes('FIN') && !e.retransmit) {
+        return make(e.side === 'client' ? 'cap.fin1' : 'cap.fin3', { from, to }, 'info', focus);
+      }
+      if (e.retransmit) return make('cap.retransmit', { from, seq: e.seq, flow: e.flow }, 'warn', focus, `retx-${e.flow}`);
+      return null;
+    }
+    case 'state': {
+      const f = ctx.flows.get(e.flow);
+      if (f === undefined) return null;
+      const node = e.side === 'client' ? f.from : f.to;
+      const who = ctx.nodeName(node);
+      const focus = { node };
+      if (e.side === 'client' && e.to === 'ESTABLISHED') return make('cap.hs3', { from: who, to: ctx.nodeName(f.to) }, 'good', focus);
+      if (e.to === 'CLOSE_WAIT') return make('cap.closeWait', { who }, 'info', focus);
+      if (e.to === 'TIME_WAIT') return make('cap.timeWait', { who }, 'info', focus);
+      if (e.to === 'CLOSED' && e.from !== 'LISTEN' && e.from !== 'CLOSED') return make('cap.closed', { who }, 'info', focus);
+      return null;
+    }
+    case 'cwnd': {
+      const f = ctx.flows.get(e.flow);
+      const focus = f === undefined ? null : { node: f.from };
+      switch (e.reason) {
+        case 'fast-retransmit':
+          return make('cap.fastRetransmit', { flow: e.flow, ssthresh: e.ssthresh }, 'warn', focus, `fr-${e.flow}`);
+        case 'timeout':
+          return make('cap.cwndTimeout', { flow: e.flow, ssthresh: e.ssthresh }, 'bad', focus, `to-${e.flow}`);
+        case 'recovery-exit':
+          return make('cap.recoveryExit', { flow: e.flow, cwnd: e.cwnd }, 'good', focus, `rx-${e.flow}`);
+        default:
+          return null;
+      }
+    }
+    case 'rto': {
+      const f = ctx.flows.get(e.flow);
+      const node = f === undefined ? null : e.side === 'client' ? f.from : f.to;
+      return make('cap.rto', { flow: e.flow, rto: Math.round(e.rtoMs), who: node === null ? '?' : ctx.nodeName(node) }, 'bad', node === null ? null : { node }, `rto-${e.flow}`);
+    }
+    case 'window': {
+      const f = ctx.flows.get(e.flow);
+      if (f === undefined) return null;
+      const receiver = ctx.nodeName(f.to);
+      const sender = ctx.nodeName(f.from);
+      return e.event === 'zero'
+        ? make('cap.zeroWindow', { receiver, sender }, 'warn', { node: f.to })
+        : make('cap.windowOpen', { receiver, sender, rwnd: e.rwnd }, 'good', { node: f.to });
+    }
+    case 'probe': {
+      const f = ctx.flows.get(e.flow);
+      return make('cap.probe', { sender: f === undefined ? '?' : ctx.nodeName(f.from) }, 'info', f === undefined ? null : { node: f.from }, `probe-${e.flow}`);
+    }
+    case 'video':
+      if (e.status === 'skipped') return make('cap.videoSkip', { flow: e.flow, frame: e.frame }, 'bad', null, `vskip-${e.flow}`);
+      if (e.status === 'late') return make('cap.videoLate', { flow: e.flow, frame: e.frame }, 'warn', null, `vlate-${e.flow}`);
+      return null;
+    case 'fault':
+      switch (e.kind) {
+        case 'link-down':
+          return make('cap.linkDown', { link: e.link ?? '?' }, 'bad', e.link === undefined ? null : { link: e.link });
+        case 'link-up':
+          return make('cap.linkUp', { link: e.link ?? '?' }, 'good', e.link === undefined ? null : { link: e.link });
+        case 'node-down':
+          return make('cap.nodeDown', { node: ctx.nodeName(e.node ?? '?') }, 'bad', e.node === undefined ? null : { node: e.node });
+        case 'node-up':
+          return make('cap.nodeUp', { node: ctx.nodeName(e.node ?? '?') }, 'good', e.node === undefined ? null : { node: e.node });
+        case 'link-loss':
+          return make('cap.linkLoss', { link: e.link ?? '?' }, 'warn', e.link === undefined ? null : { link: e.link });
+        default:
+          return null;
+      }
+    case 'command':
+      if (!e.ok) return null;
+      if (e.action === 'duplicate') return make('cap.duplicate', { node: ctx.nodeName(e.node) }, 'warn', { node: e.node });
+      if (e.action === 'hold') return make('cap.hold', { node: ctx.nodeName(e.node) }, 'warn', { node: e.node });
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Keeps the latest captions, merging a repeat of the same group within `holdMs` of simulated time. */
+export class CaptionFeed {
+  readonly items: Array<Caption & { count: number }> = [];
+  private readonly lastByGroup = new Map<string, Caption & { count: number }>();
+  private readonly holdMs: number;
+  private readonly keep: number;
+
+  constructor(holdMs = 1500, keep = 4) {
+    this.holdMs = holdMs;
+    this.keep = keep;
+  }
+
+  /** Returns the caption to show, or null when it only added to a recent one. */
+  add(c: Caption): (Caption & { count: number }) | null {
+    const prev = this.lastByGroup.get(c.group);
+    if (prev !== undefined && c.t - prev.t < this.holdMs && this.items.includes(prev)) {
+      prev.count++;
+      return null;
+    }
+    const item = { ...c, count: 1 };
+    this.lastByGroup.set(c.group, item);
+    this.items.push(item);
+    while (this.items.length > this.keep) this.items.shift();
+    if (this.lastByGroup.size > 256) this.lastByGroup.clear();
+    return item;
+  }
+
+  clear(): void {
+    this.items.length = 0;
+    this.lastByGroup.clear();
+  }
+}

@@ -1,0 +1,208 @@
+// What the client hears about: the engine's trace events (docs/scenario.md), whether they come from
+// the engine running in this page (solo, sandbox) or from the game server. Only the fields the client
+// reads are typed; anything else an event carries passes through untouched.
+
+export interface BaseEvent {
+  type: string;
+  t: number;
+  [field: string]: unknown;
+}
+
+export interface TxEvent extends BaseEvent {
+  type: 'tx';
+  packet: number;
+  flow: string | null;
+  kind: string;
+  link: string;
+  from: string;
+  to: string;
+  bytes: number;
+  departMs: number;
+  arriveMs: number;
+  /** Set by sources that know it (the server's packet facts); else derived from `send`. */
+  retransmit?: boolean;
+  duplicateOf?: number;
+  app?: string | null;
+}
+
+export interface DropEvent extends BaseEvent {
+  type: 'drop';
+  link?: string;
+  node?: string;
+  flow: string | null;
+  packet: number;
+  kind: string;
+  reason: string;
+}
+
+export interface WaitEvent extends BaseEvent {
+  type: 'wait';
+  node: string;
+  packet: number;
+  flow: string | null;
+  kind: string;
+  queue: number;
+}
+
+export interface CommandEvent extends BaseEvent {
+  type: 'command';
+  node: string;
+  action: string;
+  packet: number;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface SendEvent extends BaseEvent {
+  type: 'send';
+  flow: string;
+  side: 'client' | 'server';
+  seq: number;
+  ack: number;
+  len: number;
+  flags: string;
+  retransmit: boolean;
+}
+
+export interface AckEvent extends BaseEvent {
+  type: 'ack';
+  flow: string;
+  side: 'client' | 'server';
+  seq: number;
+  ack: number;
+  window: number;
+}
+
+export interface StateEvent extends BaseEvent {
+  type: 'state';
+  flow: string;
+  side: 'client' | 'server';
+  from: string;
+  to: string;
+}
+
+export interface CwndEvent extends BaseEvent {
+  type: 'cwnd';
+  flow: string;
+  cwnd: number;
+  ssthresh: number;
+  reason: string;
+}
+
+export interface DeliverEvent extends BaseEvent {
+  type: 'deliver';
+  flow: string;
+  side: 'client' | 'server';
+  bytes: number;
+  total: number;
+}
+
+export interface RtoEvent extends BaseEvent {
+  type: 'rto';
+  flow: string;
+  side: 'client' | 'server';
+  seq: number;
+  rtoMs: number;
+  backoffs: number;
+}
+
+export interface WindowEvent extends BaseEvent {
+  type: 'window';
+  flow: string;
+  side: 'client' | 'server';
+  rwnd: number;
+  event: 'zero' | 'open';
+}
+
+export interface ProbeEvent extends BaseEvent {
+  type: 'probe';
+  flow: string;
+  side: 'client' | 'server';
+  seq: number;
+}
+
+export interface VideoEvent extends BaseEvent {
+  type: 'video';
+  flow: string;
+  frame: number;
+  status: 'played' | 'skipped' | 'late';
+}
+
+export interface FaultEvent extends BaseEvent {
+  type: 'fault';
+  kind: string;
+  link?: string;
+  node?: string;
+  flow?: string;
+  up?: boolean;
+}
+
+export interface RttEvent extends BaseEvent {
+  type: 'rtt';
+  flow: string;
+  side: 'client' | 'server';
+  sampleMs: number;
+  srttMs: number;
+  rttvarMs: number;
+  rtoMs: number;
+}
+
+export type WorldEvent =
+  | TxEvent
+  | DropEvent
+  | WaitEvent
+  | CommandEvent
+  | SendEvent
+  | AckEvent
+  | StateEvent
+  | CwndEvent
+  | DeliverEvent
+  | RtoEvent
+  | WindowEvent
+  | ProbeEvent
+  | VideoEvent
+  | FaultEvent
+  | RttEvent;
+
+/** Narrow an untyped trace object (engine or server) to the events the client understands. */
+export function asWorldEvent(e: BaseEvent): WorldEvent | null {
+  switch (e.type) {
+    case 'tx':
+    case 'drop':
+    case 'wait':
+    case 'command':
+    case 'send':
+    case 'ack':
+    case 'state':
+    case 'cwnd':
+    case 'deliver':
+    case 'rto':
+    case 'window':
+    case 'probe':
+    case 'video':
+    case 'fault':
+    case 'rtt':
+      return e as WorldEvent;
+    default:
+      return null;
+  }
+}
+
+/** Every trace type the client subscribes to. */
+export const CLIENT_TRACE_TYPES = [
+  'tx',
+  'drop',
+  'wait',
+  'command',
+  'send',
+  'ack',
+  'state',
+  'cwnd',
+  'deliver',
+  'rto',
+  'window',
+  'probe',
+  'video',
+  'fault',
+  'rtt',
+] as const;

@@ -1,0 +1,78 @@
+// A game source feeds a World and carries the player's intents. The engine running in this page
+// (solo levels, the sandbox) and a room on the game server both implement it, so scenes and panels
+// never know which one they talk to.
+
+import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
+import type { RouterAction } from '../../shared/protocols/roles/commands.ts';
+import type { World } from './world.ts';
+
+export type SourceMode = 'solo' | 'sandbox' | 'room';
+
+/** The role this player has: what the HUD offers. */
+export interface MyRole {
+  role: 'router' | 'sender' | 'receiver' | 'loadbalancer' | 'tap' | 'host' | 'spectator' | 'none';
+  /** The node the role plays (a router, a sender host, ...). */
+  node: string | null;
+  /** Flows the role may control (a sender's transfers, a receiver's reading). */
+  flows: string[];
+}
+
+export interface RouterIntent {
+  action: RouterAction;
+  node: string;
+  packet: number;
+  link?: string;
+  ms?: number;
+}
+
+/** Faults the host injects now; a link or node taken down comes back after `forMs` if given. */
+export type FaultIntent =
+  | { kind: 'link-down'; link: string; forMs?: number }
+  | { kind: 'link-loss'; link: string; loss: number }
+  | { kind: 'node-down'; node: string; forMs?: number }
+  | { kind: 'drop-segment'; flow: string; segment: number };
+
+/** The outcome of an intent: accepted, or refused with a reason to show. */
+export type IntentResult = { ok: true } | { ok: false; reason: string };
+
+export interface HostControls {
+  pause(): void;
+  resume(): void;
+  step(ms: number): void;
+  setSpeed(speed: number): void;
+  /** Scenarios the host can switch to: id and name. */
+  scenarios(): Array<{ id: string; name: string }>;
+  loadScenario(id: string): Promise<IntentResult>;
+  fault(f: FaultIntent): Promise<IntentResult>;
+  assignRole(playerId: string, role: string, node: string | null): Promise<IntentResult>;
+  kick(playerId: string): Promise<IntentResult>;
+  end(): Promise<IntentResult>;
+  /** The session report as a file to save. */
+  report(): Promise<{ name: string; type: string; body: string } | null>;
+  /** The code students join with (rooms only). */
+  readonly joinCode: string | null;
+}
+
+export interface SessionEnd {
+  reason: 'finished' | 'ended-by-host' | 'left' | 'disconnected' | 'kicked';
+}
+
+export interface GameSource {
+  readonly mode: SourceMode;
+  readonly world: World;
+  me(): MyRole;
+  /** Called every frame with real elapsed ms: the local engine advances, a room extrapolates its clock. */
+  tick(realDtMs: number): void;
+  router(intent: RouterIntent): Promise<IntentResult>;
+  startFlow(flow: string): Promise<IntentResult>;
+  stopFlow(flow: string): Promise<IntentResult>;
+  setReadRate(flow: string, bps: number | null): Promise<IntentResult>;
+  inspect(packet: number): Promise<InspectedPacket | null>;
+  /** Present when this player may run the session (the host, or anyone in solo and the sandbox). */
+  readonly host: HostControls | null;
+  /** Called once when the session ends. */
+  onEnd(fn: (end: SessionEnd) => void): void;
+  /** Role changes (the host assigned a new role). */
+  onRoleChange(fn: (role: MyRole) => void): void;
+  dispose(): void;
+}

@@ -1,0 +1,82 @@
+// Reaching a classroom on the game server (docs/protocol.md): the host creates one, everyone else
+// joins it by its six-character code. Failures become one of a few reasons a player can act on.
+
+import { Client, MatchMakeError, type Room } from '@colyseus/sdk';
+import { ClassroomState } from '../../shared/state/classroom-state.ts';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, ROOM_NAME, type JoinOptions } from '../../shared/messages/classroom-messages.ts';
+import { serverUrl } from '../app.ts';
+
+export type ClassroomRoom = Room<unknown, InstanceType<typeof ClassroomState>>;
+
+export type JoinFailure = 'bad-code' | 'no-room' | 'room-full' | 'name-taken' | 'ended' | 'unreachable' | 'refused';
+
+export class JoinError extends Error {
+  readonly kind: JoinFailure;
+  constructor(kind: JoinFailure, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** Upper-case a typed code and drop spaces and dashes ("abc 234" → "ABC234"). */
+export function normalizeCode(typed: string): string {
+  return typed.toUpperCase().replace(/[\s-]+/g, '');
+}
+
+export function isValidCode(code: string): boolean {
+  return code.length === JOIN_CODE_LENGTH && [...code].every((c) => JOIN_CODE_ALPHABET.includes(c));
+}
+
+/** What went wrong, from the matchmaker's error (codes of @colyseus/core's ErrorCode and the server's messages). */
+export function classifyJoinError(err: unknown): JoinError {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof MatchMakeError ? err.code : typeof (err as { code?: unknown })?.code === 'number' ? (err as { code: number }).code : -1;
+  if (/name/i.test(message) && /(taken|in use|already)/i.test(message)) return new JoinError('name-taken', message);
+  if (/ended/i.test(message)) return new JoinError('ended', message);
+  if (/locked|full/i.test(message)) return new JoinError('room-full', message);
+  if (code === 522 || /not found|disposed/i.test(message)) return new JoinError('no-room', message);
+  if (code === -1 || /fetch|network|ECONNREFUSED|Failed to/i.test(message)) return new JoinError('unreachable', message);
+  return new JoinError('refused', message);
+}
+
+function client(): Client {
+  return new Client(serverUrl());
+}
+
+export async function createClass(name: string, scenario?: string): Promise<ClassroomRoom> {
+  const options: JoinOptions = { name, ...(scenario === undefined ? {} : { scenario }) };
+  try {
+    return (await client().create(ROOM_NAME, options, ClassroomState)) as ClassroomRoom;
+  } catch (err) {
+    throw classifyJoinError(err);
+  }
+}
+
+export async function joinClass(rawCode: string, name: string, spectator: boolean): Promise<ClassroomRoom> {
+  const code = normalizeCode(rawCode);
+  if (!isValidCode(code)) throw new JoinError('bad-code', code);
+  const options: JoinOptions = { name, spectator };
+  try {
+    return (await client().joinById(code, options, ClassroomState)) as ClassroomRoom;
+  } catch (err) {
+    throw classifyJoinError(err);
+  }
+}
+
+/** The built-in classroom scenarios the server offers (GET /api/scenarios). */
+export async function fetchScenarios(): Promise<Array<{ id: string; name: string; description: string; seats: number }>> {
+  try {
+    const base = serverUrl().replace(/^ws/, 'http').replace(/\/$/, '');
+    const res = await fetch(`${base}/api/scenarios`);
+    if (!res.ok) return [];
+    const list = (await res.json()) as Array<{ id: string; name: string; description?: string; seats?: number }>;
+    return list.map((s) => ({ id: s.id, name: s.name, description: s.description ?? '', seats: s.seats ?? 0 }));
+  } catch {
+    return [];
+  }
+}
+
+/** An HTTP address on the game server (reports). */
+export function httpUrl(path: string): string {
+  return `${serverUrl().replace(/^ws/, 'http').replace(/\/$/, '')}${path}`;
+}

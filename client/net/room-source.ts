@@ -1,0 +1,536 @@
+// A classroom room on the game server as a GameSource. The server runs the engine; this turns its
+// synchronised state (lifecycle facts of packets, flow figures, notable events — docs/protocol.md)
+// into the same World the engine in this page would produce, and sends the player's intents as the
+// room's messages. It decides nothing: every command is a request the server may refuse.
+//
+// Simulated time between patches is extrapolated from the clock (simMs + speed × wall time since the
+// patch), shown a little behind the server so packets appear at their departure rather than midway.
+
+import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
+import type { CommandReply, ServerMessages, WhoAmI } from '../../shared/messages/classroom-messages.ts';
+import { SPEEDS } from '../../shared/messages/classroom-messages.ts';
+import type { BaseEvent, WorldEvent } from '../model/events.ts';
+import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd } from '../model/source.ts';
+import { osiLayerOf, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
+import { World, type QueueEntry } from '../model/world.ts';
+import { type ClassroomRoom, fetchScenarios, httpUrl } from './connection.ts';
+
+type State = ClassroomRoom['state'];
+
+/** How far behind the extrapolated server time the picture runs, in server steps. */
+const LAG_STEPS = 2;
+/** Kicked by the host (server CLOSE_CODES.kicked). */
+const KICKED = 4100;
+const CONSENTED = 4000;
+
+interface FlowSeen {
+  retransmits: number;
+  timeouts: number;
+  fastRetransmits: number;
+  cwnd: number;
+  ssthresh: number;
+  delivered: number;
+}
+
+export interface RoomSourceOptions {
+  code: string;
+  spectator: boolean;
+}
+
+export class RoomSource implements GameSource {
+  readonly mode = 'room' as const;
+  readonly world = new World();
+  readonly room: ClassroomRoom;
+  readonly code: string;
+  host: HostControls | null = null;
+  hostToken: string | null = null;
+  private resultsPath: string | null = null;
+  private role: MyRole = { role: 'none', node: null, flows: [] };
+  private readonly endListeners: Array<(e: SessionEnd) => void> = [];
+  private readonly roleListeners: Array<(r: MyRole) => void> = [];
+  private readonly stateListeners: Array<() => void> = [];
+  private ended = false;
+  // Clock extrapolation.
+  private patchSimMs = 0;
+  private patchWallMs = 0;
+  private shownMs = 0;
+  private topologyKey = '';
+  private lastEventSeq = 0;
+  private readonly eventCounts = new Map<number, number>();
+  private readonly flowSeen = new Map<string, FlowSeen>();
+  /** Facts of packets that left the state recently: a drop reported a moment later still knows where it was. */
+  private readonly recentlyGone = new Map<number, { fact: ReturnType<World['packets']['get']>; wallMs: number }>();
+  private scenarioList: Array<{ id: string; name: string }> = [];
+  readonly spectator: boolean;
+  onRefused: ((type: string, reason: string) => void) | null = null;
+
+  constructor(room: ClassroomRoom, opts: RoomSourceOptions) {
+    this.room = room;
+    this.code = opts.code;
+    this.spectator = opts.spectator;
+    room.reconnection.minUptime = 0;
+    room.onStateChange((s) => this.sync(s));
+    room.onMessage('host', (m: ServerMessages['host']) => {
+      this.hostToken = m.token;
+      this.resultsPath = m.results;
+      this.host = this.makeHostControls();
+      for (const fn of this.roleListeners) fn(this.role);
+    });
+    room.onMessage('refused', (m: ServerMessages['refused']) => this.onRefused?.(m.type, m.reason));
+    room.onMessage('ended', () => this.finish({ reason: 'ended-by-host' }));
+    room.onLeave((code) => this.finish({ reason: code === KICKED ? 'kicked' : code === CONSENTED ? 'left' : 'disconnected' }));
+    void fetchScenarios().then((list) => {
+      this.scenarioList = list.map((s) => ({ id: s.id, name: s.name }));
+    });
+    if (room.state !== undefined && room.state !== null) this.sync(room.state);
+  }
+
+  /** Ask the server who this connection is (role, seat, and the host token for the host). */
+  async whoami(): Promise<WhoAmI> {
+    const me = (await this.room.request('whoami', {})) as WhoAmI;
+    if (me.host && me.hostToken !== undefined) {
+      this.hostToken = me.hostToken;
+      if (this.host === null) {
+        this.host = this.makeHostControls();
+        for (const fn of this.roleListeners) fn(this.role);
+      }
+    }
+    return me;
+  }
+
+  get isHost(): boolean {
+    return this.host !== null;
+  }
+
+  me(): MyRole {
+    return this.role;
+  }
+
+  /** Told after each state patch (the lobby redraws). */
+  onState(fn: () => void): () => void {
+    this.stateListeners.push(fn);
+    return () => {
+      const i = this.stateListeners.indexOf(fn);
+      if (i >= 0) this.stateListeners.splice(i, 1);
+    };
+  }
+
+  // ------------------------------------------------------------------ time
+
+  tick(_realDtMs: number): void {
+    const w = this.world;
+    const now = performance.now();
+    const stepSim = (this.room.state?.clock.stepMs ?? 50) * w.speed;
+    let estimate = this.patchSimMs;
+    if (!w.paused && w.phase !== 'ended') estimate += Math.min(now - this.patchWallMs, 1000) * w.speed;
+    const target = Math.max(0, Math.min(estimate, this.patchSimMs + stepSim * 4) - LAG_STEPS * stepSim);
+    // Never backwards (a late patch), except when a new scenario restarts the clock.
+    if (target > this.shownMs) this.shownMs = target;
+    w.setNow(this.shownMs);
+    if (this.recentlyGone.size > 0) {
+      for (const [id, g] of this.recentlyGone) if (now - g.wallMs > 3000) this.recentlyGone.delete(id);
+    }
+  }
+
+  // ------------------------------------------------------------------ state → world
+
+  private sync(s: State): void {
+    const w = this.world;
+    const now = performance.now();
+    const clock = s.clock;
+    if (clock.simMs < this.patchSimMs - 1) this.shownMs = 0; // a new round started the clock again
+    this.patchSimMs = clock.simMs;
+    this.patchWallMs = now;
+    w.speed = clock.speed;
+    w.paused = clock.paused || clock.finished;
+    w.durationMs = clock.durationMs;
+    w.scenarioName = s.scenarioName;
+    this.syncTopology(s);
+    this.syncPlayers(s);
+    this.syncPackets(s);
+    this.syncFlows(s);
+    this.syncEvents(s);
+    if (s.phase === 'ended') {
+      w.phase = 'ended';
+      this.finish({ reason: 'ended-by-host' });
+    }
+    for (const fn of this.stateListeners) fn();
+  }
+
+  private syncTopology(s: State): void {
+    const w = this.world;
+    let key = `${s.round}|${s.scenario}|`;
+    s.nodes.forEach((n) => (key += `${n.id},`));
+    s.links.forEach((l) => (key += `${l.id},`));
+    if (key !== this.topologyKey) {
+      this.topologyKey = key;
+      w.reset();
+      this.lastEventSeq = 0;
+      this.eventCounts.clear();
+      this.flowSeen.clear();
+      const nodes: NodeView[] = [];
+      s.nodes.forEach((n) =>
+        nodes.push({ id: n.id, kind: n.kind, ip: n.ip, layer: osiLayerOf(n.kind), controller: n.controller === 'player' ? 'player' : 'bot', owner: null, up: n.up, queueLimit: 0, pos: { x: n.x, y: n.y } }),
+      );
+      const links: LinkView[] = [];
+      s.links.forEach((l) => links.push(this.linkView(l)));
+      const flows: FlowView[] = [];
+      s.flows.forEach((f) =>
+        flows.push({
+          id: f.id,
+          from: f.from,
+          to: f.to,
+          transport: f.transport === 'udp' ? 'udp' : 'tcp',
+          app: f.app,
+          cc: '',
+          arq: 'tcp',
+          mss: 1000,
+          bytes: null,
+          rateBps: 0,
+          rwndBytes: 0,
+          readRateBps: f.readRateBps === 0 ? null : f.readRateBps,
+          windowSegments: 0,
+          started: f.running || f.state !== '' || f.deliveredBytes > 0,
+          controllable: false,
+        }),
+      );
+      w.setTopology(nodes, links, flows);
+      return;
+    }
+    s.nodes.forEach((n) => {
+      const v = w.nodes.get(n.id);
+      if (v === undefined) return;
+      v.up = n.up;
+      v.controller = n.controller === 'player' ? 'player' : 'bot';
+    });
+    s.links.forEach((l) => {
+      const v = w.links.get(l.id);
+      if (v === undefined) return;
+      v.up = l.up;
+      v.loss = { [`${l.a}->${l.b}`]: l.lossAB, [`${l.b}->${l.a}`]: l.lossBA };
+    });
+  }
+
+  private linkView(l: State['links'] extends { forEach(cb: (v: infer V) => void): void } ? V : never): LinkView {
+    return {
+      id: l.id,
+      a: l.a,
+      b: l.b,
+      bandwidthBps: l.bandwidthBps,
+      delayMs: l.delayMs,
+      queuePackets: l.queuePackets,
+      loss: { [`${l.a}->${l.b}`]: l.lossAB, [`${l.b}->${l.a}`]: l.lossBA },
+      up: l.up,
+    };
+  }
+
+  private syncPlayers(s: State): void {
+    const w = this.world;
+    w.players.clear();
+    for (const n of w.nodes.values()) n.owner = null;
+    s.players.forEach((p, id) => {
+      const view: PlayerView = { id, name: p.name, role: p.role, node: p.node === '' ? null : p.node, host: p.role === 'host', connected: p.connected, score: p.score };
+      w.players.set(id, view);
+      if (view.node !== null && id !== this.room.sessionId) {
+        const n = w.nodes.get(view.node);
+        if (n !== undefined) n.owner = n.owner === null ? p.name : `${n.owner}, ${p.name}`;
+      }
+    });
+    const mine = s.players.get(this.room.sessionId);
+    const role = mine === undefined ? 'none' : mine.role;
+    const node = mine === undefined || mine.node === '' ? null : mine.node;
+    const flows: string[] = [];
+    if (node !== null) {
+      for (const f of w.flows.values()) {
+        if ((role === 'sender' && f.from === node) || (role === 'receiver' && f.to === node)) flows.push(f.id);
+      }
+    }
+    for (const f of w.flows.values()) f.controllable = this.host !== null || flows.includes(f.id);
+    const next: MyRole = { role: asRole(role, this.spectator), node, flows };
+    if (next.role !== this.role.role || next.node !== this.role.node || next.flows.join() !== this.role.flows.join()) {
+      this.role = next;
+      for (const fn of this.roleListeners) fn(next);
+    }
+  }
+
+  private syncPackets(s: State): void {
+    const w = this.world;
+    const present = new Set<number>();
+    const queues = new Map<string, QueueEntry[]>();
+    s.packets.forEach((p) => {
+      present.add(p.id);
+      if (p.at !== '') {
+        let q = queues.get(p.at);
+        if (q === undefined) {
+          q = [];
+          queues.set(p.at, q);
+        }
+        q.push({ id: p.id, kind: p.kind, flow: p.flow === '' ? null : p.flow, dest: null, next: p.next === '' ? null : p.next, held: p.held, retransmit: false, duplicate: false, sinceMs: 0 });
+        if (w.packets.get(p.id) !== undefined) w.packets.remove(p.id);
+        return;
+      }
+      const f = w.packets.get(p.id);
+      if (f !== undefined && f.link === p.link && f.departMs === p.departMs && f.from === p.from) return;
+      w.packets.put({
+        id: p.id,
+        kind: p.kind,
+        flow: p.flow === '' ? null : p.flow,
+        link: p.link,
+        from: p.from,
+        to: p.to,
+        bytes: 0,
+        departMs: p.departMs,
+        arriveMs: p.arriveMs,
+        retransmit: false,
+        duplicate: false,
+        app: null,
+      });
+    });
+    // Gone from the state before its hop ended: dropped (the drop event says why) or hidden.
+    const list = w.packets.list;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const f = list[i]!;
+      if (!present.has(f.id)) {
+        this.recentlyGone.set(f.id, { fact: f, wallMs: performance.now() });
+        w.packets.remove(f.id);
+      }
+    }
+    for (const [node, q] of queues) {
+      q.sort((a, b) => a.id - b.id);
+      w.setQueue(node, q);
+      const n = w.nodes.get(node);
+      if (n !== undefined && n.queueLimit < q.length) n.queueLimit = 0;
+    }
+    for (const node of [...w.queues.keys()]) if (!queues.has(node)) w.setQueue(node, []);
+  }
+
+  /** Flow figures arrive about four times a second; changes become the events the views expect. */
+  private syncFlows(s: State): void {
+    const w = this.world;
+    const t = s.clock.simMs;
+    s.flows.forEach((fs) => {
+      const f = w.flows.get(fs.id);
+      if (f === undefined) return;
+      f.started = fs.running || fs.state !== '' || fs.deliveredBytes > 0;
+      f.readRateBps = fs.readRateBps === 0 ? null : fs.readRateBps;
+      const h = w.history(fs.id);
+      const seen = this.flowSeen.get(fs.id) ?? { retransmits: 0, timeouts: 0, fastRetransmits: 0, cwnd: 0, ssthresh: 0, delivered: 0 };
+      const emit = (e: BaseEvent) => w.ingest(e as WorldEvent);
+      if (fs.retransmits > seen.retransmits) {
+        emit({ type: 'send', t, flow: fs.id, side: 'client', seq: 0, ack: 0, len: 0, flags: '', retransmit: true, count: fs.retransmits - seen.retransmits });
+      }
+      if (f.transport === 'tcp' && (fs.cwnd !== seen.cwnd || fs.ssthresh !== seen.ssthresh) && fs.cwnd > 0) {
+        const reason = fs.timeouts > seen.timeouts ? 'timeout' : fs.fastRetransmits > seen.fastRetransmits ? 'fast-retransmit' : fs.cwnd < fs.ssthresh ? 'slow-start' : 'congestion-avoidance';
+        emit({ type: 'cwnd', t, flow: fs.id, cwnd: fs.cwnd, ssthresh: fs.ssthresh, reason });
+      }
+      if (fs.deliveredBytes !== seen.delivered) {
+        h.delivered = fs.deliveredBytes;
+        if (f.transport === 'tcp') {
+          // The receiver's in-order progress stands in for the ACK line (the state carries no segments).
+          h.acks.push({ t, rel: fs.deliveredBytes, window: 0 });
+          if (fs.deliveredBytes > h.una) h.una = fs.deliveredBytes;
+          if (h.una > h.nxt) h.nxt = h.una;
+        } else h.datagramsDelivered = fs.deliveredBytes;
+      }
+      // The server's counters are the truth; events above only carried the moments.
+      h.retransmits = fs.retransmits;
+      h.timeouts = fs.timeouts;
+      h.fastRetransmits = fs.fastRetransmits;
+      h.cwndBytes = fs.cwnd;
+      h.ssthreshBytes = fs.ssthresh;
+      if (fs.state !== '') h.clientState = fs.state;
+      if (fs.serverState !== '') h.serverState = fs.serverState;
+      this.flowSeen.set(fs.id, { retransmits: fs.retransmits, timeouts: fs.timeouts, fastRetransmits: fs.fastRetransmits, cwnd: fs.cwnd, ssthresh: fs.ssthresh, delivered: fs.deliveredBytes });
+    });
+    // Bytes in flight: data packets of the flow on its links (an estimate; the state has no sequence numbers).
+    const inFlight = new Map<string, number>();
+    for (const p of w.packets.list) if (p.kind === 'data' && p.flow !== null) inFlight.set(p.flow, (inFlight.get(p.flow) ?? 0) + 1);
+    for (const f of w.flows.values()) {
+      if (f.transport !== 'tcp') continue;
+      const h = w.history(f.id);
+      h.nxt = h.una + (inFlight.get(f.id) ?? 0) * f.mss;
+    }
+  }
+
+  private syncEvents(s: State): void {
+    const w = this.world;
+    s.events.forEach((ev) => {
+      const prevCount = this.eventCounts.get(ev.seq);
+      const isNew = ev.seq > this.lastEventSeq;
+      if (!isNew && (prevCount === undefined || ev.count <= prevCount)) return;
+      const extra = isNew ? ev.count : ev.count - prevCount!;
+      this.eventCounts.set(ev.seq, ev.count);
+      if (isNew) this.lastEventSeq = ev.seq;
+      const e = this.toWorldEvent(ev, extra, isNew);
+      if (e === null) return;
+      if (e.type === 'drop' && typeof e.packet === 'number') {
+        const gone = this.recentlyGone.get(e.packet);
+        if (gone?.fact !== undefined) {
+          w.packets.put({ ...gone.fact });
+          this.recentlyGone.delete(e.packet);
+        }
+      }
+      if ('type' in e && isWorld(e)) w.ingest(e);
+      else w.emitOther(e);
+    });
+    if (this.eventCounts.size > 200) {
+      const keep = new Set<number>();
+      s.events.forEach((ev) => keep.add(ev.seq));
+      for (const k of [...this.eventCounts.keys()]) if (!keep.has(k)) this.eventCounts.delete(k);
+    }
+  }
+
+  private toWorldEvent(ev: State['events'] extends { forEach(cb: (v: infer V) => void): void } ? V : never, count: number, isNew: boolean): BaseEvent | null {
+    const flow = ev.flow === '' ? null : ev.flow;
+    const base = { t: ev.t, ...(ev.link !== '' ? { link: ev.link } : {}), ...(ev.node !== '' ? { node: ev.node } : {}) };
+    switch (ev.type) {
+      case 'drop': {
+        const fact = this.world.packets.get(ev.packet) ?? this.recentlyGone.get(ev.packet)?.fact;
+        return { type: 'drop', ...base, flow, packet: isNew ? ev.packet : 0, kind: fact?.kind ?? '', reason: ev.detail, count };
+      }
+      case 'state': {
+        if (flow === null) return null;
+        const [side, to] = ev.detail.split(':');
+        const h = this.world.history(flow);
+        const from = side === 'client' ? h.clientState : h.serverState;
+        return { type: 'state', t: ev.t, flow, side: side === 'server' ? 'server' : 'client', from, to: to ?? '' };
+      }
+      case 'rto':
+        return flow === null ? null : { type: 'rto', t: ev.t, flow, side: ev.detail === 'server' ? 'server' : 'client', seq: 0, rtoMs: 0, backoffs: 0 };
+      case 'window':
+        return flow === null ? null : { type: 'window', t: ev.t, flow, side: 'server', rwnd: ev.detail === 'zero' ? 0 : 1, event: ev.detail === 'zero' ? 'zero' : 'open' };
+      case 'fault':
+        return { type: 'fault', ...base, kind: ev.detail };
+      case 'command':
+        return { type: 'command', ...base, node: ev.node, action: ev.detail, packet: ev.packet, ok: true };
+      default:
+        return { type: ev.type, ...base, flow, packet: ev.packet, detail: ev.detail, count };
+    }
+  }
+
+  // ------------------------------------------------------------------ intents
+
+  private async ask(type: string, payload: unknown): Promise<IntentResult> {
+    if (this.ended) return { ok: false, reason: 'ended' };
+    try {
+      const reply = (await this.room.request(type, payload)) as CommandReply;
+      return reply.ok ? { ok: true } : { ok: false, reason: reply.reason };
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  router(intent: RouterIntent): Promise<IntentResult> {
+    const payload: Record<string, unknown> = { node: intent.node, packet: intent.packet };
+    if (intent.action === 'forward') payload.link = intent.link;
+    if (intent.action === 'hold') payload.ms = intent.ms ?? 2000;
+    return this.ask(intent.action, payload);
+  }
+
+  startFlow(flow: string): Promise<IntentResult> {
+    return this.ask('start-flow', { flow });
+  }
+
+  stopFlow(flow: string): Promise<IntentResult> {
+    return this.ask('stop-flow', { flow });
+  }
+
+  async setReadRate(flow: string, bps: number | null): Promise<IntentResult> {
+    const r = await this.ask('read-rate', { flow, rateBps: bps });
+    const f = this.world.flows.get(flow);
+    if (r.ok && f !== undefined) f.readRateBps = bps;
+    return r;
+  }
+
+  async inspect(packet: number): Promise<InspectedPacket | null> {
+    try {
+      const reply = (await this.room.request('inspect', { packet })) as { ok: true; packet: InspectedPacket } | { ok: false; reason: string };
+      return reply.ok ? reply.packet : null;
+    } catch {
+      return null;
+    }
+  }
+
+  onEnd(fn: (end: SessionEnd) => void): void {
+    this.endListeners.push(fn);
+  }
+
+  onRoleChange(fn: (role: MyRole) => void): void {
+    this.roleListeners.push(fn);
+  }
+
+  private finish(end: SessionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.world.phase = 'ended';
+    for (const fn of this.endListeners) fn(end);
+  }
+
+  private makeHostControls(): HostControls {
+    const send = (type: string, payload: unknown = {}) => this.ask(type, payload);
+    return {
+      joinCode: this.code,
+      pause: () => void send('pause'),
+      resume: () => void send('resume'),
+      step: (ms) => void send('step', { ms }),
+      setSpeed: (speed) => {
+        // The server offers a fixed set of speeds; the nearest one is asked for.
+        const nearest = SPEEDS.reduce((best, s) => (Math.abs(s - speed) < Math.abs(best - speed) ? s : best), SPEEDS[0]);
+        void send('speed', { speed: nearest });
+      },
+      scenarios: () => this.scenarioList,
+      loadScenario: (id) => send('scenario', { scenario: id }),
+      fault: (f: FaultIntent) => {
+        if (f.kind === 'drop-segment') return Promise.resolve({ ok: false, reason: 'not-supported' });
+        return send('fault', f);
+      },
+      assignRole: (player, role, node) => send('role', { player, seat: role === 'spectator' || node === null ? '' : `${role}:${node}` }),
+      kick: (player) => send('kick', { player }),
+      end: () => send('end'),
+      report: async () => {
+        if (this.resultsPath === null || this.hostToken === null) return null;
+        try {
+          const res = await fetch(httpUrl(this.resultsPath), { headers: { authorization: `Bearer ${this.hostToken}` } });
+          if (!res.ok) return null;
+          return { name: `packetplay-${this.code}.json`, type: 'application/json', body: await res.text() };
+        } catch {
+          return null;
+        }
+      },
+    };
+  }
+
+  /** Leave the room (the player chose to). */
+  leave(): void {
+    if (!this.ended) void this.room.leave(true);
+  }
+
+  dispose(): void {
+    this.leave();
+    this.ended = true;
+    this.endListeners.length = 0;
+    this.roleListeners.length = 0;
+    this.stateListeners.length = 0;
+  }
+}
+
+function asRole(role: string, spectator: boolean): MyRole['role'] {
+  switch (role) {
+    case 'router':
+    case 'sender':
+    case 'receiver':
+    case 'loadbalancer':
+    case 'tap':
+    case 'host':
+    case 'spectator':
+      return role;
+    default:
+      return spectator ? 'spectator' : 'none';
+  }
+}
+
+const WORLD_TYPES = new Set(['tx', 'drop', 'wait', 'command', 'send', 'ack', 'state', 'cwnd', 'deliver', 'rto', 'window', 'probe', 'video', 'fault', 'rtt']);
+
+function isWorld(e: BaseEvent): e is WorldEvent {
+  return WORLD_TYPES.has(e.type);
+}

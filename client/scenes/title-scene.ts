@@ -1,0 +1,45 @@
+// The title screen: play solo, join a class, host a class, watch, the sandbox, and the language.
+
+import Phaser from 'phaser';
+import { lang, setLang, t } from '../i18n/index.ts';
+import { startSandbox } from '../solo/sandbox.ts';
+import { h } from '../ui/dom.ts';
+import { mountScreen } from './menu.ts';
+
+export class TitleScene extends Phaser.Scene {
+  constructor() {
+    super('title');
+  }
+
+  create(): void {
+    if (!this.scene.isActive('backdrop')) this.scene.launch('backdrop');
+    this.scene.bringToTop();
+    mountScreen(this, 'title', () => {
+      const item = (testid: string, label: string, hint: string, go: () => void, primary = false) =>
+        h('button', { class: `menu-item${primary ? ' primary' : ''}`, data: { testid }, on: { click: go } }, h('span', { class: 'menu-label', text: label }), h('span', { class: 'menu-hint', text: hint }));
+      const langSwitch = h(
+        'div',
+        { class: 'lang-switch', role: 'group', aria: { label: t('title.language') } },
+        h('button', { class: `btn${lang() === 'ko' ? ' active' : ''}`, data: { testid: 'lang-ko' }, text: '한국어', on: { click: () => setLang('ko') } }),
+        h('button', { class: `btn${lang() === 'en' ? ' active' : ''}`, data: { testid: 'lang-en' }, text: 'English', on: { click: () => setLang('en') } }),
+      );
+      return h(
+        'div',
+        { class: 'title-card' },
+        h('h1', { class: 'logo' }, h('span', { class: 'logo-packet' }), 'PacketPlay'),
+        h('p', { class: 'tagline', text: t('title.tagline') }),
+        h(
+          'nav',
+          { class: 'menu' },
+          item('menu-solo', t('title.solo'), t('title.soloHint'), () => this.scene.start('solo'), true),
+          item('menu-join', t('title.join'), t('title.joinHint'), () => this.scene.start('join', { mode: 'play' })),
+          item('menu-host', t('title.host'), t('title.hostHint'), () => this.scene.start('host')),
+          item('menu-watch', t('title.watch'), t('title.watchHint'), () => this.scene.start('join', { mode: 'watch' })),
+          item('menu-sandbox', t('title.sandbox'), t('title.sandboxHint'), () => startSandbox(this)),
+        ),
+        langSwitch,
+        h('p', { class: 'footnote', text: t('title.footnote') }),
+      );
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// One play of a solo level: the engine in this page with the level's scenario, the player in the
+// level's role, bots everywhere else, and the objective checked after every step of simulated time.
+
+import { loadScenario } from '../../shared/scenario/load.ts';
+import { t } from '../i18n/index.ts';
+import { LocalSource } from './local-source.ts';
+import type { LevelDef } from './levels.ts';
+import { checkObjective, TraceFacts, type ObjectiveStatus } from './objectives.ts';
+
+export interface LevelResult {
+  levelId: string;
+  passed: boolean;
+  stars: number;
+  bonus: [boolean, boolean];
+  simMs: number;
+  stats: ObjectiveStatus['stats'];
+  /** The player left before the level was decided. */
+  abandoned: boolean;
+}
+
+export class LevelRun {
+  readonly level: LevelDef;
+  readonly source: LocalSource;
+  readonly trace = new TraceFacts();
+  private last: ObjectiveStatus | null = null;
+  private decided: LevelResult | null = null;
+
+  constructor(level: LevelDef) {
+    this.level = level;
+    const loaded = loadScenario(level.scenario);
+    if (!loaded.ok) throw new Error(`level ${level.id}: ${loaded.errors.join('; ')}`);
+    this.source = new LocalSource(loaded.scenario, { mode: 'solo', role: level.role, speed: level.speed, name: t(level.title) });
+    this.source.tapTrace((e) => this.trace.observe(e));
+  }
+
+  status(): ObjectiveStatus {
+    const engine = this.source.engine;
+    const summary = engine.summary();
+    this.last = checkObjective(this.level, { nowMs: engine.nowMs, flows: summary.flows as Record<string, Record<string, unknown>>, drops: summary.drops }, this.trace);
+    return this.last;
+  }
+
+  /** Check the objective; returns the result once the level is decided. */
+  check(): LevelResult | null {
+    if (this.decided !== null) return this.decided;
+    const s = this.status();
+    if (s.verdict === 'running' && !this.source.finished) return null;
+    this.decided = {
+      levelId: this.level.id,
+      passed: s.verdict === 'passed',
+      stars: s.stars,
+      bonus: s.bonus,
+      simMs: this.source.engine.nowMs,
+      stats: s.stats,
+      abandoned: false,
+    };
+    return this.decided;
+  }
+
+  get lastStatus(): ObjectiveStatus | null {
+    return this.last;
+  }
+}

@@ -1,0 +1,121 @@
+// The solo levels. Each is a scenario, the role the player takes (bots play every other one), and an
+// objective checked on the engine's own facts (its summary and trace), never on what the screen shows.
+
+import type { MessageKey } from '../i18n/index.ts';
+import type { MyRole } from '../model/source.ts';
+import type { ScenarioInput } from '../../shared/scenario/schema.ts';
+
+/** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
+export const MANUAL_START_MS = 86_400_000;
+
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow';
+
+export interface LevelDef {
+  id: ObjectiveKind;
+  number: number;
+  title: MessageKey;
+  brief: MessageKey;
+  objective: MessageKey;
+  /** Topics of TOPICS.md this level teaches. */
+  topics: string[];
+  scenario: ScenarioInput;
+  role: MyRole;
+  /** Simulated ms per real ms when the level starts. */
+  speed: number;
+  /** The objective must be met by this simulated time. */
+  deadlineMs: number;
+  /** What earns each star beyond the first (passing). */
+  stars: [MessageKey, MessageKey];
+}
+
+export const LEVELS: readonly LevelDef[] = [
+  {
+    id: 'router-lossy',
+    number: 1,
+    title: 'level.router.title',
+    brief: 'level.router.brief',
+    objective: 'level.router.objective',
+    topics: ['T6', 'T9', 'T10'],
+    role: { role: 'router', node: 'router', flows: [] },
+    speed: 0.25,
+    deadlineMs: 25_000,
+    stars: ['level.router.star2', 'level.router.star3'],
+    scenario: {
+      name: 'router-lossy',
+      seed: 3,
+      durationMs: 30_000,
+      nodes: [
+        { id: 'laptop', kind: 'host' },
+        { id: 'router', kind: 'router', controller: 'player', queuePackets: 10 },
+        { id: 'server', kind: 'host' },
+      ],
+      links: [
+        { id: 'wifi', a: 'laptop', b: 'router', bandwidthBps: 64_000, delayMs: 300, queuePackets: 20 },
+        { id: 'short', a: 'router', b: 'server', bandwidthBps: 64_000, delayMs: 300, queuePackets: 20, loss: { 'router->server': 0.3 } },
+        { id: 'long', a: 'router', b: 'server', bandwidthBps: 64_000, delayMs: 700, queuePackets: 20 },
+      ],
+      flows: [{ id: 'download', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 24_000, mss: 1000, cc: 'reno', startMs: 500 }],
+    },
+  },
+  {
+    id: 'sender-video',
+    number: 2,
+    title: 'level.video.title',
+    brief: 'level.video.brief',
+    objective: 'level.video.objective',
+    topics: ['T12', 'T6'],
+    role: { role: 'sender', node: 'you', flows: ['call-tcp', 'call-udp'] },
+    speed: 1,
+    deadlineMs: 60_000,
+    stars: ['level.video.star2', 'level.video.star3'],
+    scenario: {
+      name: 'sender-video',
+      seed: 1,
+      durationMs: 60_000,
+      nodes: [
+        { id: 'you', kind: 'host' },
+        { id: 'isp', kind: 'router' },
+        { id: 'friend', kind: 'host' },
+      ],
+      links: [
+        { id: 'home', a: 'you', b: 'isp', bandwidthBps: 1_000_000, delayMs: 150, queuePackets: 30 },
+        { id: 'sea', a: 'isp', b: 'friend', bandwidthBps: 1_000_000, delayMs: 150, queuePackets: 30, loss: { 'isp->friend': 0.04 } },
+      ],
+      flows: [
+        { id: 'call-tcp', from: 'you', to: 'friend', transport: 'tcp', app: 'video', rateBps: 240_000, fps: 15, mss: 1200, playoutDelayMs: 400, startMs: MANUAL_START_MS },
+        { id: 'call-udp', from: 'you', to: 'friend', transport: 'udp', app: 'video', rateBps: 240_000, fps: 15, mss: 1200, playoutDelayMs: 400, startMs: MANUAL_START_MS },
+      ],
+    },
+  },
+  {
+    id: 'receiver-flow',
+    number: 3,
+    title: 'level.receiver.title',
+    brief: 'level.receiver.brief',
+    objective: 'level.receiver.objective',
+    topics: ['T7'],
+    role: { role: 'receiver', node: 'you', flows: ['file'] },
+    speed: 0.5,
+    deadlineMs: 45_000,
+    stars: ['level.receiver.star2', 'level.receiver.star3'],
+    scenario: {
+      name: 'receiver-flow',
+      seed: 5,
+      durationMs: 50_000,
+      nodes: [
+        { id: 'sender', kind: 'host' },
+        { id: 'router', kind: 'router' },
+        { id: 'you', kind: 'host' },
+      ],
+      links: [
+        { id: 'l1', a: 'sender', b: 'router', bandwidthBps: 128_000, delayMs: 250, queuePackets: 30 },
+        { id: 'l2', a: 'router', b: 'you', bandwidthBps: 128_000, delayMs: 250, queuePackets: 30 },
+      ],
+      flows: [{ id: 'file', from: 'sender', to: 'you', transport: 'tcp', app: 'bulk', bytes: 40_000, mss: 1000, rwndBytes: 6000, startMs: 500 }],
+    },
+  },
+];
+
+export function levelById(id: string): LevelDef | undefined {
+  return LEVELS.find((l) => l.id === id);
+}

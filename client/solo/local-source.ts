@@ -1,0 +1,382 @@
+// The engine running in this page: solo levels and the sandbox need no server. Simulated time
+// advances with the frame clock times the chosen speed; the engine's trace feeds the World exactly as
+// the server's facts would, and the player's intents become engine commands at once.
+
+import { Engine } from '../../shared/protocols/engine.ts';
+import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
+import type { Packet } from '../../shared/protocols/net/packet.ts';
+import { Router } from '../../shared/protocols/net/router.ts';
+import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
+import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
+import { ipToString } from '../../shared/protocols/net/addresses.ts';
+import { CLIENT_TRACE_TYPES, type WorldEvent } from '../model/events.ts';
+import type {
+  FaultIntent,
+  GameSource,
+  HostControls,
+  IntentResult,
+  MyRole,
+  RouterIntent,
+  SessionEnd,
+  SourceMode,
+} from '../model/source.ts';
+import { osiLayerOf, type FlowView, type LinkView, type NodeView } from '../model/topology.ts';
+import { World, type QueueEntry } from '../model/world.ts';
+
+/** Longest stretch of simulated time one frame may run (a tab that slept must not run minutes at once). */
+const MAX_FRAME_REAL_MS = 250;
+
+export interface LocalScenario {
+  id: string;
+  name: string;
+  scenario: EngineScenario;
+}
+
+export interface LocalOptions {
+  mode: Exclude<SourceMode, 'room'>;
+  role: MyRole;
+  speed: number;
+  /** Scenarios the sandbox host may switch between. */
+  library?: readonly LocalScenario[];
+  /** Name shown for the scenario (translated by the caller). */
+  name?: string;
+}
+
+export class LocalSource implements GameSource {
+  readonly mode: Exclude<SourceMode, 'room'>;
+  readonly world = new World();
+  readonly host: HostControls;
+  engine: Engine;
+  private role: MyRole;
+  private ended = false;
+  private readonly endListeners: Array<(e: SessionEnd) => void> = [];
+  private readonly roleListeners: Array<(r: MyRole) => void> = [];
+  private readonly engineListeners: Array<(engine: Engine) => void> = [];
+  private nodeByIp = new Map<number, string>();
+  private playerRouters: Router[] = [];
+  private readonly library: readonly LocalScenario[];
+  /** Extra observers of raw trace events (level objectives). */
+  private readonly traceTaps: Array<(e: TraceEvent) => void> = [];
+
+  constructor(scenario: EngineScenario, opts: LocalOptions) {
+    this.mode = opts.mode;
+    this.role = opts.role;
+    this.library = opts.library ?? [];
+    this.world.speed = opts.speed;
+    this.engine = this.boot(scenario, opts.name ?? scenario.name);
+    this.host = this.makeHostControls();
+  }
+
+  private boot(scenario: EngineScenario, name: string): Engine {
+    const engine = new Engine(scenario);
+    const w = this.world;
+    w.reset();
+    w.scenarioName = name;
+    w.durationMs = scenario.durationMs;
+    w.phase = 'running';
+    engine.subscribe(CLIENT_TRACE_TYPES, (e) => {
+      for (const tap of this.traceTaps) tap(e);
+      w.ingest(e as unknown as WorldEvent);
+    });
+    this.nodeByIp = new Map();
+    const nodes: NodeView[] = [];
+    for (const spec of scenario.nodes) {
+      const n = engine.network.nodes.get(spec.id)!;
+      this.nodeByIp.set(n.ip, n.id);
+      nodes.push({
+        id: n.id,
+        kind: n.kind,
+        ip: n.ip === 0 ? '' : ipToString(n.ip),
+        layer: osiLayerOf(n.kind),
+        controller: n instanceof Router ? n.controller : 'bot',
+        owner: null,
+        up: n.up,
+        queueLimit: n instanceof Router ? n.decisions.limitPackets : 0,
+        pos: null,
+      });
+    }
+    const links: LinkView[] = scenario.links.map((l) => ({
+      id: l.id,
+      a: l.a,
+      b: l.b,
+      bandwidthBps: l.bandwidthBps,
+      delayMs: l.delayMs,
+      queuePackets: l.queuePackets,
+      loss: { ...l.loss },
+      up: true,
+    }));
+    const flows: FlowView[] = scenario.flows.map((f) => ({
+      id: f.id,
+      from: f.from,
+      to: f.to,
+      transport: f.transport,
+      app: f.app,
+      cc: f.cc,
+      arq: f.arq,
+      mss: f.mss,
+      bytes: f.bytes,
+      rateBps: f.rateBps,
+      rwndBytes: f.rwndBytes,
+      readRateBps: f.readRateBps,
+      windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
+      started: false,
+      controllable: this.mode === 'sandbox' || this.role.flows.includes(f.id),
+    }));
+    w.setTopology(nodes, links, flows);
+    this.engine = engine;
+    this.refreshPlayers();
+    this.refreshDynamic();
+    for (const fn of this.engineListeners) fn(engine);
+    return engine;
+  }
+
+  /** Observe every trace event (objectives check the engine's own facts). */
+  tapTrace(fn: (e: TraceEvent) => void): void {
+    this.traceTaps.push(fn);
+  }
+
+  /** Told when the sandbox switches scenario (a new engine). */
+  onEngine(fn: (engine: Engine) => void): void {
+    this.engineListeners.push(fn);
+  }
+
+  me(): MyRole {
+    return this.role;
+  }
+
+  get finished(): boolean {
+    return this.engine.finished;
+  }
+
+  tick(realDtMs: number): void {
+    const w = this.world;
+    if (this.ended || w.paused) return;
+    const dt = Math.min(Math.max(realDtMs, 0), MAX_FRAME_REAL_MS);
+    this.advance(dt * w.speed);
+  }
+
+  /** Run the engine forward by `simMs` and refresh the picture. */
+  advance(simMs: number): void {
+    if (this.ended) return;
+    const target = Math.min(this.engine.durationMs, this.engine.nowMs + simMs);
+    this.engine.runUntilMs(target);
+    this.world.setNow(this.engine.nowMs);
+    this.refreshDynamic();
+    if (this.engine.finished) this.finish({ reason: 'finished' });
+  }
+
+  /** Queues of player-controlled routers and which flows have started: read from the engine each frame. */
+  private refreshDynamic(): void {
+    const w = this.world;
+    for (const r of this.playerRouters) {
+      const entries: QueueEntry[] = [];
+      for (const p of r.decisions.waiting) entries.push(this.entry(r, p, false));
+      for (const p of r.decisions.held.values()) entries.push(this.entry(r, p, true));
+      w.setQueue(r.id, entries);
+    }
+    for (const [id, f] of this.engine.flows) {
+      const v = w.flows.get(id);
+      if (v !== undefined) v.started = f.started;
+    }
+  }
+
+  private entry(r: Router, p: Packet, held: boolean): QueueEntry {
+    return {
+      id: p.id,
+      kind: p.kind,
+      flow: p.flowId,
+      dest: this.nodeByIp.get(p.ip.dst) ?? null,
+      next: r.routes.get(p.ip.dst)?.iface.link.id ?? null,
+      held,
+      retransmit: p.retransmit,
+      duplicate: p.duplicateOf !== 0,
+      sinceMs: p.createdNs / 1e6,
+    };
+  }
+
+  private refreshPlayers(): void {
+    this.playerRouters = [];
+    for (const n of this.engine.network.nodes.values()) {
+      if (n instanceof Router && n.controller === 'player') this.playerRouters.push(n);
+      const v = this.world.nodes.get(n.id);
+      if (v !== undefined && n instanceof Router) {
+        v.controller = n.controller;
+        v.owner = n.controller === 'player' && this.role.node === n.id ? 'me' : null;
+      }
+    }
+    for (const id of [...this.world.queues.keys()]) {
+      if (!this.playerRouters.some((r) => r.id === id)) this.world.queues.delete(id);
+    }
+  }
+
+  async router(intent: RouterIntent): Promise<IntentResult> {
+    const r = this.commandNow(intent);
+    this.refreshDynamic();
+    return r;
+  }
+
+  private commandNow(intent: RouterIntent): IntentResult {
+    const { action, node, packet } = intent;
+    switch (action) {
+      case 'forward':
+        if (intent.link === undefined) return { ok: false, reason: 'no link' };
+        return result(this.engine.command({ action, node, packet, link: intent.link }));
+      case 'hold':
+        return result(this.engine.command({ action, node, packet, ms: intent.ms ?? 2000 }));
+      case 'drop':
+      case 'duplicate':
+        return result(this.engine.command({ action, node, packet }));
+    }
+  }
+
+  async startFlow(flow: string): Promise<IntentResult> {
+    const r = result(this.engine.startFlow(flow));
+    this.refreshDynamic();
+    return r;
+  }
+
+  async stopFlow(flow: string): Promise<IntentResult> {
+    return result(this.engine.stopFlow(flow));
+  }
+
+  async setReadRate(flow: string, bps: number | null): Promise<IntentResult> {
+    const r = result(this.engine.setReadRate(flow, bps));
+    const v = this.world.flows.get(flow);
+    if (r.ok && v !== undefined) v.readRateBps = bps;
+    return r;
+  }
+
+  async inspect(packet: number): Promise<InspectedPacket | null> {
+    return this.engine.inspect(packet) ?? null;
+  }
+
+  onEnd(fn: (end: SessionEnd) => void): void {
+    this.endListeners.push(fn);
+  }
+
+  onRoleChange(fn: (role: MyRole) => void): void {
+    this.roleListeners.push(fn);
+  }
+
+  /** End the session now (a level decided, the host pressed end, or the scenario ran out). */
+  finish(end: SessionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.world.phase = 'ended';
+    for (const fn of this.endListeners) fn(end);
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Take a router's role (sandbox), or hand it back to its bot. */
+  takeRole(role: MyRole): IntentResult {
+    const previous = this.role.node;
+    if (previous !== null && previous !== role.node) this.engine.setController(previous, 'bot');
+    if (role.role === 'router' && role.node !== null) {
+      const r = this.engine.setController(role.node, 'player');
+      if (!r.ok) return r;
+    }
+    this.role = role;
+    for (const f of this.world.flows.values()) f.controllable = this.mode === 'sandbox' || role.flows.includes(f.id);
+    this.refreshPlayers();
+    this.refreshDynamic();
+    for (const fn of this.roleListeners) fn(role);
+    return { ok: true };
+  }
+
+  private makeHostControls(): HostControls {
+    const w = this.world;
+    return {
+      joinCode: null,
+      pause: () => {
+        w.paused = true;
+      },
+      resume: () => {
+        w.paused = false;
+      },
+      step: (ms: number) => {
+        this.advance(ms);
+      },
+      setSpeed: (speed: number) => {
+        w.speed = speed;
+      },
+      scenarios: () => this.library.map((s) => ({ id: s.id, name: s.name })),
+      loadScenario: async (id: string) => {
+        const s = this.library.find((x) => x.id === id);
+        if (s === undefined) return { ok: false, reason: id };
+        const keep = this.role;
+        this.role = { role: this.mode === 'sandbox' ? 'host' : keep.role, node: null, flows: [] };
+        this.boot(s.scenario, s.name);
+        for (const fn of this.roleListeners) fn(this.role);
+        return { ok: true };
+      },
+      fault: async (f: FaultIntent) => {
+        const spec = this.faultSpec(f);
+        if (typeof spec === 'string') return { ok: false, reason: spec };
+        this.engine.applyFault(spec);
+        return { ok: true };
+      },
+      assignRole: async (_player: string, role: string, node: string | null) => {
+        if (role !== 'router' && role !== 'host') return { ok: false, reason: role };
+        return this.takeRole({ role, node, flows: [] });
+      },
+      kick: async () => ({ ok: false, reason: 'solo' }),
+      end: async () => {
+        this.finish({ reason: 'ended-by-host' });
+        return { ok: true };
+      },
+      report: async () => ({
+        name: `packetplay-report-${this.world.scenarioName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'session'}.json`,
+        type: 'application/json',
+        body: JSON.stringify(
+          {
+            scenario: this.world.scenarioName,
+            seed: this.engine.seed,
+            simMs: this.engine.nowMs,
+            summary: this.engine.summary(),
+            commands: this.engine.commandLog,
+          },
+          null,
+          2,
+        ),
+      }),
+    };
+  }
+
+  private faultSpec(f: FaultIntent): FaultSpec | string {
+    const now = this.engine.nowMs;
+    switch (f.kind) {
+      case 'link-down':
+        if (!this.engine.network.links.has(f.link)) return f.link;
+        return { kind: 'link-down', link: f.link, atMs: now, untilMs: f.forMs === undefined ? null : now + f.forMs };
+      case 'link-loss': {
+        const link = this.engine.network.links.get(f.link);
+        if (link === undefined) return f.link;
+        const loss: Record<string, number> = {};
+        for (const ch of link.channels) loss[ch.key] = f.loss;
+        const v = this.world.links.get(f.link);
+        if (v !== undefined) v.loss = { ...loss };
+        return { kind: 'link-loss', link: f.link, atMs: now, loss };
+      }
+      case 'node-down':
+        if (!this.engine.network.nodes.has(f.node)) return f.node;
+        return { kind: 'node-down', node: f.node, atMs: now, untilMs: f.forMs === undefined ? null : now + f.forMs };
+      case 'drop-segment':
+        if (!this.engine.flows.has(f.flow)) return f.flow;
+        return { kind: 'drop-segment', flow: f.flow, segment: f.segment };
+    }
+  }
+
+  dispose(): void {
+    this.ended = true;
+    this.endListeners.length = 0;
+    this.roleListeners.length = 0;
+    this.traceTaps.length = 0;
+  }
+}
+
+function result(r: { ok: true } | { ok: false; reason: string }): IntentResult {
+  return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+}

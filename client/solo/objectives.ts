@@ -1,0 +1,128 @@
+// Level objectives, checked on the engine's facts: its per-flow summary and the trace events it
+// emitted. Each check says whether the level is still running, passed or failed, how far along the
+// player is, and how many stars a pass is worth.
+
+import type { MessageKey, Params } from '../i18n/index.ts';
+import type { LevelDef } from './levels.ts';
+
+export interface EngineFacts {
+  nowMs: number;
+  /** engine.summary().flows */
+  flows: Record<string, Record<string, unknown>>;
+  /** engine.summary().drops */
+  drops: Record<string, number>;
+}
+
+export type Verdict = 'running' | 'passed' | 'failed';
+
+export interface ObjectiveStatus {
+  verdict: Verdict;
+  /** A line saying how far along the player is. */
+  progress: { key: MessageKey; params: Params };
+  /** 1–3 when passed, else 0. */
+  stars: number;
+  /** Which of the two bonus stars were earned. */
+  bonus: [boolean, boolean];
+  /** Figures for the result screen. */
+  stats: Array<{ key: MessageKey; params: Params }>;
+}
+
+/** Trace facts an objective needs beyond the summary (seen as they happen). */
+export class TraceFacts {
+  zeroWindowAtMs: number | null = null;
+  probes = 0;
+  readonly startedFlows = new Map<string, number>();
+
+  observe(e: { type: string; t: number; [k: string]: unknown }): void {
+    if (e.type === 'window' && e.event === 'zero' && this.zeroWindowAtMs === null) this.zeroWindowAtMs = e.t;
+    if (e.type === 'probe') this.probes++;
+    if (e.type === 'send' || e.type === 'state') {
+      const flow = e.flow as string;
+      if (!this.startedFlows.has(flow)) this.startedFlows.set(flow, e.t);
+    }
+  }
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+function stars(passed: boolean, bonus: [boolean, boolean]): number {
+  return passed ? 1 + (bonus[0] ? 1 : 0) + (bonus[1] ? 1 : 0) : 0;
+}
+
+/** Frames a call must play on time: 85% of a 20-second call at the level's frame rate. */
+export function framesNeeded(fps: number): number {
+  return Math.ceil(20 * fps * 0.85);
+}
+
+export function checkObjective(level: LevelDef, facts: EngineFacts, trace: TraceFacts): ObjectiveStatus {
+  const now = facts.nowMs;
+  const timeLeft = Math.max(0, Math.ceil((level.deadlineMs - now) / 1000));
+  switch (level.id) {
+    case 'router-lossy': {
+      const f = facts.flows.download ?? {};
+      const total = 24_000;
+      const delivered = num(f.deliveredBytes);
+      const passed = f.completed === true;
+      const lost = facts.drops.loss ?? 0;
+      const bonus: [boolean, boolean] = [passed && now <= 18_000, passed && lost === 0 && (facts.drops['queue-full'] ?? 0) === 0];
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
+        progress: { key: 'obj.router.progress', params: { got: Math.floor(delivered / 1000), total: total / 1000, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.delivered', params: { got: Math.floor(delivered / 1000), total: total / 1000 } },
+          { key: 'stat.retransmits', params: { n: num(f.retransmits) } },
+          { key: 'stat.timeouts', params: { n: num(f.timeouts) } },
+          { key: 'stat.lost', params: { n: lost } },
+          { key: 'stat.queueFull', params: { n: facts.drops['queue-full'] ?? 0 } },
+        ],
+      };
+    }
+    case 'sender-video': {
+      const fps = 15;
+      const need = framesNeeded(fps);
+      const tcp = facts.flows['call-tcp'] ?? {};
+      const udp = facts.flows['call-udp'] ?? {};
+      const best = Math.max(num(tcp.framesPlayed), num(udp.framesPlayed));
+      const passed = best >= need;
+      const triedBoth = trace.startedFlows.has('call-tcp') && trace.startedFlows.has('call-udp');
+      const bonus: [boolean, boolean] = [passed && triedBoth, passed && now <= 45_000];
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
+        progress: { key: 'obj.video.progress', params: { best, need, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.callTcp', params: { played: num(tcp.framesPlayed), late: num(tcp.framesLate), missing: num(tcp.framesMissing), retx: num(tcp.retransmits) } },
+          { key: 'stat.callUdp', params: { played: num(udp.framesPlayed), late: num(udp.framesLate), missing: num(udp.framesMissing) } },
+        ],
+      };
+    }
+    case 'receiver-flow': {
+      const f = facts.flows.file ?? {};
+      const total = 40_000;
+      const delivered = num(f.deliveredBytes);
+      const zero = trace.zeroWindowAtMs !== null;
+      const done = f.completed === true;
+      const passed = zero && done;
+      const bonus: [boolean, boolean] = [passed && trace.probes > 0, passed && now <= 30_000];
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs || (done && !zero) ? 'failed' : 'running',
+        progress: {
+          key: zero ? 'obj.receiver.progressZero' : 'obj.receiver.progress',
+          params: { got: Math.floor(delivered / 1000), total: total / 1000, left: timeLeft },
+        },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.delivered', params: { got: Math.floor(delivered / 1000), total: total / 1000 } },
+          { key: 'stat.zeroWindow', params: { at: zero ? (trace.zeroWindowAtMs! / 1000).toFixed(1) : '-' } },
+          { key: 'stat.probes', params: { n: trace.probes } },
+        ],
+      };
+    }
+  }
+}

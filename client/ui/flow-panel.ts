@@ -1,0 +1,202 @@
+// Seeing the protocol of one flow: both ends' TCP states and the handshake steps as they happen, the
+// sliding window over the byte stream (acked / in flight / usable / beyond), and two live charts — the
+// congestion window with its phases, and the time-sequence diagram of segments and ACKs.
+
+import { cwndChartData, drawCwndChart } from '../charts/cwnd-chart.ts';
+import { drawSeqChart, seqChartData } from '../charts/seq-chart.ts';
+import { bytes, n, t, type MessageKey } from '../i18n/index.ts';
+import { windowView, type HandshakeStep } from '../model/flow-history.ts';
+import type { GameSource } from '../model/source.ts';
+import type { FlowView } from '../model/topology.ts';
+import { h, setChildren, setText } from './dom.ts';
+import type { Panel } from './panel.ts';
+
+const STEPS: ReadonlyArray<{ step: HandshakeStep; key: MessageKey }> = [
+  { step: 'syn', key: 'hs.syn' },
+  { step: 'syn-ack', key: 'hs.synAck' },
+  { step: 'ack', key: 'hs.ack' },
+  { step: 'fin-client', key: 'hs.finClient' },
+  { step: 'ack-server', key: 'hs.ackServer' },
+  { step: 'fin-server', key: 'hs.finServer' },
+  { step: 'ack-client', key: 'hs.ackClient' },
+];
+
+type ChartKind = 'cwnd' | 'seq';
+
+/** Width of the charts' time window, simulated ms. */
+export function chartSpanMs(durationMs: number): number {
+  return Math.max(5000, Math.min(30_000, durationMs));
+}
+
+export class FlowPanel implements Panel {
+  readonly root: HTMLElement;
+  private readonly source: GameSource;
+  private readonly tabs: HTMLElement;
+  private readonly body: HTMLElement;
+  private flowId: string | null = null;
+  private chart: ChartKind = 'cwnd';
+  private readonly states: HTMLElement;
+  private readonly stepsEl: HTMLElement;
+  private readonly windowBar: HTMLElement;
+  private readonly windowText: HTMLElement;
+  private readonly figures: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly chartTabs: HTMLElement;
+  private readonly tcpOnly: HTMLElement;
+  private tabIds = '';
+
+  constructor(source: GameSource, preferred: string | null) {
+    this.source = source;
+    this.flowId = preferred;
+    this.tabs = h('div', { class: 'tabs', role: 'tablist' });
+    this.states = h('div', { class: 'tcp-states' });
+    this.stepsEl = h('ol', { class: 'handshake' });
+    this.windowBar = h('div', { class: 'window-bar', aria: { label: t('window.title') } });
+    this.windowText = h('div', { class: 'stats' });
+    this.figures = h('div', { class: 'stats' });
+    this.canvas = h('canvas', { class: 'chart', data: { testid: 'chart' } });
+    this.chartTabs = h('div', { class: 'tabs small' });
+    this.tcpOnly = h(
+      'div',
+      {},
+      this.states,
+      h('h3', { text: t('hs.title') }),
+      this.stepsEl,
+      h('h3', { text: t('window.title') }),
+      this.windowBar,
+      h(
+        'div',
+        { class: 'window-legend' },
+        h('span', { class: 'sw sw-acked', text: t('window.acked') }),
+        h('span', { class: 'sw sw-flight', text: t('window.inFlight') }),
+        h('span', { class: 'sw sw-usable', text: t('window.usable') }),
+        h('span', { class: 'sw sw-beyond', text: t('window.beyond') }),
+      ),
+      this.windowText,
+      this.chartTabs,
+      this.canvas,
+    );
+    this.body = h('div', {}, this.figures, this.tcpOnly);
+    this.root = h('section', { class: 'panel flow-panel', data: { testid: 'flow-panel' } }, h('h2', { text: t('flow.title') }), this.tabs, this.body);
+    this.renderChartTabs();
+    this.update();
+  }
+
+  select(flowId: string): void {
+    this.flowId = flowId;
+    this.tabIds = '';
+    this.update();
+  }
+
+  private renderChartTabs(): void {
+    const tab = (kind: ChartKind, key: MessageKey) =>
+      h('button', {
+        class: `tab${this.chart === kind ? ' active' : ''}`,
+        role: 'tab',
+        data: { testid: `chart-${kind}` },
+        text: t(key),
+        on: {
+          click: () => {
+            this.chart = kind;
+            this.renderChartTabs();
+            this.drawChart();
+          },
+        },
+      });
+    setChildren(this.chartTabs, tab('cwnd', 'chart.cwnd'), tab('seq', 'chart.seq'));
+  }
+
+  update(): void {
+    const w = this.source.world;
+    const flows = [...w.flows.values()];
+    if (this.flowId === null || !w.flows.has(this.flowId)) this.flowId = flows.find((f) => f.started)?.id ?? flows[0]?.id ?? null;
+    const ids = flows.map((f) => f.id).join(',') + '|' + this.flowId;
+    if (ids !== this.tabIds) {
+      this.tabIds = ids;
+      setChildren(
+        this.tabs,
+        ...flows.map((f) =>
+          h('button', {
+            class: `tab${f.id === this.flowId ? ' active' : ''}`,
+            role: 'tab',
+            data: { testid: `flow-tab-${f.id}` },
+            text: `${f.id} (${f.transport.toUpperCase()})`,
+            on: { click: () => this.select(f.id) },
+          }),
+        ),
+      );
+    }
+    const f = this.flowId === null ? undefined : w.flows.get(this.flowId);
+    if (f === undefined) {
+      setText(this.figures, t('flow.none'));
+      this.tcpOnly.hidden = true;
+      return;
+    }
+    this.tcpOnly.hidden = f.transport !== 'tcp';
+    this.refresh(f);
+  }
+
+  private refresh(f: FlowView): void {
+    const w = this.source.world;
+    const hist = w.history(f.id);
+    if (f.transport === 'udp') {
+      const parts = [t('flow.udpFigures', { sent: n(hist.segmentsSent), got: n(hist.datagramsDelivered), lost: n(hist.drops) })];
+      if (f.app === 'video') parts.push(t('sender.frames', { played: n(hist.framesPlayed), skipped: n(hist.framesSkipped), late: n(hist.framesLate) }));
+      parts.push(t('flow.udpNote'));
+      setText(this.figures, parts.join(' · '));
+      return;
+    }
+    const phase = hist.phase === null ? '-' : t(`phase.${hist.phase}` as MessageKey);
+    setText(
+      this.figures,
+      t('flow.tcpFigures', {
+        phase,
+        cwnd: bytes(hist.cwndBytes),
+        ssthresh: hist.ssthreshBytes >= 1 << 30 ? '∞' : bytes(hist.ssthreshBytes),
+        rwnd: hist.rwnd === null ? '-' : bytes(hist.rwnd),
+        retx: n(hist.retransmits),
+        timeouts: n(hist.timeouts),
+        srtt: hist.srttMs === null ? '-' : `${Math.round(hist.srttMs)} ms`,
+      }),
+    );
+    setChildren(
+      this.states,
+      h('div', { class: 'state-box' }, h('span', { class: 'muted', text: `${f.from} (${t('flow.client')})` }), h('strong', { data: { testid: 'client-state' }, text: hist.clientState })),
+      h('div', { class: 'state-box' }, h('span', { class: 'muted', text: `${f.to} (${t('flow.server')})` }), h('strong', { data: { testid: 'server-state' }, text: hist.serverState })),
+    );
+    setChildren(
+      this.stepsEl,
+      ...STEPS.map(({ step, key }) => {
+        const at = hist.steps.get(step);
+        return h('li', { class: at === undefined ? 'pending' : 'done' }, h('span', { text: t(key) }), at === undefined ? null : h('span', { class: 'muted', text: ` ${(at / 1000).toFixed(2)}s` }));
+      }),
+    );
+    const fixed = f.arq === 'tcp' ? null : f.windowSegments * f.mss;
+    const v = windowView(hist, fixed);
+    const total = f.bytes ?? Math.max(v.acked + v.window * 3, 1);
+    const beyond = Math.max(0, total - v.acked - v.inFlight - v.usable);
+    const whole = Math.max(1, v.acked + v.inFlight + v.usable + beyond);
+    const seg = (cls: string, value: number, testid: string) => {
+      const el = h('div', { class: `seg ${cls}`, data: { testid } });
+      el.style.flexGrow = String(value / whole);
+      return el;
+    };
+    setChildren(this.windowBar, seg('sw-acked', v.acked, 'win-acked'), seg('sw-flight', v.inFlight, 'win-flight'), seg('sw-usable', v.usable, 'win-usable'), seg('sw-beyond', beyond, 'win-beyond'));
+    setText(this.windowText, t('window.figures', { acked: bytes(v.acked), flight: bytes(v.inFlight), usable: bytes(v.usable), window: bytes(v.window) }));
+    this.drawChart();
+  }
+
+  private drawChart(): void {
+    const w = this.source.world;
+    const f = this.flowId === null ? undefined : w.flows.get(this.flowId);
+    if (f === undefined || f.transport !== 'tcp') return;
+    const hist = w.history(f.id);
+    const span = chartSpanMs(w.durationMs);
+    if (this.chart === 'cwnd') drawCwndChart(this.canvas, cwndChartData(hist.cwnd, f.mss, w.nowMs, span));
+    else drawSeqChart(this.canvas, seqChartData(hist.sends, hist.acks, w.nowMs, span));
+  }
+
+  dispose(): void {
+    this.root.remove();
+  }
+}

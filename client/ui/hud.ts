@@ -1,0 +1,116 @@
+// The HTML layer of the game screen: the top bar, the side panel with this player's role controls
+// and the protocol views, the caption strip and the legend. Which panels appear depends on the role
+// and the mode; a spectator gets none of the controls and larger type.
+
+import { CaptionFeed } from '../model/captions.ts';
+import type { RouterRole } from '../model/router-role.ts';
+import type { GameSource, MyRole } from '../model/source.ts';
+import { t } from '../i18n/index.ts';
+import { CaptionsView } from './captions-view.ts';
+import { h, uiRoot } from './dom.ts';
+import { FlowPanel } from './flow-panel.ts';
+import { HostPanel } from './host-panel.ts';
+import { legend } from './legend.ts';
+import type { Panel } from './panel.ts';
+import { ReceiverPanel } from './receiver-panel.ts';
+import { RouterPanel } from './router-panel.ts';
+import { SenderPanel } from './sender-panel.ts';
+import { TopBar, type ObjectiveView } from './top-bar.ts';
+
+export interface HudOptions {
+  source: GameSource;
+  spectator: boolean;
+  routerRole: RouterRole | null;
+  objective: (() => ObjectiveView | null) | null;
+  /** A level's short brief shown at the top of the side panel. */
+  brief: string | null;
+  onLeave: () => void;
+  onInspect: (packet: number) => void;
+}
+
+export class Hud {
+  readonly root: HTMLElement;
+  readonly side: HTMLElement;
+  readonly feed = new CaptionFeed();
+  private readonly opts: HudOptions;
+  private readonly top: TopBar;
+  private readonly captions: CaptionsView;
+  private panels: Panel[] = [];
+  private flowPanel: FlowPanel | null = null;
+
+  constructor(opts: HudOptions) {
+    this.opts = opts;
+    const s = opts.source;
+    this.top = new TopBar(s, { objective: opts.objective, onLeave: opts.onLeave, timeControls: s.mode === 'solo' });
+    this.side = h('aside', { class: 'side', aria: { label: t('hud.side') } });
+    this.captions = new CaptionsView(this.feed);
+    this.root = h(
+      'div',
+      { class: `hud${opts.spectator ? ' spectator' : ''}`, data: { testid: 'hud' } },
+      this.top.root,
+      opts.spectator ? null : this.side,
+      h('footer', { class: 'bottom' }, this.captions.root, legend()),
+    );
+    uiRoot().append(this.root);
+    this.buildPanels(s.me());
+  }
+
+  /** The side panel's width in pixels (the network is laid out in what is left). */
+  get sideWidth(): number {
+    return this.opts.spectator ? 0 : this.side.getBoundingClientRect().width;
+  }
+
+  get topHeight(): number {
+    return this.top.root.getBoundingClientRect().height;
+  }
+
+  get bottomHeight(): number {
+    return this.root.querySelector('footer')?.getBoundingClientRect().height ?? 0;
+  }
+
+  buildPanels(me: MyRole, routerRole: RouterRole | null = this.opts.routerRole): void {
+    for (const p of this.panels) p.dispose();
+    this.panels = [];
+    this.side.replaceChildren();
+    if (this.opts.spectator) return;
+    const s = this.opts.source;
+    if (this.opts.brief !== null) this.side.append(h('section', { class: 'panel brief', data: { testid: 'brief' } }, h('p', { text: this.opts.brief })));
+    if (s.host !== null && s.mode !== 'solo') this.add(new HostPanel(s, s.host));
+    if (me.role === 'router' && routerRole !== null) this.add(new RouterPanel(routerRole, this.opts.onInspect));
+    const myFlows = new Set(me.flows);
+    const senderFilter = (f: { id: string; from: string; controllable: boolean }) => (s.mode === 'sandbox' ? true : myFlows.has(f.id) || (me.node !== null && f.from === me.node && f.controllable));
+    const receiverFilter = (f: { id: string; to: string }) => (s.mode === 'sandbox' ? true : me.node !== null && f.to === me.node) || (me.role === 'receiver' && myFlows.has(f.id));
+    if (me.role === 'sender' || s.mode === 'sandbox') this.add(new SenderPanel(s, senderFilter));
+    if (me.role === 'receiver' || s.mode === 'sandbox') this.add(new ReceiverPanel(s, receiverFilter));
+    const preferred = me.flows[0] ?? null;
+    this.flowPanel = new FlowPanel(s, preferred);
+    this.add(this.flowPanel);
+  }
+
+  private add(p: Panel): void {
+    this.panels.push(p);
+    this.side.append(p.root);
+  }
+
+  /** Show a packet's flow in the protocol view (after picking it on the map). */
+  focusFlow(flowId: string): void {
+    this.flowPanel?.select(flowId);
+  }
+
+  /** Redraw the caption strip (after captions were added to the feed). */
+  renderCaptions(): void {
+    this.captions.render();
+  }
+
+  update(): void {
+    this.top.update();
+    for (const p of this.panels) p.update();
+  }
+
+  dispose(): void {
+    for (const p of this.panels) p.dispose();
+    this.panels = [];
+    this.top.dispose();
+    this.root.remove();
+  }
+}

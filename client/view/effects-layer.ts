@@ -1,0 +1,122 @@
+// Short-lived marks where things happened: a burst where a packet died, with the reason in the
+// player's language; a ring at a sender that retransmits. Effects age in real time (they are for the
+// eye, not the protocol) and a small pool of labels bounds the cost of a burst of losses.
+
+import type Phaser from 'phaser';
+import { FONT_FAMILY, OKABE_ITO, UI } from '../theme/palette.ts';
+
+const DROP_MS = 1400;
+const RING_MS = 900;
+const MAX_EFFECTS = 80;
+const MAX_LABELS = 10;
+
+interface Effect {
+  kind: 'drop' | 'ring' | 'flash';
+  x: number;
+  y: number;
+  bornMs: number;
+  color: number;
+  size: number;
+  label: Phaser.GameObjects.Text | null;
+}
+
+export class EffectsLayer {
+  private readonly g: Phaser.GameObjects.Graphics;
+  private readonly scene: Phaser.Scene;
+  private readonly effects: Effect[] = [];
+  private readonly free: Phaser.GameObjects.Text[] = [];
+  private labelsInUse = 0;
+  fontPx = 18;
+
+  constructor(scene: Phaser.Scene) {
+    this.scene = scene;
+    this.g = scene.add.graphics().setDepth(9);
+  }
+
+  /** A packet died here; `label` says why. */
+  drop(x: number, y: number, size: number, label: string | null, nowMs: number): void {
+    this.add({ kind: 'drop', x, y, bornMs: nowMs, color: UI.drop, size, label: label === null ? null : this.takeLabel(label, x, y - size * 2.5, '#ff9f6b') });
+  }
+
+  /** A ring at a node: a retransmission (vermillion) or something good (green). */
+  ring(x: number, y: number, size: number, good: boolean, nowMs: number, label: string | null = null): void {
+    const color = good ? OKABE_ITO.bluishGreen : UI.retransmit;
+    this.add({ kind: 'ring', x, y, bornMs: nowMs, color, size, label: label === null ? null : this.takeLabel(label, x, y + size * 1.6, good ? '#5fd3a8' : '#ff9f6b') });
+  }
+
+  private add(e: Effect): void {
+    if (this.effects.length >= MAX_EFFECTS) this.retire(0);
+    this.effects.push(e);
+  }
+
+  private takeLabel(text: string, x: number, y: number, color: string): Phaser.GameObjects.Text | null {
+    if (this.labelsInUse >= MAX_LABELS) return null;
+    let label = this.free.pop();
+    if (label === undefined) {
+      label = this.scene.add
+        .text(0, 0, '', { fontFamily: FONT_FAMILY, fontSize: `${this.fontPx}px`, fontStyle: 'bold', color, stroke: '#121826', strokeThickness: 5 })
+        .setOrigin(0.5, 1)
+        .setDepth(10);
+    }
+    this.labelsInUse++;
+    label.setText(text).setColor(color).setPosition(x, y).setAlpha(1).setVisible(true);
+    label.setFontSize(this.fontPx);
+    return label;
+  }
+
+  private retire(i: number): void {
+    const [e] = this.effects.splice(i, 1);
+    if (e?.label != null) {
+      e.label.setVisible(false);
+      this.free.push(e.label);
+      this.labelsInUse--;
+    }
+  }
+
+  draw(nowMs: number): void {
+    const g = this.g;
+    g.clear();
+    for (let i = this.effects.length - 1; i >= 0; i--) {
+      const e = this.effects[i]!;
+      const life = e.kind === 'drop' ? DROP_MS : RING_MS;
+      const age = (nowMs - e.bornMs) / life;
+      if (age >= 1 || age < 0) {
+        this.retire(i);
+        continue;
+      }
+      const fade = 1 - age;
+      if (e.kind === 'drop') {
+        // An expanding ring, a cross where the packet was, and sparks flying outwards.
+        g.lineStyle(3, e.color, fade);
+        g.strokeCircle(e.x, e.y, e.size * (1 + age * 3));
+        const c = e.size * 0.9;
+        g.lineBetween(e.x - c, e.y - c, e.x + c, e.y + c);
+        g.lineBetween(e.x - c, e.y + c, e.x + c, e.y - c);
+        g.fillStyle(e.color, fade);
+        for (let k = 0; k < 6; k++) {
+          const a = (Math.PI / 3) * k + 0.4;
+          const d = e.size * (1.2 + age * 4);
+          g.fillRect(e.x + Math.cos(a) * d - 2, e.y + Math.sin(a) * d - 2, 4, 4);
+        }
+        if (e.label !== null) {
+          e.label.setAlpha(Math.min(1, fade * 1.6));
+          e.label.y -= 0.3;
+        }
+      } else {
+        g.lineStyle(4, e.color, fade);
+        g.strokeCircle(e.x, e.y, e.size * (1 + age * 0.8));
+        if (e.label !== null) e.label.setAlpha(Math.min(1, fade * 1.6));
+      }
+    }
+  }
+
+  clear(): void {
+    while (this.effects.length > 0) this.retire(0);
+  }
+
+  destroy(): void {
+    this.clear();
+    this.g.destroy();
+    for (const l of this.free) l.destroy();
+  }
+}

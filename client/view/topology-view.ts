@@ -1,0 +1,257 @@
+// The network drawn: links with their bandwidth, delay and loss, and nodes by kind, each with its
+// name, address and OSI layer. Redrawn only when something about it changes (a fault, a role), and
+// then baked into one texture: a Graphics object is tessellated again on every frame it is shown,
+// which for dozens of rounded shapes and labels costs more than everything that moves.
+
+import type Phaser from 'phaser';
+import { rate, t } from '../i18n/index.ts';
+import type { World } from '../model/world.ts';
+import { FONT_FAMILY, OKABE_ITO, UI } from '../theme/palette.ts';
+import type { Geometry, LinkGeom, NodeGeom } from './geometry.ts';
+
+export type TopologyHit = { node: string } | { link: string } | null;
+
+let textureSerial = 0;
+
+export class TopologyView {
+  private readonly scene: Phaser.Scene;
+  private readonly linksG: Phaser.GameObjects.Graphics;
+  private readonly nodesG: Phaser.GameObjects.Graphics;
+  private readonly texts: Phaser.GameObjects.Text[] = [];
+  private readonly textureKey = `topology-${++textureSerial}`;
+  private texture: Phaser.Textures.DynamicTexture | null = null;
+  private image: Phaser.GameObjects.Image | null = null;
+  private geom: Geometry | null = null;
+  /** Node and link ids to draw emphasised (the player's own node, the links it may forward on). */
+  mine: string | null = null;
+  selectedLinks = new Set<string>();
+  /** Numbers shown on the links a router player can forward on (keyboard shortcuts). */
+  linkNumbers = new Map<string, number>();
+  /** Large type for streams and projectors (spectators). */
+  large = false;
+
+  constructor(scene: Phaser.Scene) {
+    this.scene = scene;
+    this.linksG = scene.make.graphics({}, false);
+    this.nodesG = scene.make.graphics({}, false);
+  }
+
+  setGeometry(geom: Geometry): void {
+    this.geom = geom;
+  }
+
+  get geometry(): Geometry | null {
+    return this.geom;
+  }
+
+  /** Redraw everything static. */
+  redraw(world: World): void {
+    const geom = this.geom;
+    this.linksG.clear();
+    this.nodesG.clear();
+    for (const tx of this.texts) tx.destroy();
+    this.texts.length = 0;
+    if (geom === null) return;
+    this.drawAll(world, geom);
+    this.bake();
+  }
+
+  /** Render the drawing into the texture shown on screen, then free the parts. */
+  private bake(): void {
+    const width = Math.max(1, Math.ceil(this.scene.scale.width));
+    const height = Math.max(1, Math.ceil(this.scene.scale.height));
+    if (this.texture === null) {
+      this.texture = this.scene.textures.addDynamicTexture(this.textureKey, width, height);
+      if (this.texture === null) return;
+      this.image = this.scene.add.image(0, 0, this.textureKey).setOrigin(0, 0).setDepth(1);
+    } else if (this.texture.width !== width || this.texture.height !== height) {
+      this.texture.setSize(width, height);
+      this.image?.setSize(width, height);
+    }
+    this.texture.clear();
+    this.texture.draw([this.linksG, this.nodesG, ...this.texts]);
+    this.texture.render();
+    this.image?.setTexture(this.textureKey);
+    for (const tx of this.texts) tx.destroy();
+    this.texts.length = 0;
+  }
+
+  private drawAll(world: World, geom: Geometry): void {
+    const scale = this.large ? 1.25 : 1;
+    const small = Math.round(Math.max(13, geom.nodeRadius * 0.38) * scale);
+    const big = Math.round(Math.max(16, geom.nodeRadius * 0.5) * scale);
+    for (const l of world.links.values()) {
+      const lg = geom.links.get(l.id);
+      if (lg === undefined) continue;
+      this.drawLink(lg, l.up, this.selectedLinks.has(l.id), geom);
+      const lossParts: string[] = [];
+      for (const p of Object.values(l.loss)) if (p > 0) lossParts.push(`${Math.round(p * 1000) / 10}%`);
+      const uniqueLoss = [...new Set(lossParts)];
+      const label = `${rate(l.bandwidthBps)} · ${Math.round(l.delayMs * 10) / 10} ms`;
+      const nx = -(lg.ab.dy);
+      const ny = lg.ab.dx;
+      const off = geom.laneGap * 2.2 + small * 0.9;
+      const number = this.linkNumbers.get(l.id);
+      const head = number !== undefined ? `[${number}] ${l.id}` : l.id;
+      this.text(lg.mx + nx * off, lg.my + ny * off, `${head}\n${label}`, small, UI.linkLabel, 0.5);
+      if (uniqueLoss.length > 0) {
+        this.text(lg.mx - nx * off, lg.my - ny * off, t('topo.loss', { p: uniqueLoss.join(' / ') }), small, '#ff9f6b', 0.5);
+      }
+      if (!l.up) this.text(lg.mx, lg.my, '✕', big * 1.4, '#ff6b6b', 0.5);
+    }
+    for (const n of world.nodes.values()) {
+      const ng = geom.nodes.get(n.id);
+      if (ng === undefined) continue;
+      this.drawNode(ng, n.kind, n.up, n.controller === 'player', n.id === this.mine);
+      const kindLabel = t(`kind.${n.kind}` as 'kind.host', {});
+      this.text(ng.x, ng.y + ng.r + 6, n.id, big, UI.text, 0, true);
+      this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0);
+      const owner = n.id === this.mine ? t('topo.you') : n.owner;
+      if (owner !== null && owner !== '') this.text(ng.x, ng.y - ng.r - 8, owner, big, '#f0e442', 1, true);
+    }
+  }
+
+  private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): void {
+    const tx = this.scene.make
+      .text({ x, y, text: s, style: {
+        fontFamily: FONT_FAMILY,
+        fontSize: `${size}px`,
+        fontStyle: bold ? 'bold' : 'normal',
+        color,
+        align: 'center',
+        stroke: '#121826',
+        strokeThickness: Math.max(3, Math.round(size / 5)),
+      } }, false)
+      .setOrigin(0.5, originY);
+    this.texts.push(tx);
+  }
+
+  private drawLink(lg: LinkGeom, up: boolean, selected: boolean, geom: Geometry): void {
+    const g = this.linksG;
+    const width = geom.laneGap * 2 + 4;
+    // The link's body, then its two lanes.
+    g.lineStyle(width, selected ? 0x3b4f7a : up ? 0x263150 : UI.linkDown, 1);
+    g.lineBetween((lg.ab.x0 + lg.ba.x1) / 2, (lg.ab.y0 + lg.ba.y1) / 2, (lg.ab.x1 + lg.ba.x0) / 2, (lg.ab.y1 + lg.ba.y0) / 2);
+    g.lineStyle(1, up ? UI.link : 0xaa4444, up ? 0.7 : 1);
+    g.lineBetween(lg.ab.x0, lg.ab.y0, lg.ab.x1, lg.ab.y1);
+    g.lineBetween(lg.ba.x0, lg.ba.y0, lg.ba.x1, lg.ba.y1);
+    if (selected) {
+      g.lineStyle(2, OKABE_ITO.yellow, 0.9);
+      g.strokeCircle(lg.mx, lg.my, geom.laneGap * 1.6);
+    }
+  }
+
+  private drawNode(ng: NodeGeom, kind: string, up: boolean, player: boolean, mine: boolean): void {
+    const g = this.nodesG;
+    const r = ng.r;
+    const fill = up ? UI.nodeFill : UI.nodeDown;
+    const stroke = mine ? OKABE_ITO.yellow : player ? OKABE_ITO.orange : UI.nodeStroke;
+    g.fillStyle(fill, 1);
+    g.lineStyle(mine ? 5 : 3, stroke, 1);
+    const { x, y } = ng;
+    switch (kind) {
+      case 'router': {
+        g.fillCircle(x, y, r);
+        g.strokeCircle(x, y, r);
+        // Four arrows: a router sends each packet on towards its destination.
+        g.lineStyle(3, stroke, 0.9);
+        const a = r * 0.55;
+        g.lineBetween(x - a, y, x + a, y);
+        g.lineBetween(x, y - a, x, y + a);
+        g.fillStyle(stroke, 0.9);
+        const h = r * 0.18;
+        g.fillTriangle(x + a + h, y, x + a - h, y - h, x + a - h, y + h);
+        g.fillTriangle(x - a - h, y, x - a + h, y - h, x - a + h, y + h);
+        g.fillTriangle(x, y - a - h, x - h, y - a + h, x + h, y - a + h);
+        g.fillTriangle(x, y + a + h, x - h, y + a - h, x + h, y + a - h);
+        return;
+      }
+      case 'switch':
+      case 'hub': {
+        const w = r * 2.1;
+        const hh = kind === 'hub' ? r * 0.9 : r * 1.2;
+        g.fillRoundedRect(x - w / 2, y - hh / 2, w, hh, 6);
+        g.strokeRoundedRect(x - w / 2, y - hh / 2, w, hh, 6);
+        g.lineStyle(2, stroke, 0.8);
+        g.lineBetween(x - w * 0.3, y - hh * 0.15, x + w * 0.3, y - hh * 0.15);
+        g.lineBetween(x - w * 0.3, y + hh * 0.15, x + w * 0.3, y + hh * 0.15);
+        return;
+      }
+      case 'loadbalancer': {
+        const pts: Array<{ x: number; y: number }> = [];
+        for (let i = 0; i < 6; i++) pts.push({ x: x + r * Math.cos((Math.PI / 3) * i), y: y + r * Math.sin((Math.PI / 3) * i) });
+        g.fillPoints(pts as Phaser.Math.Vector2[], true);
+        g.strokePoints(pts as Phaser.Math.Vector2[], true);
+        g.lineStyle(3, stroke, 0.9);
+        g.lineBetween(x - r * 0.5, y, x + r * 0.2, y - r * 0.4);
+        g.lineBetween(x - r * 0.5, y, x + r * 0.2, y);
+        g.lineBetween(x - r * 0.5, y, x + r * 0.2, y + r * 0.4);
+        return;
+      }
+      case 'tap': {
+        g.fillCircle(x, y, r * 0.85);
+        g.strokeCircle(x, y, r * 0.85);
+        g.fillStyle(stroke, 1);
+        g.fillCircle(x, y, r * 0.3);
+        return;
+      }
+      case 'server':
+      case 'dns':
+      case 'ca': {
+        const w = r * 1.4;
+        const hh = r * 2;
+        g.fillRoundedRect(x - w / 2, y - hh / 2, w, hh, 6);
+        g.strokeRoundedRect(x - w / 2, y - hh / 2, w, hh, 6);
+        g.lineStyle(2, stroke, 0.7);
+        for (let i = 1; i <= 3; i++) g.lineBetween(x - w * 0.3, y - hh / 2 + (hh / 4) * i, x + w * 0.3, y - hh / 2 + (hh / 4) * i);
+        return;
+      }
+      default: {
+        // A host: a screen on a stand.
+        const w = r * 2;
+        const hh = r * 1.35;
+        g.fillRoundedRect(x - w / 2, y - hh / 2 - r * 0.15, w, hh, 8);
+        g.strokeRoundedRect(x - w / 2, y - hh / 2 - r * 0.15, w, hh, 8);
+        g.lineStyle(3, stroke, 1);
+        g.lineBetween(x - w * 0.3, y + hh / 2 + r * 0.2, x + w * 0.3, y + hh / 2 + r * 0.2);
+        g.lineBetween(x, y + hh / 2 - r * 0.15, x, y + hh / 2 + r * 0.2);
+      }
+    }
+  }
+
+  /** What is under (x, y): a node first, else the nearest link within reach. */
+  hitTest(x: number, y: number): TopologyHit {
+    const geom = this.geom;
+    if (geom === null) return null;
+    for (const n of geom.nodes.values()) {
+      if (Math.hypot(n.x - x, n.y - y) <= n.r * 1.15) return { node: n.id };
+    }
+    let best: string | null = null;
+    let bestD = geom.laneGap * 2.5;
+    for (const l of geom.links.values()) {
+      const d = Math.min(segDist(x, y, l.ab.x0, l.ab.y0, l.ab.x1, l.ab.y1), segDist(x, y, l.ba.x0, l.ba.y0, l.ba.x1, l.ba.y1));
+      if (d < bestD) {
+        bestD = d;
+        best = l.id;
+      }
+    }
+    return best === null ? null : { link: best };
+  }
+
+  destroy(): void {
+    this.linksG.destroy();
+    this.nodesG.destroy();
+    for (const tx of this.texts) tx.destroy();
+    this.image?.destroy();
+    this.texture?.destroy();
+    this.texture = null;
+  }
+}
+
+function segDist(px: number, py: number, x0: number, y0: number, x1: number, y1: number): number {
+  const vx = x1 - x0;
+  const vy = y1 - y0;
+  const len2 = vx * vx + vy * vy;
+  const u = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - x0) * vx + (py - y0) * vy) / len2));
+  return Math.hypot(px - (x0 + u * vx), py - (y0 + u * vy));
+}

@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { CaptionFeed, captionFor, type CaptionContext } from '../../client/model/captions.ts';
+import type { WorldEvent } from '../../client/model/events.ts';
+import type { FlowView } from '../../client/model/topology.ts';
+
+const flow: FlowView = {
+  id: 'dl', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', cc: 'reno', arq: 'tcp', mss: 1000, bytes: 1000,
+  rateBps: 0, rwndBytes: 8000, readRateBps: null, windowSegments: 4, started: true, controllable: false,
+};
+const ctx: CaptionContext = { flows: new Map([['dl', flow]]), nodeName: (id) => (id === 'r1' ? 'r1 (Minji)' : id) };
+const at = (e: Record<string, unknown>) => captionFor({ t: 1000, ...e } as unknown as WorldEvent, ctx);
+
+describe('captions', () => {
+  test('three duplicate ACKs → fast retransmit', () => {
+    expect(at({ type: 'cwnd', flow: 'dl', cwnd: 4000, ssthresh: 4000, reason: 'fast-retransmit' })).toMatchObject({
+      key: 'cap.fastRetransmit',
+      params: { flow: 'dl', ssthresh: 4000 },
+      tone: 'warn',
+      focus: { node: 'laptop' },
+    });
+  });
+
+  test('the three handshake steps, from the segments and the state change', () => {
+    expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 100, ack: 0, len: 0, flags: 'SYN', retransmit: false })).toMatchObject({ key: 'cap.hs1', params: { from: 'laptop', to: 'server', seq: 100 } });
+    expect(at({ type: 'send', flow: 'dl', side: 'server', seq: 900, ack: 101, len: 0, flags: 'SYN|ACK', retransmit: false })).toMatchObject({ key: 'cap.hs2', params: { from: 'server', to: 'laptop', seq: 900, ack: 101 } });
+    expect(at({ type: 'state', flow: 'dl', side: 'client', from: 'SYN_SENT', to: 'ESTABLISHED' })).toMatchObject({ key: 'cap.hs3', tone: 'good' });
+    expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 100, ack: 0, len: 0, flags: 'SYN', retransmit: true })).toMatchObject({ key: 'cap.synRetry', tone: 'warn' });
+  });
+
+  test('drops say where and why; a lost UDP datagram says it is gone for good', () => {
+    expect(at({ type: 'drop', node: 'r1', flow: 'dl', packet: 9, kind: 'data', reason: 'player' })).toMatchObject({ key: 'cap.drop.player', params: { where: 'r1 (Minji)' }, focus: { node: 'r1' } });
+    expect(at({ type: 'drop', link: 'up', flow: 'dl', packet: 9, kind: 'data', reason: 'queue-full' })).toMatchObject({ key: 'cap.drop.queueFull', focus: { link: 'up' } });
+    expect(at({ type: 'drop', link: 'up', flow: 'v', packet: 9, kind: 'udp', reason: 'loss' })).toMatchObject({ key: 'cap.drop.udp' });
+  });
+
+  test('flow control: a zero window and its reopening', () => {
+    expect(at({ type: 'window', flow: 'dl', side: 'server', rwnd: 0, event: 'zero' })).toMatchObject({ key: 'cap.zeroWindow', params: { receiver: 'server', sender: 'laptop' } });
+    expect(at({ type: 'window', flow: 'dl', side: 'server', rwnd: 2000, event: 'open' })).toMatchObject({ key: 'cap.windowOpen', params: { rwnd: 2000 } });
+  });
+
+  test('plain data and ACKs make no caption', () => {
+    expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 1, ack: 1, len: 1000, flags: 'ACK', retransmit: false })).toBeNull();
+    expect(at({ type: 'tx', packet: 1, flow: 'dl', kind: 'data', link: 'l', from: 'a', to: 'b', bytes: 1, departMs: 0, arriveMs: 1 })).toBeNull();
+  });
+
+  test('a burst of alike captions is one line with a count', () => {
+    const feed = new CaptionFeed(1500, 3);
+    const drop = (t: number) => captionFor({ type: 'drop', t, link: 'up', flow: 'dl', packet: t, kind: 'data', reason: 'queue-full' } as WorldEvent, ctx)!;
+    expect(feed.add(drop(0))).not.toBeNull();
+    expect(feed.add(drop(500))).toBeNull();
+    expect(feed.add(drop(1400))).toBeNull();
+    expect(feed.items).toHaveLength(1);
+    expect(feed.items[0]!.count).toBe(3);
+    // Past the hold-back window, a new line.
+    expect(feed.add(drop(3000))).not.toBeNull();
+    expect(feed.items.map((c) => c.count)).toEqual([3, 1]);
+  });
+});

@@ -1,0 +1,49 @@
+// Every string a player sees exists in Korean and in English, with the same placeholders.
+
+import { describe, expect, test } from 'vitest';
+import { en } from '../../client/i18n/en.ts';
+import { ko } from '../../client/i18n/ko.ts';
+import { detectLang, format, translate } from '../../client/i18n/index.ts';
+
+function placeholders(s: string): string[] {
+  return [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+}
+
+describe('string tables', () => {
+  test('Korean and English have exactly the same keys', () => {
+    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  test('every key has the same placeholders in both languages', () => {
+    const mismatched = Object.keys(en).filter((k) => placeholders(en[k as keyof typeof en]).join() !== placeholders(ko[k as keyof typeof ko]).join());
+    expect(mismatched).toEqual([]);
+  });
+
+  test('no string is empty', () => {
+    expect(Object.entries(en).filter(([, v]) => v.trim() === '')).toEqual([]);
+    expect(Object.entries(ko).filter(([, v]) => v.trim() === '')).toEqual([]);
+  });
+
+  test('the Korean table is Korean: most strings contain Hangul', () => {
+    const hangul = Object.values(ko).filter((v) => /[\uac00-\ud7a3]/.test(v)).length;
+    expect(hangul / Object.keys(ko).length).toBeGreaterThan(0.8);
+  });
+});
+
+describe('language choice and formatting', () => {
+  test('Korean when the browser asks for it, else English', () => {
+    expect(detectLang(['ko-KR', 'en-US'])).toBe('ko');
+    expect(detectLang(['ko'])).toBe('ko');
+    expect(detectLang(['en-GB', 'ko-KR'])).toBe('en');
+    expect(detectLang(['fr-FR', 'ko'])).toBe('ko');
+    expect(detectLang(['fr-FR'])).toBe('en');
+    expect(detectLang([])).toBe('en');
+  });
+
+  test('placeholders are filled; a missing one stays visible', () => {
+    expect(format('{a} and {b}', { a: 1, b: 'x' })).toBe('1 and x');
+    expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+    expect(translate('ko', 'solo.starsLabel', { n: 2 })).toBe('별 3개 중 2개');
+    expect(translate('en', 'solo.starsLabel', { n: 2 })).toBe('2 of 3 stars');
+  });
+});

@@ -1,0 +1,104 @@
+// The solo levels are winnable, losable, and judged on the engine's facts: each is played here by a
+// scripted player through the same intents the HUD sends.
+
+import { describe, expect, test } from 'vitest';
+import { RouterRole } from '../../client/model/router-role.ts';
+import { LevelRun, type LevelResult } from '../../client/solo/level-run.ts';
+import { levelById, LEVELS } from '../../client/solo/levels.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
+
+async function play(run: LevelRun, stepMs: number, each: (nowMs: number) => Promise<void> | void): Promise<LevelResult> {
+  for (let guard = 0; guard < 10_000; guard++) {
+    await each(run.source.engine.nowMs);
+    run.source.advance(stepMs);
+    const r = run.check();
+    if (r !== null) return r;
+  }
+  throw new Error('level never ended');
+}
+
+describe('solo levels', () => {
+  test('every level scenario is valid and its role is in it', () => {
+    for (const level of LEVELS) {
+      const loaded = loadScenario(level.scenario);
+      expect(loaded.ok, level.id).toBe(true);
+      if (!loaded.ok) continue;
+      if (level.role.node !== null) expect(loaded.scenario.nodes.some((n) => n.id === level.role.node)).toBe(true);
+      for (const f of level.role.flows) expect(loaded.scenario.flows.some((x) => x.id === f)).toBe(true);
+    }
+  });
+
+  test('level 1: sending the server-bound traffic the long way wins all three stars', async () => {
+    const run = new LevelRun(levelById('router-lossy')!);
+    const role = new RouterRole(run.source, 'router');
+    role.autoForward = true;
+    role.preferred.set('short', 'long');
+    const r = await play(run, 50, () => role.tick());
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([true, true]);
+    expect(r.stars).toBe(3);
+    expect(r.simMs).toBeLessThan(18_000);
+  });
+
+  test('level 1: leaving everything on the usual (lossy) route runs out of time', async () => {
+    const run = new LevelRun(levelById('router-lossy')!);
+    const role = new RouterRole(run.source, 'router');
+    role.autoForward = true;
+    const r = await play(run, 50, () => role.tick());
+    expect(r.passed).toBe(false);
+    expect(r.stars).toBe(0);
+    expect(r.simMs).toBe(25_000);
+    const lost = r.stats.find((s) => s.key === 'stat.lost')!;
+    expect(Number(lost.params.n)).toBeGreaterThan(0);
+  });
+
+  test('level 1: a router that does nothing fills its queue and loses', async () => {
+    const run = new LevelRun(levelById('router-lossy')!);
+    const r = await play(run, 100, () => undefined);
+    expect(r.passed).toBe(false);
+    expect(run.source.world.queues.get('router')!.length).toBeGreaterThan(0);
+  });
+
+  test('level 2: the call over UDP plays on time, after trying TCP, for three stars', async () => {
+    const run = new LevelRun(levelById('sender-video')!);
+    const s = run.source;
+    const r = await play(run, 100, async (now) => {
+      if (now === 500) await s.startFlow('call-tcp');
+      if (now === 6000) {
+        await s.stopFlow('call-tcp');
+        await s.startFlow('call-udp');
+      }
+    });
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    expect(r.simMs).toBeLessThan(45_000);
+  });
+
+  test('level 2: a call over TCP alone never plays enough frames on time', async () => {
+    const run = new LevelRun(levelById('sender-video')!);
+    const r = await play(run, 100, async (now) => {
+      if (now === 0) await run.source.startFlow('call-tcp');
+    });
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(60_000);
+  });
+
+  test('level 3: reading slowly, then fast, passes with a zero window and a probe', async () => {
+    const run = new LevelRun(levelById('receiver-flow')!);
+    const s = run.source;
+    const r = await play(run, 100, async (now) => {
+      if (now === 1000) await s.setReadRate('file', 1000);
+      if (now === 12_000) await s.setReadRate('file', null);
+    });
+    expect(r.passed).toBe(true);
+    expect(run.trace.zeroWindowAtMs).not.toBeNull();
+    expect(r.bonus[0]).toBe(true);
+  });
+
+  test('level 3: reading at full speed finishes the file without a zero window: not passed', async () => {
+    const run = new LevelRun(levelById('receiver-flow')!);
+    const r = await play(run, 100, () => undefined);
+    expect(r.passed).toBe(false);
+    expect(run.trace.zeroWindowAtMs).toBeNull();
+  });
+});

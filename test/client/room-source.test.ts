@@ -1,0 +1,243 @@
+// A classroom room's state, as the server synchronises it (docs/protocol.md), becomes the same World
+// the engine in the page would produce; intents become the room's requests.
+
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { ClassroomRoom } from '../../client/net/connection.ts';
+import { classifyJoinError, isValidCode, normalizeCode } from '../../client/net/connection.ts';
+import { RoomSource } from '../../client/net/room-source.ts';
+import type { WorldEvent } from '../../client/model/events.ts';
+
+interface FakeState {
+  code: string;
+  scenario: string;
+  scenarioName: string;
+  round: number;
+  phase: string;
+  clock: { simMs: number; speed: number; paused: boolean; durationMs: number; finished: boolean; stepMs: number };
+  players: Map<string, { name: string; role: string; seat: string; node: string; connected: boolean; score: number }>;
+  seats: Map<string, unknown>;
+  nodes: Map<string, { id: string; kind: string; ip: string; x: number; y: number; up: boolean; controller: string; queue: number }>;
+  links: Map<string, { id: string; a: string; b: string; bandwidthBps: number; delayMs: number; queuePackets: number; up: boolean; lossAB: number; lossBA: number; queueAB: number; queueBA: number }>;
+  flows: Map<string, Record<string, unknown>>;
+  packets: Map<string, { id: number; kind: string; flow: string; link: string; from: string; to: string; departMs: number; arriveMs: number; at: string; held: boolean; next: string }>;
+  packetsHidden: number;
+  events: Array<{ seq: number; t: number; type: string; node: string; link: string; flow: string; packet: number; detail: string; count: number }>;
+}
+
+function initialState(): FakeState {
+  const link = (id: string, a: string, b: string) => ({ id, a, b, bandwidthBps: 256_000, delayMs: 400, queuePackets: 20, up: true, lossAB: 0, lossBA: 0.1, queueAB: 0, queueBA: 0 });
+  return {
+    code: 'ABC234',
+    scenario: 'lab',
+    scenarioName: 'Router lab',
+    round: 1,
+    phase: 'running',
+    clock: { simMs: 1000, speed: 1, paused: false, durationMs: 60_000, finished: false, stepMs: 50 },
+    players: new Map([
+      ['s1', { name: 'Jun', role: 'router', seat: 'router:r1', node: 'r1', connected: true, score: 0 }],
+      ['s2', { name: 'Minji', role: 'sender', seat: 'sender:laptop', node: 'laptop', connected: true, score: 3 }],
+    ]),
+    seats: new Map(),
+    nodes: new Map([
+      ['laptop', { id: 'laptop', kind: 'host', ip: '10.0.0.1', x: 80, y: 500, up: true, controller: 'bot', queue: 0 }],
+      ['r1', { id: 'r1', kind: 'router', ip: '10.0.0.2', x: 500, y: 500, up: true, controller: 'player', queue: 1 }],
+      ['server', { id: 'server', kind: 'host', ip: '10.0.0.3', x: 920, y: 500, up: true, controller: 'bot', queue: 0 }],
+    ]),
+    links: new Map([
+      ['l1', link('l1', 'laptop', 'r1')],
+      ['l2', link('l2', 'r1', 'server')],
+    ]),
+    flows: new Map([
+      [
+        'f',
+        {
+          id: 'f', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', running: true, state: 'ESTABLISHED', serverState: 'ESTABLISHED',
+          cwnd: 2000, ssthresh: 65535, deliveredBytes: 0, retransmits: 0, timeouts: 0, fastRetransmits: 0, goodputBps: 0, readRateBps: 0, completed: false,
+        },
+      ],
+    ]),
+    packets: new Map([
+      ['5', { id: 5, kind: 'data', flow: 'f', link: 'l1', from: 'laptop', to: 'r1', departMs: 900, arriveMs: 1400, at: '', held: false, next: '' }],
+      ['6', { id: 6, kind: 'ack', flow: 'f', link: '', from: '', to: '', departMs: 0, arriveMs: 0, at: 'r1', held: false, next: 'l1' }],
+    ]),
+    packetsHidden: 0,
+    events: [],
+  };
+}
+
+function fakeRoom(state: FakeState) {
+  const handlers = { state: [] as Array<(s: FakeState) => void>, messages: new Map<string, (m: unknown) => void>(), leave: [] as Array<(code: number) => void> };
+  const requests: Array<{ type: string; payload: unknown }> = [];
+  let reply: (type: string, payload: unknown) => unknown = () => ({ ok: true });
+  const room = {
+    sessionId: 's1',
+    roomId: 'ABC234',
+    state,
+    reconnection: { minUptime: 5000 },
+    onStateChange: (cb: (s: FakeState) => void) => handlers.state.push(cb),
+    onMessage: (type: string, cb: (m: unknown) => void) => handlers.messages.set(type, cb),
+    onLeave: (cb: (code: number) => void) => handlers.leave.push(cb),
+    request: async (type: string, payload: unknown) => {
+      requests.push({ type, payload });
+      return reply(type, payload);
+    },
+    leave: async () => 4000,
+  };
+  return {
+    room: room as unknown as ClassroomRoom,
+    requests,
+    patch: () => handlers.state.forEach((cb) => cb(state)),
+    message: (type: string, m: unknown) => handlers.messages.get(type)?.(m),
+    close: (code: number) => handlers.leave.forEach((cb) => cb(code)),
+    setReply: (fn: (type: string, payload: unknown) => unknown) => (reply = fn),
+  };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('room source', () => {
+  test('topology, roles, packets on links and the router queue come from the state', () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const w = s.world;
+    expect([...w.nodes.keys()]).toEqual(['laptop', 'r1', 'server']);
+    expect(w.nodes.get('laptop')).toMatchObject({ kind: 'host', layer: 7, owner: 'Minji', pos: { x: 80, y: 500 } });
+    expect(w.nodes.get('r1')).toMatchObject({ layer: 3, controller: 'player', owner: null });
+    expect(w.links.get('l2')!.loss).toEqual({ 'r1->server': 0, 'server->r1': 0.1 });
+    expect(s.me()).toEqual({ role: 'router', node: 'r1', flows: [] });
+    expect(w.packets.get(5)).toMatchObject({ link: 'l1', from: 'laptop', to: 'r1', departMs: 900, arriveMs: 1400 });
+    expect(w.queues.get('r1')).toEqual([{ id: 6, kind: 'ack', flow: 'f', dest: null, next: 'l1', held: false, retransmit: false, duplicate: false, sinceMs: 0 }]);
+    expect(w.players.get('s2')).toMatchObject({ name: 'Minji', role: 'sender', node: 'laptop', score: 3, host: false });
+  });
+
+  test('a rise in the retransmission count is shown as a retransmission by the sender', () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const seen: WorldEvent[] = [];
+    s.world.on((e) => seen.push(e));
+    state.clock.simMs = 1250;
+    state.flows.get('f')!.retransmits = 1;
+    state.flows.get('f')!.timeouts = 1;
+    state.flows.get('f')!.cwnd = 1000;
+    state.flows.get('f')!.ssthresh = 1000;
+    fake.patch();
+    expect(seen.map((e) => e.type)).toEqual(['send', 'cwnd']);
+    expect(seen[0]).toMatchObject({ flow: 'f', side: 'client', retransmit: true, t: 1250 });
+    expect(seen[1]).toMatchObject({ reason: 'timeout', cwnd: 1000 });
+    const h = s.world.history('f');
+    expect([h.retransmits, h.timeouts]).toEqual([1, 1]);
+  });
+
+  test('a drop event finds where the packet was, even though it left the state first', () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const drops: WorldEvent[] = [];
+    s.world.on((e) => e.type === 'drop' && drops.push(e));
+    state.packets.delete('5');
+    state.events.push({ seq: 1, t: 1100, type: 'drop', node: '', link: 'l1', flow: 'f', packet: 5, detail: 'loss', count: 1 });
+    fake.patch();
+    expect(drops).toHaveLength(1);
+    expect(drops[0]).toMatchObject({ packet: 5, link: 'l1', reason: 'loss', kind: 'data' });
+    expect(s.world.lastDropped?.id).toBe(5);
+    expect(s.world.packets.get(5)).toBeUndefined();
+    // A burst folded into the same entry counts the extra drops once more.
+    state.events[0]!.count = 4;
+    fake.patch();
+    expect(drops).toHaveLength(2);
+    expect(s.world.dropsByReason.get('loss')).toBe(4);
+  });
+
+  test('state events become TCP state changes with both ends', () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    state.events.push({ seq: 1, t: 2000, type: 'state', node: '', link: '', flow: 'f', packet: 0, detail: 'client:FIN_WAIT_1', count: 1 });
+    fake.patch();
+    expect(s.world.history('f').clientState).toBe('FIN_WAIT_1');
+    expect(s.world.history('f').steps.has('fin-client')).toBe(false);
+  });
+
+  test('intents are requests; a refusal carries its reason', async () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    expect(await s.router({ action: 'forward', node: 'r1', packet: 6, link: 'l2' })).toEqual({ ok: true });
+    fake.setReply(() => ({ ok: false, code: 'refused', reason: 'packet 6 is not waiting at r1' }));
+    expect(await s.router({ action: 'drop', node: 'r1', packet: 6 })).toEqual({ ok: false, reason: 'packet 6 is not waiting at r1' });
+    await s.setReadRate('f', 8000);
+    expect(fake.requests).toEqual([
+      { type: 'forward', payload: { node: 'r1', packet: 6, link: 'l2' } },
+      { type: 'drop', payload: { node: 'r1', packet: 6 } },
+      { type: 'read-rate', payload: { flow: 'f', rateBps: 8000 } },
+    ]);
+  });
+
+  test('the host message makes this player the host, with the join code', async () => {
+    const fake = fakeRoom(initialState());
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    expect(s.host).toBeNull();
+    fake.message('host', { token: 't0k', code: 'ABC234', results: '/api/sessions/ABC234/results.json' });
+    expect(s.host?.joinCode).toBe('ABC234');
+    s.host!.setSpeed(0.1); // the nearest speed the server offers is asked for
+    s.host!.assignRole('s2', 'router', 'r1');
+    await Promise.resolve();
+    expect(fake.requests).toEqual([
+      { type: 'speed', payload: { speed: 0.25 } },
+      { type: 'role', payload: { player: 's2', seat: 'router:r1' } },
+    ]);
+  });
+
+  test('simulated time runs on between patches, a little behind the server, never backwards', () => {
+    const state = initialState();
+    let wall = 10_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => wall);
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    s.tick(16);
+    expect(s.world.nowMs).toBe(1000 - 2 * 50);
+    wall += 100;
+    s.tick(16);
+    expect(s.world.nowMs).toBe(1000);
+    state.clock.simMs = 1050; // a patch that is behind what was already shown
+    fake.patch();
+    s.tick(16);
+    expect(s.world.nowMs).toBe(1000);
+    state.clock.paused = true;
+    state.clock.simMs = 1200;
+    fake.patch();
+    wall += 1000;
+    s.tick(16);
+    expect(s.world.nowMs).toBe(1100);
+  });
+
+  test('the session ends when the host ends it, or when the player is removed', () => {
+    const fake = fakeRoom(initialState());
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const ends: string[] = [];
+    s.onEnd((e) => ends.push(e.reason));
+    fake.close(4100);
+    fake.message('ended', { code: 'ABC234' });
+    expect(ends).toEqual(['kicked']);
+  });
+});
+
+describe('joining', () => {
+  test('codes are typed loosely and checked strictly', () => {
+    expect(normalizeCode(' abc-234 ')).toBe('ABC234');
+    expect(isValidCode('ABC234')).toBe(true);
+    expect(isValidCode('ABC23')).toBe(false);
+    expect(isValidCode('ABCO10')).toBe(false); // no look-alikes: O, 1 and 0 are not in the alphabet
+  });
+
+  test('matchmaking failures become reasons a student can act on', () => {
+    const err = (code: number, message: string) => Object.assign(new Error(message), { code });
+    expect(classifyJoinError(err(522, 'room "ZZZZZZ" not found')).kind).toBe('no-room');
+    expect(classifyJoinError(err(522, 'room "ABC234" is locked')).kind).toBe('room-full');
+    expect(classifyJoinError(err(521, 'this session has ended')).kind).toBe('ended');
+    expect(classifyJoinError(err(526, 'the name "Minji" is already taken')).kind).toBe('name-taken');
+    expect(classifyJoinError(new TypeError('Failed to fetch')).kind).toBe('unreachable');
+  });
+});
