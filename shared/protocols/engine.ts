@@ -8,6 +8,7 @@ import type { FlowRuntime, FlowSummary } from './app/flow.ts';
 import { APPS } from './app/registry.ts';
 import { parseIp } from './net/addresses.ts';
 import { Host } from './net/host.ts';
+import { LoadBalancer, type BalancerSummary, type BalancerView } from './net/load-balancer.ts';
 import { buildNode, nodeLayer } from './node-kinds.ts';
 import { Link } from './net/link.ts';
 import { Network, type SegmentFault } from './net/network.ts';
@@ -29,6 +30,8 @@ export interface SummaryEvent extends TraceEvent {
   flows: Record<string, FlowSummary>;
   drops: Record<string, number>;
   packets: { created: number; duplicated: number; dropped: number; consumed: number };
+  /** Per load balancer, when the scenario has any. */
+  balancers?: Record<string, BalancerSummary>;
 }
 
 export interface EngineOptions {
@@ -101,6 +104,7 @@ export class Engine {
         ),
       );
     }
+    net.routeOverrides = s.routes;
     computeRoutes(net, s.routes);
     for (const spec of s.flows) this.addFlow(spec);
     for (const fault of s.faults) this.scheduleFault(fault);
@@ -112,7 +116,10 @@ export class Engine {
     if (!(client instanceof Host) || !(server instanceof Host)) {
       throw new Error(`flow ${spec.id}: both ends must be hosts`);
     }
-    const flow = APPS[spec.app]({ sim: this.sim, network: this.network, spec, client, server });
+    // A flow to a load balancer connects to its virtual IP and is served by the backend it picks.
+    const serverIp = server instanceof LoadBalancer ? server.vip : server.ip;
+    const serverHosts = server instanceof LoadBalancer ? server.backendHosts() : [server];
+    const flow = APPS[spec.app]({ sim: this.sim, network: this.network, spec, client, server, serverIp, serverHosts });
     this.flows.set(spec.id, flow);
     this.sim.at(msToNs(spec.startMs), () => flow.start());
     if (spec.stopMs !== null) this.sim.at(msToNs(spec.stopMs), () => flow.stop());
@@ -175,7 +182,7 @@ export class Engine {
   }
 
   private setNodeUp(node: NetNode, up: boolean): void {
-    if (node instanceof Router) node.setUp(up);
+    if (node instanceof Router || node instanceof LoadBalancer) node.setUp(up);
     else node.up = up;
   }
 
@@ -247,9 +254,49 @@ export class Engine {
   /** Hand a router to a player (its packets wait for commands) or back to its bot. */
   setController(nodeId: string, controller: Controller): CommandResult {
     const node = this.network.nodes.get(nodeId);
+    if (node instanceof LoadBalancer) {
+      node.setController(controller);
+      return { ok: true };
+    }
     if (!(node instanceof Router)) return { ok: false, reason: `${nodeId} is not a router` };
     node.setController(controller);
     return { ok: true };
+  }
+
+  /** Send a connection waiting at a balancer (manual algorithm, player-controlled) to `backendId`. */
+  assignConnection(nodeId: string, connectionId: number, backendId: string): CommandResult {
+    const node = this.network.nodes.get(nodeId);
+    const result: CommandResult =
+      !(node instanceof LoadBalancer)
+        ? { ok: false, reason: `${nodeId} is not a load balancer` }
+        : !Number.isSafeInteger(connectionId)
+          ? { ok: false, reason: `connection must be a whole number, got ${String(connectionId)}` }
+          : typeof backendId !== 'string'
+            ? { ok: false, reason: 'backend must be a node id' }
+            : node.assignConnection(connectionId, backendId);
+    this.traceBalancerCommand(nodeId, { action: 'assign', connection: connectionId, backend: backendId }, result);
+    return result;
+  }
+
+  /** Change how a balancer (and its pair) picks backends; waiting connections are assigned if it is no longer manual. */
+  setBalancerAlgorithm(nodeId: string, algorithm: 'round-robin' | 'least-connections' | 'source-hash' | 'manual'): CommandResult {
+    const node = this.network.nodes.get(nodeId);
+    const result: CommandResult = node instanceof LoadBalancer ? node.setAlgorithm(algorithm) : { ok: false, reason: `${nodeId} is not a load balancer` };
+    this.traceBalancerCommand(nodeId, { action: 'algorithm', algorithm }, result);
+    return result;
+  }
+
+  /** What the game draws of a balancer: role, algorithm, backends and their loads, waiting connections. */
+  balancer(nodeId: string): BalancerView | undefined {
+    const node = this.network.nodes.get(nodeId);
+    return node instanceof LoadBalancer ? node.view() : undefined;
+  }
+
+  private traceBalancerCommand(node: string, fields: Record<string, unknown>, result: CommandResult): void {
+    const sim = this.sim;
+    if (sim.trace.enabled('command')) {
+      sim.trace.emit({ type: 'command', t: sim.nowMs, node, ...fields, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+    }
   }
 
   /** Packets waiting for a decision at a player-controlled router, oldest first. */
@@ -320,6 +367,8 @@ export class Engine {
     const flows: Record<string, FlowSummary> = {};
     for (const [id, f] of this.flows) flows[id] = f.summary();
     const net = this.network;
+    const balancers: Record<string, BalancerSummary> = {};
+    for (const node of net.nodes.values()) if (node instanceof LoadBalancer) balancers[node.id] = node.summary();
     return {
       type: 'summary',
       t: this.sim.nowMs,
@@ -333,6 +382,7 @@ export class Engine {
         dropped: net.packetsDropped,
         consumed: net.packetsConsumed,
       },
+      ...(Object.keys(balancers).length > 0 ? { balancers } : {}),
     };
   }
 }

@@ -3,6 +3,7 @@
 
 import { Host } from './net/host.ts';
 import { Hub } from './net/hub.ts';
+import { LoadBalancer } from './net/load-balancer.ts';
 import type { Network } from './net/network.ts';
 import type { NetNode } from './net/node.ts';
 import { Router } from './net/router.ts';
@@ -16,6 +17,7 @@ export const NODE_KINDS: { [K in NodeKind]: { layer: 1 | 2 | 3; build: Factory<K
   router: { layer: 3, build: (net, spec, index, ip) => new Router(net, spec.id, index, ip, spec.queuePackets) },
   switch: { layer: 2, build: (net, spec, index) => new Switch(net, spec.id, index, spec.macTableSize) },
   hub: { layer: 1, build: (net, spec, index) => new Hub(net, spec.id, index) },
+  loadbalancer: { layer: 3, build: (net, spec, index, ip) => new LoadBalancer(net, spec, index, ip) },
 };
 
 export function buildNode(net: Network, spec: NodeSpec, index: number, ip: number): NetNode {

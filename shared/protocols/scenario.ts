@@ -6,6 +6,7 @@ import type { CongestionAlgorithm } from './transport/tcp/congestion/index.ts';
 import type { Controller } from './net/node.ts';
 import type { RouteOverride } from './net/routing.ts';
 import type { TimedCommand } from './roles/commands.ts';
+import type { BalancerAlgorithm } from './net/lb-scheduler.ts';
 
 export type Transport = 'tcp' | 'udp';
 export type AppKind = 'bulk' | 'cbr' | 'video';
@@ -33,8 +34,31 @@ export interface HubNodeSpec extends NodeSpecBase {
   kind: 'hub';
 }
 
+export interface BalancerBackendSpec {
+  node: string;
+  /** Concurrent connections it may serve, or null for the server's own capacity (else 1000). */
+  capacity: number | null;
+}
+export interface LoadBalancerNodeSpec extends NodeSpecBase {
+  kind: 'loadbalancer';
+  /** The virtual IPv4 address clients connect to (shared by an active/passive pair). */
+  vip: string;
+  backends: BalancerBackendSpec[];
+  algorithm: BalancerAlgorithm;
+  /** The other balancer of an active/passive pair, or null. */
+  pair: string | null;
+  role: 'active' | 'passive';
+  heartbeatMs: number;
+  failoverHeartbeats: number;
+  /** How long a connection waits for a player's decision before a bot assigns it (manual). */
+  decisionTimeoutMs: number;
+  idleTimeoutMs: number;
+  closeLingerMs: number;
+  maxConnections: number;
+}
+
 /** One entry per node kind; each kind's module reads its own fields. */
-export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec;
+export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec | LoadBalancerNodeSpec;
 export type NodeKind = NodeSpec['kind'];
 
 export interface LinkSpecInput {

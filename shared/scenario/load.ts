@@ -5,6 +5,7 @@ import type { EngineScenario, FlowSpec, AppKind, FaultSpec, NodeSpec } from '../
 import { nodeLayer } from '../protocols/node-kinds.ts';
 import type { TimedCommand } from '../protocols/roles/commands.ts';
 import { scenarioSchema, type ScenarioParsed } from './schema.ts';
+import { balancerSpec } from './balancers.ts';
 
 export type LoadResult = { ok: true; scenario: EngineScenario } | { ok: false; errors: string[] };
 
@@ -47,7 +48,9 @@ export function loadScenario(input: unknown): LoadResult {
 /** Node kinds that run applications (the ends of a flow). */
 const ENDPOINT_KINDS = new Set<string>(['host']);
 /** Node kinds that have a decision point a player can take over. */
-const PLAYER_KINDS = new Set<string>(['router']);
+const PLAYER_KINDS = new Set<string>(['router', 'loadbalancer']);
+/** Applications that can connect to a load balancer's virtual IP (their server side runs on its backends). */
+const VIP_APPS = new Set<string>(['bulk']);
 
 const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006 };
 const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000 };
@@ -123,7 +126,13 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     for (const end of ['from', 'to'] as const) {
       const kind = nodeKinds.get(f[end]);
       if (kind === undefined) errors.push(`${where}.${end}: no node with id "${f[end]}"`);
-      else if (!ENDPOINT_KINDS.has(kind)) {
+      else if (end === 'to' && kind === 'loadbalancer') {
+        // A flow to a balancer connects to its virtual IP; a backend serves it.
+        const app = f.app ?? (f.transport === 'tcp' ? 'bulk' : 'cbr');
+        if (f.transport !== 'tcp' || !VIP_APPS.has(app)) {
+          errors.push(`${where}.to: "${f.to}" is a loadbalancer; only TCP flows (${[...VIP_APPS].join(', ')}) can connect to its virtual IP`);
+        }
+      } else if (!ENDPOINT_KINDS.has(kind)) {
         errors.push(`${where}.${end}: "${f[end]}" is a ${kind}; flows run between ${[...ENDPOINT_KINDS].join('s, ')}s`);
       }
     }
@@ -222,7 +231,9 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     name: s.name ?? '',
     seed: s.seed,
     durationMs: s.durationMs,
-    nodes: s.nodes.map((n) => ({ ...n, ip: n.ip ?? null }) as NodeSpec),
+    nodes: s.nodes.map((n, i) =>
+      n.kind === 'loadbalancer' ? balancerSpec(n, i, s.nodes, (k) => ENDPOINT_KINDS.has(k), errors) : (({ ...n, ip: n.ip ?? null }) as NodeSpec),
+    ),
     links,
     routes: s.routes,
     flows,

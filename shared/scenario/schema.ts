@@ -50,6 +50,26 @@ export const nodeKindSchemas = [
   z.strictObject({ kind: z.literal('router'), ...nodeBase }),
   z.strictObject({ kind: z.literal('switch'), ...nodeBase, macTableSize: positiveInt(65_536).default(1024) }),
   z.strictObject({ kind: z.literal('hub'), ...nodeBase }),
+  z.strictObject({
+    kind: z.literal('loadbalancer'),
+    ...nodeBase,
+    // vip, backends and algorithm may be left to the pair's entry (the passive one inherits them).
+    vip: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'must be a dotted IPv4 address').optional(),
+    backends: z
+      .array(z.union([id, z.strictObject({ node: id, capacity: positiveInt(1_000_000).optional() })]))
+      .min(1, 'needs at least one backend')
+      .max(64, 'may hold at most 64 backends')
+      .optional(),
+    algorithm: z.enum(['round-robin', 'least-connections', 'source-hash', 'manual']).optional(),
+    pair: id.optional(),
+    role: z.enum(['active', 'passive']).optional(),
+    heartbeatMs: z.number().min(10, 'must be at least 10').max(40_000, 'must be at most 40000').default(100),
+    failoverHeartbeats: positiveInt(255).default(3),
+    decisionTimeoutMs: z.number().positive('must be greater than 0').max(60_000, 'must be at most 60000').default(1000),
+    idleTimeoutMs: z.number().positive('must be greater than 0').max(LIMITS.durationMs).default(900_000),
+    closeLingerMs: ms(600_000).default(10_000),
+    maxConnections: positiveInt(65_536).default(4096),
+  }),
 ] as const;
 
 export const nodeSchema = z.discriminatedUnion('kind', nodeKindSchemas);

@@ -35,27 +35,28 @@ export class BulkFlow implements FlowRuntime {
     this.pattern = new PatternSource(hashString(ctx.spec.id));
     const spec = ctx.spec;
     const clientIp = ctx.client.ip;
-    ctx.server.tcp.listen(spec.port, (ip, port) =>
+    const match = (ip: number, port: number) =>
       ip === clientIp && port === spec.clientPort && this.server === null
         ? {
             flowId: spec.id,
             config: tcpConfigFor(spec, 'server'),
             sendBuffer: () => new PatternSendBuffer(new PatternSource(0), 0, 1),
-            accept: (conn) => this.accepted(conn),
+            accept: (conn: TcpConnection) => this.accepted(conn),
           }
-        : null,
-    );
+        : null;
+    // Behind a load balancer any backend may get the connection: each listens for it.
+    for (const host of ctx.serverHosts) host.tcp.listen(spec.port, match);
   }
 
   start(): void {
     if (this.started) return;
     this.started = true;
-    const { spec, client, server } = this.ctx;
+    const { spec, client, serverIp } = this.ctx;
     this.startNs = this.ctx.sim.nowNs;
     this.sendBuffer = new PatternSendBuffer(this.pattern, spec.bytes ?? Infinity, spec.sndBufBytes);
     const conn = client.tcp.connect({
       localPort: spec.clientPort,
-      remoteIp: server.ip,
+      remoteIp: serverIp,
       remotePort: spec.port,
       config: tcpConfigFor(spec, 'client'),
       flowId: spec.id,

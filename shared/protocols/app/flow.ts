@@ -21,7 +21,12 @@ export interface FlowContext {
   network: Network;
   spec: FlowSpec;
   client: Host;
+  /** The node the flow is addressed to (a host, or a load balancer). */
   server: Host;
+  /** The address the client connects to: the server's, or the balancer's virtual IP. */
+  serverIp: number;
+  /** The hosts that accept the flow's connection: the server, or every backend of the balancer. */
+  serverHosts: Host[];
 }
 
 export interface FlowRuntime {

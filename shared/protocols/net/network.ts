@@ -8,6 +8,7 @@ import type { DropReason } from '../sim/trace.ts';
 import type { Link } from './link.ts';
 import type { NetNode } from './node.ts';
 import type { Packet } from './packet.ts';
+import { computeRoutes, type RouteOverride } from './routing.ts';
 
 export interface DropPlace {
   link?: string;
@@ -33,8 +34,16 @@ export class Network {
   /** "<flow>#<segment>" of data segments a segment fault will hit on their first link. */
   private readonly segmentFaults = new Map<string, SegmentFault>();
 
+  /** The scenario's route overrides, applied again whenever routes are recomputed. */
+  routeOverrides: RouteOverride[] = [];
+
   constructor(sim: Simulator) {
     this.sim = sim;
+  }
+
+  /** Recompute every route (a balancer took a virtual address over: the gratuitous-ARP moment). */
+  recomputeRoutes(): void {
+    computeRoutes(this, this.routeOverrides);
   }
 
   addNode(node: NetNode): void {

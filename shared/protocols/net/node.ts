@@ -25,8 +25,8 @@ export abstract class NetNode {
   abstract readonly kind: string;
   /** The highest OSI layer the device acts on: 1 repeats bits, 2 switches frames, 3 routes packets. */
   abstract readonly layer: 1 | 2 | 3;
-  /** Whether packets for other destinations may pass through it (routers yes, hosts no). */
-  readonly forwards: boolean = false;
+  /** Whether packets for other destinations may pass through it (routers yes, hosts no; a balancer while it holds its VIP). */
+  forwards: boolean = false;
   /** Position of the node in the scenario (used for MAC addresses). */
   readonly index: number;
   /** Primary IPv4 address; 0 for layer-1/2 devices, which have none. */

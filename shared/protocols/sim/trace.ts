@@ -19,6 +19,8 @@ export const TRACE_TYPES = [
   'video', // a video frame was played, late or missing at its playout deadline
   'fault', // a scheduled fault took effect
   'l2', // a switch learned, forwarded, flooded or filtered a frame; a hub repeated one
+  'lb-assign', // a load balancer assigned a new connection to a backend (or refused it)
+  'failover', // the passive balancer of a pair took the virtual IP over
 ] as const;
 
 export type TraceType = (typeof TRACE_TYPES)[number];

@@ -1,0 +1,280 @@
+// The load balancer (seed: 로드 밸런싱, T16): each algorithm's exact assignment sequence, source-hash
+// stickiness, least connections following closes, capacity and health, manual assignment and the bot
+// fallback, NAT rewriting, and the scenario checks.
+
+import { describe, expect, it } from 'vitest';
+import { build, run } from './helpers.ts';
+import { LoadBalancer } from '../../shared/protocols/net/load-balancer.ts';
+import { sourceHashBucket, jainFairness } from '../../shared/protocols/net/lb-scheduler.ts';
+import { parseIp } from '../../shared/protocols/net/addresses.ts';
+import type { Packet } from '../../shared/protocols/net/packet.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
+import { farm, conn, VIP } from './lb-helpers.ts';
+
+const assigned = (r: { of(t: 'lb-assign'): any[] }) => r.of('lb-assign').map((e) => e.backend);
+
+describe('round robin', () => {
+  it('deals new connections to the backends in list order, wrapping around', () => {
+    const flows = Array.from({ length: 7 }, (_, i) => conn(`f${i}`, `c${(i % 3) + 1}`, i * 20));
+    const r = run(farm({ flows, lb: { algorithm: 'round-robin' } }), ['lb-assign']);
+    expect(assigned(r)).toEqual(['s1', 's2', 's3', 's1', 's2', 's3', 's1']);
+    expect(r.of('lb-assign').map((e) => e.connection)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.of('lb-assign')[0]).toMatchObject({ node: 'lb', client: '10.0.0.1:49152', algorithm: 'round-robin', reason: 'algorithm', flow: 'f0' });
+    const s = r.engine.summary();
+    for (const f of Object.values(s.flows)) expect(f).toMatchObject({ verifiedBytes: 20_000, mismatchedBytes: 0, completed: true });
+    expect(s.balancers!.lb).toMatchObject({ assignments: { s1: 3, s2: 2, s3: 2 }, refusals: 0, overloads: 0 });
+  });
+
+  it('passes over a backend that is down (the next one takes its turn)', () => {
+    const flows = Array.from({ length: 5 }, (_, i) => conn(`f${i}`, 'c1', 10 + i * 20));
+    const r = run(farm({ flows, lb: { algorithm: 'round-robin' }, faults: [{ kind: 'node-down', node: 's2', atMs: 0 }] }), ['lb-assign']);
+    expect(assigned(r)).toEqual(['s1', 's3', 's1', 's3', 's1']);
+    expect(r.of('lb-assign').map((e) => e.reason)).toEqual(['algorithm', 'fallback', 'algorithm', 'fallback', 'algorithm']);
+    expect(r.of('lb-assign')[1]!.skipped).toEqual(['s2']);
+    for (const f of Object.values(r.engine.summary().flows)) expect(f.completed).toBe(true);
+  });
+});
+
+describe('least connections', () => {
+  it('picks the backend with the fewest open connections, and follows closes', () => {
+    const flows = [
+      conn('long', 'c1', 0, null), // never ends: s1 keeps one connection
+      conn('short', 'c2', 10, 5_000), // s2, closes within ~100 ms
+      conn('after-close', 'c3', 1000, null), // s1 has 1, s2 has 0 again → s2
+      conn('tie', 'c1', 1100, 5_000), // 1 and 1 → the first, s1
+    ];
+    const r = run(farm({ backends: 2, flows, lb: { algorithm: 'least-connections' } }), ['lb-assign']);
+    expect(assigned(r)).toEqual(['s1', 's2', 's2', 's1']);
+    const rr = run(farm({ backends: 2, flows, lb: { algorithm: 'round-robin' } }), ['lb-assign']);
+    expect(assigned(rr)).toEqual(['s1', 's2', 's1', 's2']);
+    expect(r.engine.balancer('lb')!.backends.map((b) => b.open)).toEqual([1, 1]);
+  });
+});
+
+describe('source hash', () => {
+  const flows = [1, 2, 3, 4, 5, 6].flatMap((c, i) => [conn(`a${c}`, `c${c}`, i * 30), conn(`b${c}`, `c${c}`, 500 + i * 30)]);
+  const r = run(farm({ clients: 6, flows, lb: { algorithm: 'source-hash' } }), ['lb-assign']);
+  const byClient = new Map<string, string[]>();
+  for (const e of r.of('lb-assign')) {
+    const ip = (e.client as string).split(':')[0]!;
+    byClient.set(ip, [...(byClient.get(ip) ?? []), e.backend as string]);
+  }
+
+  it('sends the same client to the same backend every time', () => {
+    expect(byClient.size).toBe(6);
+    for (const backends of byClient.values()) expect(new Set(backends).size).toBe(1);
+  });
+
+  it('lands where IPVS hashing puts it (hash_32 bucket, buckets dealt in list order), and spreads clients', () => {
+    for (const [ip, backends] of byClient) expect(backends[0]).toBe(`s${(sourceHashBucket(parseIp(ip)!) % 3) + 1}`);
+    expect(new Set([...byClient.values()].map((b) => b[0])).size).toBeGreaterThan(1);
+  });
+
+  it('moves a client to the next bucket’s backend while its own is down, and back when it returns', () => {
+    const ip = parseIp('10.0.0.1')!;
+    const home = (sourceHashBucket(ip) % 3) + 1;
+    const next = (((sourceHashBucket(ip) + 1) % 256) % 3) + 1;
+    const flows2 = [conn('x1', 'c1', 10), conn('x2', 'c1', 600)];
+    const r2 = run(farm({ flows: flows2, lb: { algorithm: 'source-hash' }, faults: [{ kind: 'node-down', node: `s${home}`, atMs: 0, untilMs: 500 }] }), ['lb-assign']);
+    expect(assigned(r2)).toEqual([`s${next}`, `s${home}`]);
+    expect(r2.of('lb-assign')[0]).toMatchObject({ reason: 'fallback', skipped: [`s${home}`] });
+  });
+});
+
+describe('capacity and health', () => {
+  it('a full backend is passed over; when every backend is full the SYN is answered with RST', () => {
+    const flows = [conn('a', 'c1', 0, null), conn('b', 'c2', 10, null), conn('c', 'c3', 20, null)];
+    const r = run(farm({ backends: 2, flows, lb: { backends: [{ node: 's1', capacity: 1 }, { node: 's2', capacity: 1 }], algorithm: 'round-robin' } }), [
+      'lb-assign',
+      'state',
+    ]);
+    expect(assigned(r)).toEqual(['s1', 's2', null]);
+    expect(r.of('lb-assign')[2]).toMatchObject({ reason: 'no-backend', skipped: ['s1', 's2'], flow: 'c' });
+    // The client's SYN met a RST: its connection is closed at once, not left retrying.
+    expect(r.of('state').filter((e) => e.flow === 'c' && e.side === 'client').map((e) => e.to)).toEqual(['SYN_SENT', 'CLOSED']);
+    expect(r.engine.summary().balancers!.lb).toMatchObject({ refusals: 1, open: { s1: 1, s2: 1 } });
+  });
+
+  it('a backend that is down gets nothing', () => {
+    const flows = Array.from({ length: 6 }, (_, i) => conn(`f${i}`, `c${(i % 3) + 1}`, 10 + i * 20));
+    for (const algorithm of ['round-robin', 'least-connections', 'source-hash']) {
+      const r = run(farm({ flows, lb: { algorithm }, faults: [{ kind: 'node-down', node: 's1', atMs: 0 }] }), ['lb-assign']);
+      expect(assigned(r)).not.toContain('s1');
+      expect(assigned(r)).toHaveLength(6);
+      expect(r.engine.summary().balancers!.lb!.assignments.s1).toBe(0);
+    }
+  });
+});
+
+describe('manual assignment', () => {
+  const manual = (flows: unknown[]) => farm({ flows, lb: { algorithm: 'manual', controller: 'player', decisionTimeoutMs: 2000 } });
+
+  it('a new connection waits until a command assigns it; the flow then completes on that backend', () => {
+    const engine = build(manual([conn('f', 'c1', 0)]));
+    const waits: any[] = [];
+    const assigns: any[] = [];
+    engine.subscribe(['wait', 'lb-assign'], (e) => (e.type === 'wait' ? waits : assigns).push(e));
+    engine.runUntilMs(100);
+    expect(waits).toEqual([expect.objectContaining({ node: 'lb', connection: 1, client: '10.0.0.1:49152', kind: 'syn', queue: 1 })]);
+    expect(engine.balancer('lb')!.waiting).toEqual([{ connection: 1, client: '10.0.0.1:49152', flow: 'f', sinceMs: expect.any(Number) }]);
+    expect(engine.assignConnection('lb', 1, 's3')).toEqual({ ok: true });
+    engine.runUntilMs(5000);
+    expect(assigns).toEqual([expect.objectContaining({ connection: 1, backend: 's3', reason: 'player', algorithm: 'manual', overloaded: false })]);
+    expect(engine.summary().flows.f).toMatchObject({ verifiedBytes: 20_000, completed: true });
+    expect(engine.balancer('lb')!.backends.map((b) => b.assigned)).toEqual([0, 0, 1]);
+  });
+
+  it('bad commands are refused with a reason and change nothing', () => {
+    const engine = build(manual([conn('f', 'c1', 0)]));
+    engine.runUntilMs(100);
+    expect(engine.assignConnection('r', 1, 's1')).toEqual({ ok: false, reason: 'r is not a load balancer' });
+    expect(engine.assignConnection('nope', 1, 's1').ok).toBe(false);
+    expect(engine.assignConnection('lb', 99, 's1')).toEqual({ ok: false, reason: 'connection 99 is not waiting at lb' });
+    expect(engine.assignConnection('lb', 1, 'c2')).toEqual({ ok: false, reason: 'c2 is not a backend of lb' });
+    expect(engine.assignConnection('lb', Number.NaN, 's1').ok).toBe(false);
+    expect(engine.setBalancerAlgorithm('lb', 'random' as any)).toEqual({ ok: false, reason: 'unknown algorithm "random"' });
+    expect(engine.setBalancerAlgorithm('c1', 'round-robin')).toEqual({ ok: false, reason: 'c1 is not a load balancer' });
+    expect(engine.balancer('c1')).toBeUndefined();
+    expect(engine.balancer('lb')!.waiting).toHaveLength(1);
+    engine.network.nodes.get('s1')!.up = false;
+    expect(engine.assignConnection('lb', 1, 's1')).toEqual({ ok: false, reason: 's1 is down' });
+  });
+
+  it('an assignment over capacity is allowed and counted as an overload', () => {
+    const engine = build(farm({ flows: [conn('a', 'c1', 0, null), conn('b', 'c2', 0, null)], lb: { algorithm: 'manual', controller: 'player', backends: [{ node: 's1', capacity: 1 }, 's2'] } }));
+    engine.runUntilMs(100);
+    expect(engine.assignConnection('lb', 1, 's1').ok).toBe(true);
+    expect(engine.assignConnection('lb', 2, 's1').ok).toBe(true);
+    engine.runUntilMs(500);
+    expect(engine.summary().balancers!.lb).toMatchObject({ overloads: 1, open: { s1: 2, s2: 0 } });
+  });
+
+  it('a connection nobody assigns is given to the least-loaded backend by a bot after the timeout', () => {
+    const r = run(manual([conn('f', 'c1', 0), conn('g', 'c2', 10)]), ['lb-assign', 'wait']);
+    expect(r.of('wait').map((e) => e.connection)).toEqual([1, 2]);
+    const a = r.of('lb-assign');
+    expect(a.map((e) => [e.connection, e.backend, e.reason])).toEqual([
+      [1, 's1', 'timeout'],
+      [2, 's2', 'timeout'],
+    ]);
+    expect(a[0]!.t).toBeCloseTo(r.of('wait')[0]!.t + 2000, 6);
+    expect(r.engine.summary().balancers!.lb!.decisionTimeouts).toBe(2);
+    for (const f of Object.values(r.engine.summary().flows)) expect(f.completed).toBe(true);
+  });
+
+  it('switching away from manual assigns the waiting connections by the new algorithm', () => {
+    const engine = build(manual([conn('f', 'c1', 0), conn('g', 'c2', 0)]));
+    const assigns: any[] = [];
+    engine.subscribe(['lb-assign'], (e) => assigns.push(e));
+    engine.runUntilMs(100);
+    expect(engine.setBalancerAlgorithm('lb', 'round-robin')).toEqual({ ok: true });
+    expect(assigns.map((e) => [e.backend, e.reason])).toEqual([
+      ['s1', 'algorithm'],
+      ['s2', 'algorithm'],
+    ]);
+    expect(engine.balancer('lb')!.waiting).toEqual([]);
+  });
+
+  it('a bot in charge of a manual balancer decides at once (least connections)', () => {
+    const r = run(farm({ flows: [conn('f', 'c1', 0)], lb: { algorithm: 'manual' } }), ['lb-assign']);
+    expect(r.of('lb-assign').map((e) => [e.backend, e.reason])).toEqual([['s1', 'bot']]);
+  });
+});
+
+describe('NAT forwarding', () => {
+  it('rewrites the destination to the backend on the way in and the source to the VIP on the way out', () => {
+    const engine = build(farm({ flows: [conn('f', 'c1', 0)] }));
+    const seen = { atServer: [] as Array<[number, number]>, atClient: [] as Array<[number, number]> };
+    const tap = (id: string, into: Array<[number, number]>) => {
+      const node = engine.network.nodes.get(id)!;
+      const receive = node.receive.bind(node);
+      node.receive = (p: Packet, via) => {
+        if (p.tcp !== null) into.push([p.ip.src, p.ip.dst]);
+        receive(p, via);
+      };
+    };
+    tap('s1', seen.atServer);
+    tap('c1', seen.atClient);
+    engine.runUntilMs(2000);
+    const ip = (name: string) => engine.network.nodes.get(name)!.ip;
+    const vip = parseIp(VIP)!;
+    expect(seen.atServer.length).toBeGreaterThan(10);
+    expect(seen.atServer.every(([src, dst]) => src === ip('c1') && dst === ip('s1'))).toBe(true);
+    expect(seen.atClient.every(([src, dst]) => src === vip && dst === ip('c1'))).toBe(true);
+    expect(engine.summary().flows.f).toMatchObject({ verifiedBytes: 20_000, completed: true, serverState: 'CLOSED' });
+  });
+
+  it('a balancer that lost its table (down and back up) answers the old connection with RST from the VIP', () => {
+    const r = run(farm({ flows: [conn('f', 'c1', 0, null)], faults: [{ kind: 'node-down', node: 'lb', atMs: 100, untilMs: 110 }] }), ['state', 'lb-assign']);
+    expect(assigned(r)).toEqual(['s1']);
+    const client = r.of('state').filter((e) => e.side === 'client').map((e) => e.to);
+    expect(client).toEqual(['SYN_SENT', 'ESTABLISHED', 'CLOSED']);
+    expect(r.engine.summary().flows.f!.completed).toBe(false);
+  });
+
+  it('the table forgets closed connections after closeLingerMs', () => {
+    const engine = build(farm({ flows: [conn('f', 'c1', 0)], lb: { closeLingerMs: 1000 } }));
+    const lb = engine.network.nodes.get('lb') as LoadBalancer;
+    engine.runUntilMs(300);
+    expect(lb.table.size).toBe(1);
+    engine.runUntilMs(3000);
+    expect(lb.table.size).toBe(0);
+    expect(engine.summary().balancers!.lb!.connections).toBe(0);
+  });
+
+  it('connections idle past idleTimeoutMs are forgotten', () => {
+    const engine = build(farm({ flows: [{ ...conn('f', 'c1', 0, null), stopMs: 100000 }], lb: { idleTimeoutMs: 500 } }));
+    const lb = engine.network.nodes.get('lb') as LoadBalancer;
+    engine.runUntilMs(200);
+    expect(lb.table.size).toBe(1);
+    // Cut the client off: no packet crosses the balancer any more.
+    engine.applyFault({ kind: 'link-down', link: 'c1-r', atMs: 200, untilMs: null });
+    engine.runUntilMs(1500);
+    expect(lb.table.size).toBe(0);
+  });
+});
+
+describe('fairness figure', () => {
+  it('is Jain’s index of the assignments', () => {
+    expect(jainFairness([2, 2, 2])).toBe(1);
+    expect(jainFairness([6, 0, 0])).toBeCloseTo(1 / 3, 12);
+    expect(jainFairness([0, 0])).toBe(1);
+  });
+});
+
+describe('scenario checks', () => {
+  const errors = (s: unknown) => {
+    const r = loadScenario(s);
+    return r.ok ? [] : r.errors;
+  };
+  it('accepts the farm, and names the field of each mistake', () => {
+    expect(errors(farm({}))).toEqual([]);
+    expect(errors(farm({ pair: true }))).toEqual([]);
+    const noVip = farm({});
+    delete noVip.nodes[4].vip;
+    expect(errors(noVip)).toEqual(['nodes[4].vip: a loadbalancer needs a virtual IP address']);
+    expect(errors(farm({ lb: { vip: '10.0.0.1' } }))).toEqual(['nodes[4].vip: 10.0.0.1 is the address of node "c1"']);
+    expect(errors(farm({ lb: { backends: ['s1', 'nope'] } }))).toEqual(['nodes[4].backends[1]: no node with id "nope"']);
+    expect(errors(farm({ lb: { backends: ['s1', 'r'] } }))).toEqual(['nodes[4].backends[1]: "r" is a router and cannot serve connections']);
+    expect(errors(farm({ lb: { algorithm: 'random' } }))[0]).toMatch(/^nodes\[4\]\.algorithm: /);
+    const bothActive = farm({ pair: true });
+    bothActive.nodes[5].role = 'active';
+    expect(errors(bothActive)).toContain('nodes[4].role: "lb1" and its pair "lb2" are both active; one must be active, the other passive');
+    expect(errors(farm({ flows: [{ id: 'u', from: 'c1', to: 'lb', transport: 'udp' }] }))).toEqual([
+      'flows[0].to: "lb" is a loadbalancer; only TCP flows (bulk) can connect to its virtual IP',
+    ]);
+    expect(errors(farm({ flows: [{ id: 'x', from: 'lb', to: 'c1', transport: 'tcp' }] }))[0]).toMatch(/^flows\[0\]\.from: "lb" is a loadbalancer/);
+  });
+
+  it('a pair named on one side only is a pair; the passive one inherits vip, backends and algorithm', () => {
+    const s = farm({ pair: true, lb: { algorithm: 'source-hash' } });
+    delete s.nodes[4].pair;
+    delete s.nodes[4].role;
+    delete s.nodes[5].role;
+    const r = loadScenario(s);
+    expect(r.ok).toBe(true);
+    const [lb1, lb2] = (r as any).scenario.nodes.slice(4, 6);
+    expect(lb1).toMatchObject({ pair: 'lb2', role: 'active', vip: VIP, algorithm: 'source-hash' });
+    expect(lb2).toMatchObject({ pair: 'lb1', role: 'passive', vip: VIP, algorithm: 'source-hash', backends: lb1.backends });
+  });
+});
