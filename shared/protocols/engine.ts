@@ -6,6 +6,7 @@
 import { BulkFlow } from './app/bulk.ts';
 import type { FlowRuntime, FlowSummary } from './app/flow.ts';
 import { APPS } from './app/registry.ts';
+import { installPki } from './app/tls/pki.ts';
 import { parseIp } from './net/addresses.ts';
 import { Host } from './net/host.ts';
 import { LoadBalancer, type BalancerSummary, type BalancerView } from './net/load-balancer.ts';
@@ -16,6 +17,7 @@ import type { Controller, NetNode } from './net/node.ts';
 import type { Packet } from './net/packet.ts';
 import { inspectPacket, type InspectedPacket } from './net/layers.ts';
 import { Router } from './net/router.ts';
+import { Tap } from './net/tap.ts';
 import { computeRoutes } from './net/routing.ts';
 import type { CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
@@ -30,6 +32,8 @@ export interface SummaryEvent extends TraceEvent {
   flows: Record<string, FlowSummary>;
   drops: Record<string, number>;
   packets: { created: number; duplicated: number; dropped: number; consumed: number };
+  /** Per tap, when the scenario has any: what it saw, altered and (as a man in the middle) read. */
+  taps?: Record<string, Record<string, unknown>>;
   /** Per load balancer, when the scenario has any. */
   balancers?: Record<string, BalancerSummary>;
 }
@@ -85,6 +89,8 @@ export class Engine {
       net.addNode(node);
       if (node instanceof Router && spec.controller === 'player') node.setController('player');
     });
+    // Keys and certificates, drawn from the seed before any flow starts (app/tls/pki.ts).
+    installPki(net, s.nodes);
     for (const spec of s.links) {
       const a = net.nodes.get(spec.a)!;
       const b = net.nodes.get(spec.b)!;
@@ -366,6 +372,8 @@ export class Engine {
   summary(): SummaryEvent {
     const flows: Record<string, FlowSummary> = {};
     for (const [id, f] of this.flows) flows[id] = f.summary();
+    const taps: Record<string, Record<string, unknown>> = {};
+    for (const node of this.network.nodes.values()) if (node instanceof Tap) taps[node.id] = node.summary();
     const net = this.network;
     const balancers: Record<string, BalancerSummary> = {};
     for (const node of net.nodes.values()) if (node instanceof LoadBalancer) balancers[node.id] = node.summary();
@@ -382,6 +390,7 @@ export class Engine {
         dropped: net.packetsDropped,
         consumed: net.packetsConsumed,
       },
+      ...(Object.keys(taps).length > 0 ? { taps } : {}),
       ...(Object.keys(balancers).length > 0 ? { balancers } : {}),
     };
   }

@@ -6,6 +6,7 @@ import type { CongestionAlgorithm } from './transport/tcp/congestion/index.ts';
 import type { Controller } from './net/node.ts';
 import type { RouteOverride } from './net/routing.ts';
 import type { TimedCommand } from './roles/commands.ts';
+import type { CertificateSpec, FlowTlsSpec, TapMode, TapTamper, TlsNodeFields } from './app/tls/spec.ts';
 import type { BalancerAlgorithm } from './net/lb-scheduler.ts';
 
 export type Transport = 'tcp' | 'udp';
@@ -20,7 +21,7 @@ interface NodeSpecBase {
   queuePackets: number;
 }
 
-export interface HostNodeSpec extends NodeSpecBase {
+export interface HostNodeSpec extends NodeSpecBase, TlsNodeFields {
   kind: 'host';
 }
 export interface RouterNodeSpec extends NodeSpecBase {
@@ -32,6 +33,22 @@ export interface SwitchNodeSpec extends NodeSpecBase {
 }
 export interface HubNodeSpec extends NodeSpecBase {
   kind: 'hub';
+}
+/** A certificate authority: an Ed25519 key pair and the name certificates carry as issuer. */
+export interface CaNodeSpec extends NodeSpecBase {
+  kind: 'ca';
+  /** The name certificates carry as issuer; defaults to the id. */
+  name?: string;
+}
+/** A bump in the wire between two nodes: records what crosses; `mitm` intercepts TLS to port 443. */
+export interface TapNodeSpec extends NodeSpecBase {
+  kind: 'tap';
+  mode: TapMode;
+  /** The certificate a man-in-the-middle presents (default: self-signed, for the name asked for). */
+  certificate?: CertificateSpec;
+  tamper?: TapTamper;
+  /** Payload bytes shown in each `tap` trace event. */
+  previewBytes: number;
 }
 
 export interface BalancerBackendSpec {
@@ -58,7 +75,7 @@ export interface LoadBalancerNodeSpec extends NodeSpecBase {
 }
 
 /** One entry per node kind; each kind's module reads its own fields. */
-export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec | LoadBalancerNodeSpec;
+export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec | CaNodeSpec | TapNodeSpec | LoadBalancerNodeSpec;
 export type NodeKind = NodeSpec['kind'];
 
 export interface LinkSpecInput {
@@ -112,6 +129,8 @@ export interface FlowSpec {
   playoutDelayMs: number;
   /** Check every delivered byte against what was sent (costs time; tests use it). */
   verify: boolean;
+  /** TLS settings when the flow's byte stream runs over TLS (null: plain TCP or UDP). */
+  tls: FlowTlsSpec | null;
 }
 
 export type FaultSpec =

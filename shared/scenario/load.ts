@@ -5,6 +5,7 @@ import type { EngineScenario, FlowSpec, AppKind, FaultSpec, NodeSpec } from '../
 import { nodeLayer } from '../protocols/node-kinds.ts';
 import type { TimedCommand } from '../protocols/roles/commands.ts';
 import { scenarioSchema, type ScenarioParsed } from './schema.ts';
+import { checkTls } from './tls.ts';
 import { balancerSpec } from './balancers.ts';
 
 export type LoadResult = { ok: true; scenario: EngineScenario } | { ok: false; errors: string[] };
@@ -54,6 +55,9 @@ const VIP_APPS = new Set<string>(['bulk']);
 
 const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006 };
 const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000 };
+/** Applications whose byte stream can run over TLS (a `tls` object on the flow); their port is then 443. */
+const TLS_APPS = new Set<string>(['bulk']);
+const TLS_PORT = 443;
 
 function directional(
   value: number | Record<string, number>,
@@ -140,9 +144,10 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     const app: AppKind = f.app ?? (f.transport === 'tcp' ? 'bulk' : 'cbr');
     if (app === 'bulk' && f.transport !== 'tcp') errors.push(`${where}.app: "bulk" runs over TCP`);
     if (app === 'cbr' && f.transport !== 'udp') errors.push(`${where}.app: "cbr" runs over UDP`);
+    if (f.tls !== undefined && !TLS_APPS.has(app)) errors.push(`${where}.tls: TLS runs under ${[...TLS_APPS].join(', ')} flows, not "${app}"`);
     if (f.stopMs !== undefined && f.stopMs < f.startMs) errors.push(`${where}.stopMs: must not be before startMs`);
     const mss = f.mss ?? (f.transport === 'tcp' ? 1460 : 1200);
-    const port = f.port ?? DEFAULT_PORT[app];
+    const port = f.port ?? (f.tls !== undefined ? TLS_PORT : DEFAULT_PORT[app]);
     const clientPort = f.clientPort ?? 49152 + i;
     const serverKey = `${f.to}/${f.transport}/${port}/${f.from}/${clientPort}`;
     if (usedPorts.has(serverKey)) errors.push(`${where}.clientPort: another flow uses the same ports between these hosts`);
@@ -184,6 +189,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       fps: f.fps,
       playoutDelayMs: f.playoutDelayMs,
       verify: f.verify,
+      tls: f.tls === undefined || !TLS_APPS.has(app) ? null : { serverName: f.tls.serverName ?? null },
     };
   });
 
@@ -213,6 +219,8 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
         return { ...f, untilMs: f.untilMs ?? null };
     }
   });
+
+  checkTls(s.nodes, s.links, errors);
 
   const commands: TimedCommand[] = s.commands.map((c, i) => {
     const where = `commands[${i}]`;

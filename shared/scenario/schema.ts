@@ -3,6 +3,7 @@
 // run. Cross-references (a link naming a node that does not exist, ...) are checked in load.ts.
 
 import { z } from 'zod';
+import { caNodeFields, flowTlsSchema, tapNodeFields, tlsNodeFields } from './tls.ts';
 
 export const LIMITS = {
   nodes: 500,
@@ -46,10 +47,12 @@ const nodeBase = {
 
 /** One schema per node kind; a new kind adds its entry (and its line in shared/protocols/node-kinds.ts). */
 export const nodeKindSchemas = [
-  z.strictObject({ kind: z.literal('host'), ...nodeBase }),
+  z.strictObject({ kind: z.literal('host'), ...nodeBase, ...tlsNodeFields }),
   z.strictObject({ kind: z.literal('router'), ...nodeBase }),
   z.strictObject({ kind: z.literal('switch'), ...nodeBase, macTableSize: positiveInt(65_536).default(1024) }),
   z.strictObject({ kind: z.literal('hub'), ...nodeBase }),
+  z.strictObject({ kind: z.literal('ca'), ...nodeBase, ...caNodeFields }),
+  z.strictObject({ kind: z.literal('tap'), ...nodeBase, ...tapNodeFields }),
   z.strictObject({
     kind: z.literal('loadbalancer'),
     ...nodeBase,
@@ -116,6 +119,7 @@ export const flowSchema = z.strictObject({
   fps: positiveInt(240).default(30),
   playoutDelayMs: ms(10_000).default(150),
   verify: z.boolean().default(false),
+  tls: flowTlsSchema.optional(),
 });
 
 export const faultSchema = z.discriminatedUnion('kind', [

@@ -5,10 +5,12 @@ import type { AppKind } from '../scenario.ts';
 import { BulkFlow } from './bulk.ts';
 import { CbrFlow } from './cbr.ts';
 import type { FlowContext, FlowRuntime } from './flow.ts';
+import { secureBulkFlow } from './tls/secure-bulk.ts';
 import { VideoFlow } from './video.ts';
 
 export const APPS: Record<AppKind, (ctx: FlowContext) => FlowRuntime> = {
-  bulk: (ctx) => new BulkFlow(ctx),
+  // With a `tls` object the bulk byte stream runs over TLS (app/tls/secure-bulk.ts).
+  bulk: (ctx) => (ctx.spec.tls !== null ? secureBulkFlow(ctx) : new BulkFlow(ctx)),
   cbr: (ctx) => new CbrFlow(ctx),
   video: (ctx) => new VideoFlow(ctx),
 };
