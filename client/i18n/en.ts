@@ -170,6 +170,7 @@ export const en = {
   'cap.cwndTimeout': 'Timeout → cwnd falls back to 1 MSS and slow start begins again ({flow}).',
   'cap.recoveryExit': 'The lost segment arrived: fast recovery ends, cwnd = {cwnd} bytes ({flow}).',
   'cap.rto': 'No ACK before the timer ran out ({rto} ms): {who} retransmits ({flow}).',
+  'cap.rtoPlain': 'No ACK before the retransmission timer ran out: {who} retransmits ({flow}).',
   'cap.zeroWindow': "{receiver}'s receive buffer is full: window 0 → {sender} must stop sending.",
   'cap.windowOpen': '{receiver} read some data: the window reopens ({rwnd} bytes) and {sender} may send again.',
   'cap.probe': '{sender} sends a zero-window probe: "is there room yet?"',

@@ -172,6 +172,7 @@ export const ko: Record<MessageKey, string> = {
   'cap.cwndTimeout': '타임아웃 → cwnd가 1 MSS로 돌아가고 느린 시작이 다시 시작됩니다({flow}).',
   'cap.recoveryExit': '잃어버렸던 세그먼트가 도착해 빠른 회복이 끝났습니다. cwnd = {cwnd}바이트({flow}).',
   'cap.rto': '타이머({rto} ms)가 끝날 때까지 ACK가 없어서 {who}가 재전송합니다({flow}).',
+  'cap.rtoPlain': '재전송 타이머가 끝날 때까지 ACK가 없어서 {who}가 재전송합니다({flow}).',
   'cap.zeroWindow': '{receiver}의 수신 버퍼가 가득 찼습니다. 윈도우 0 → {sender}는 전송을 멈춰야 합니다.',
   'cap.windowOpen': '{receiver}가 데이터를 읽어서 윈도우가 다시 열렸습니다({rwnd}바이트). {sender}가 다시 보낼 수 있습니다.',
   'cap.probe': '{sender}가 제로 윈도우 프로브를 보냅니다: "이제 자리가 났나요?"',

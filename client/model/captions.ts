@@ -102,7 +102,10 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     case 'rto': {
       const f = ctx.flows.get(e.flow);
       const node = f === undefined ? null : e.side === 'client' ? f.from : f.to;
-      return make('cap.rto', { flow: e.flow, rto: Math.round(e.rtoMs), who: node === null ? '?' : ctx.nodeName(node) }, 'bad', node === null ? null : { node }, `rto-${e.flow}`);
+      const who = node === null ? '?' : ctx.nodeName(node);
+      // A source that does not know the timer's value (a room's event log) says so without a number.
+      const key: MessageKey = e.rtoMs > 0 ? 'cap.rto' : 'cap.rtoPlain';
+      return make(key, { flow: e.flow, rto: Math.round(e.rtoMs), who }, 'bad', node === null ? null : { node }, `rto-${e.flow}`);
     }
     case 'window': {
       const f = ctx.flows.get(e.flow);

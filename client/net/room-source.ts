@@ -320,7 +320,8 @@ export class RoomSource implements GameSource {
         emit({ type: 'send', t, flow: fs.id, side: 'client', seq: 0, ack: 0, len: 0, flags: '', retransmit: true, count: fs.retransmits - seen.retransmits });
       }
       if (f.transport === 'tcp' && (fs.cwnd !== seen.cwnd || fs.ssthresh !== seen.ssthresh) && fs.cwnd > 0) {
-        const reason = fs.timeouts > seen.timeouts ? 'timeout' : fs.fastRetransmits > seen.fastRetransmits ? 'fast-retransmit' : fs.cwnd < fs.ssthresh ? 'slow-start' : 'congestion-avoidance';
+        // Fast retransmits arrive as their own events (with their instant); here only the phase.
+        const reason = fs.timeouts > seen.timeouts ? 'timeout' : fs.fastRetransmits > seen.fastRetransmits ? 'fast-recovery' : fs.cwnd < fs.ssthresh ? 'slow-start' : 'congestion-avoidance';
         emit({ type: 'cwnd', t, flow: fs.id, cwnd: fs.cwnd, ssthresh: fs.ssthresh, reason });
       }
       if (fs.deliveredBytes !== seen.delivered) {
@@ -397,6 +398,11 @@ export class RoomSource implements GameSource {
       }
       case 'rto':
         return flow === null ? null : { type: 'rto', t: ev.t, flow, side: ev.detail === 'server' ? 'server' : 'client', seq: 0, rtoMs: 0, backoffs: 0 };
+      case 'fast-retransmit': {
+        if (flow === null) return null;
+        const h = this.world.history(flow);
+        return { type: 'cwnd', t: ev.t, flow, cwnd: h.cwndBytes, ssthresh: h.ssthreshBytes, reason: 'fast-retransmit' };
+      }
       case 'window':
         return flow === null ? null : { type: 'window', t: ev.t, flow, side: 'server', rwnd: ev.detail === 'zero' ? 0 : 1, event: ev.detail === 'zero' ? 'zero' : 'open' };
       case 'fault':

@@ -50,6 +50,7 @@ export class GameScene extends Phaser.Scene {
   private ended = false;
   private realNow = 0;
   private lastWallMs = 0;
+  private layingOut = false;
 
   constructor() {
     super('game');
@@ -148,23 +149,34 @@ export class GameScene extends Phaser.Scene {
    * HTML has to be blended over a canvas that changes every frame, which matters most where the
    * browser renders in software.
    */
-  private fitCanvas(): void {
+  private fitCanvas(): { width: number; height: number } {
     const el = document.getElementById('game');
-    if (el === null) return;
+    if (el === null) return { width: this.scale.width, height: this.scale.height };
     const inset = `${Math.round(this.hud.topHeight)}px ${Math.round(this.hud.sideWidth)}px ${Math.round(this.hud.bottomHeight)}px 0px`;
-    if (el.style.inset !== inset) {
-      el.style.inset = inset;
-      this.scale.refresh();
-    }
+    const rect = () => el.getBoundingClientRect();
+    if (el.style.inset !== inset) el.style.inset = inset;
+    // The element's size is known at once; the scale manager would only catch up on its next step.
+    const { width, height } = rect();
+    if (Math.round(width) !== Math.round(this.scale.width) || Math.round(height) !== Math.round(this.scale.height)) this.scale.resize(width, height);
+    return { width, height };
   }
 
   /** Lay the network out on the canvas. */
   private relayout(): void {
+    // Resizing the canvas below announces a resize, which would call this again.
+    if (this.layingOut) return;
+    this.layingOut = true;
+    try {
+      this.layout();
+    } finally {
+      this.layingOut = false;
+    }
+  }
+
+  private layout(): void {
     const w = this.source.world;
-    this.fitCanvas();
+    const { width, height } = this.fitCanvas();
     this.topoVersion = w.topologyVersion;
-    const width = this.scale.width;
-    const height = this.scale.height;
     const area = { x: 0, y: 0, width: Math.max(200, width), height: Math.max(200, height) };
     const layout = layoutTopology({ nodes: [...w.nodes.values()], links: [...w.links.values()], flows: [...w.flows.values()] });
     this.geom = computeGeometry(layout, [...w.links.values()], area);
@@ -172,7 +184,7 @@ export class GameScene extends Phaser.Scene {
     this.topo.setGeometry(this.geom);
     this.packets.setGeometry(this.geom);
     this.queue.setGeometry(this.geom);
-    this.topo.redraw(w);
+    this.topo.redraw(w, width, height);
     this.cameras.main.setZoom(1);
     this.cameras.main.setScroll(0, 0);
     this.director?.setGeometry(this.geom, width / 2, height / 2);
@@ -390,7 +402,6 @@ export class GameScene extends Phaser.Scene {
     this.packets.destroy();
     this.queue.destroy();
     this.effects.destroy();
-    this.cameras.main.setZoom(1).setScroll(0, 0);
     const el = document.getElementById('game');
     if (el !== null) el.style.inset = '';
     this.scale.refresh();

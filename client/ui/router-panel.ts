@@ -79,7 +79,7 @@ export class RouterPanel implements Panel {
               class: `queue-item${e.id === sel ? ' selected' : ''}${e.held ? ' held' : ''}`,
               role: 'option',
               aria: { selected: String(e.id === sel) },
-              data: { packet: e.id, kind: e.kind },
+              data: { packet: e.id, kind: e.kind, next: e.next ?? '' },
               on: { click: () => role.select(e.id) },
             },
             packetIcon(packetClass(e.kind), { retransmit: e.retransmit, duplicate: e.duplicate, held: e.held }),

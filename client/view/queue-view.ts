@@ -53,7 +53,8 @@ export class QueueView {
       const perRow = Math.min(capacity, MAX_SLOTS_PER_ROW);
       const rows = Math.ceil(capacity / perRow);
       const width = perRow * slot;
-      const top = ng.y - ng.r - 34 - rows * slot;
+      // Above the node and above the name of whoever plays it.
+      const top = ng.y - ng.r * 1.9 - 30 - rows * slot;
       const left = ng.x - width / 2;
       g.fillStyle(0x0d1220, 0.9);
       g.fillRoundedRect(left - 6, top - 6, width + 12, rows * slot + 12, 6);

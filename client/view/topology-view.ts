@@ -21,6 +21,8 @@ export class TopologyView {
   private readonly textureKey = `topology-${++textureSerial}`;
   private texture: Phaser.Textures.DynamicTexture | null = null;
   private image: Phaser.GameObjects.Image | null = null;
+  private width = 1;
+  private height = 1;
   private geom: Geometry | null = null;
   /** Node and link ids to draw emphasised (the player's own node, the links it may forward on). */
   mine: string | null = null;
@@ -45,7 +47,9 @@ export class TopologyView {
   }
 
   /** Redraw everything static. */
-  redraw(world: World): void {
+  redraw(world: World, width = this.width, height = this.height): void {
+    this.width = width;
+    this.height = height;
     const geom = this.geom;
     this.linksG.clear();
     this.nodesG.clear();
@@ -58,8 +62,8 @@ export class TopologyView {
 
   /** Render the drawing into the texture shown on screen, then free the parts. */
   private bake(): void {
-    const width = Math.max(1, Math.ceil(this.scene.scale.width));
-    const height = Math.max(1, Math.ceil(this.scene.scale.height));
+    const width = Math.max(1, Math.ceil(this.width));
+    const height = Math.max(1, Math.ceil(this.height));
     if (this.texture === null) {
       this.texture = this.scene.textures.addDynamicTexture(this.textureKey, width, height);
       if (this.texture === null) return;

@@ -1,0 +1,109 @@
+// Solo play in real headless Chromium with no game server at all: the page is served as static files
+// and nothing else listens. A level is played through the HUD to its result screen.
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
+import { hooks, openPage, shot, waitForScene } from './pages.ts';
+import { serveStatic, type StaticServer } from './static-server.ts';
+
+const dist = fileURLToPath(new URL('../../client/dist', import.meta.url));
+let server: StaticServer;
+let browser: Browser;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  server = await serveStatic(dist, 4177);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Forward every waiting packet the way the level wants: server-bound traffic on the long link. */
+async function routeByHand(page: Page): Promise<void> {
+  const items = await page.$$eval('[data-testid=router-panel] .queue-item:not(.held)', (els) =>
+    els.map((e) => ({ id: (e as HTMLElement).dataset.packet!, next: (e as HTMLElement).dataset.next! })),
+  );
+  const first = items[0];
+  if (first === undefined) return;
+  await page.click(`.queue-item[data-packet="${first.id}"]`);
+  // Keys 1–3 are the links wifi, short, long: anything the table would send on "short" goes long.
+  await page.keyboard.press(first.next === 'short' ? '3' : first.next === 'wifi' ? '1' : '2');
+}
+
+describe('solo', () => {
+  test('the title screen offers every way to play, in English and Korean', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    await waitForScene(page, 'title');
+    for (const id of ['menu-solo', 'menu-join', 'menu-host', 'menu-watch', 'menu-sandbox']) expect(await page.isVisible(`[data-testid=${id}]`)).toBe(true);
+    expect(await page.textContent('[data-testid=menu-solo]')).toContain('Play solo');
+    await shot(page, '01-title-en');
+    await page.click('[data-testid=lang-ko]');
+    expect(await page.textContent('[data-testid=menu-solo]')).toContain('혼자 하기');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ko');
+    await shot(page, '02-title-ko');
+    await page.close();
+  });
+
+  test('a level is played to its result screen with no server running', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    await shot(page, '03-solo-levels');
+    await page.click('[data-testid=play-router-lossy]');
+    await waitForScene(page, 'game');
+    await page.waitForSelector('[data-testid=router-panel] .queue-item', { timeout: 30_000 });
+    await shot(page, '04-solo-router-queue');
+    // The first packets by hand (that teaches auto-forward the long way), then auto-forward, fast.
+    for (let i = 0; i < 3; i++) {
+      await page.waitForSelector('[data-testid=router-panel] .queue-item:not(.held)', { timeout: 30_000 });
+      await routeByHand(page);
+    }
+    await page.keyboard.press('a');
+    for (let i = 0; i < 4; i++) await page.click('[aria-label="faster"]');
+    await page.waitForTimeout(1500);
+    await shot(page, '05-solo-game');
+    await page.click('[data-testid=chart-seq]');
+    await waitForScene(page, 'result', 120_000);
+    const h = await hooks(page);
+    expect(h.lastResult?.passed).toBe(true);
+    expect(await page.getAttribute('[data-testid=result]', 'data-passed')).toBe('true');
+    expect(await page.textContent('[data-testid=result-verdict]')).toBe('Level complete!');
+    await shot(page, '06-solo-result');
+    // Progress is kept in the browser: the level list shows the stars.
+    await page.click('[data-testid=result-levels]');
+    await waitForScene(page, 'solo');
+    expect(await page.textContent('[data-level=router-lossy] .stars')).toMatch(/★/);
+    // Static files from this page's own server, nothing else: no game server was needed.
+    expect(requests.every((u) => u.startsWith(server.url))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the sandbox runs any scenario with the host controls, and opens packets layer by layer', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    await page.click('[data-testid=menu-sandbox]');
+    await waitForScene(page, 'game');
+    await page.waitForTimeout(2500);
+    await page.click('[data-testid=host-pause]');
+    // Open a packet from the map: the first one drawn.
+    const packet = await page.evaluate(() => {
+      const w = (window as unknown as { __pp: { source: { world: { packets: { list: Array<{ id: number }> } } } } }).__pp.source.world;
+      return w.packets.list[0]?.id ?? null;
+    });
+    expect(packet).not.toBeNull();
+    await page.evaluate(async (id: number) => {
+      const s = (window as unknown as { __pp: { source: { inspect(id: number): Promise<unknown> } } }).__pp.source;
+      return s.inspect(id);
+    }, packet!);
+    await shot(page, '07-sandbox');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
