@@ -60,6 +60,16 @@ describe('a man-in-the-middle tap (transparent TLS proxy on port 443)', () => {
     expect(tap.plaintextBytesRead).toBe(20_000);
   });
 
+  it('checks the checksums of what it takes in, as a host does: a damaged segment is dropped and TCP recovers', () => {
+    const s = tlsScenario({ tap: { mode: 'mitm' }, client: { browser: 'click-through' }, durationMs: 20_000 }) as { links: Array<Record<string, unknown>> };
+    s.links[0]!.corruption = { 'client->tap': 0.15 };
+    const r = run(s as never, ['drop']);
+    const drops = r.of('drop').filter((e) => e.reason === 'checksum');
+    expect(drops.length).toBeGreaterThan(0);
+    expect(drops.every((e) => e.node === 'tap')).toBe(true);
+    expect(r.engine.summary().flows.f).toMatchObject({ completed: true, verifiedBytes: 20_000, mismatchedBytes: 0 });
+  });
+
   it('traffic to other ports passes through untouched', () => {
     const { flow, tap } = mitm({ tap: { mode: 'mitm' }, flow: { tls: undefined, port: 5001 } });
     expect(flow).toMatchObject({ completed: true, deliveredBytes: 20_000 });

@@ -16,6 +16,7 @@ import type { Interface } from './interface.ts';
 import type { Network } from './network.ts';
 import { NetNode } from './node.ts';
 import { Packet } from './packet.ts';
+import { packetFromDatagram } from './wire.ts';
 import { ipToString } from './addresses.ts';
 import { flagsToString } from '../transport/tcp/header.ts';
 import type { TapNodeSpec } from '../scenario.ts';
@@ -76,6 +77,16 @@ export class Tap extends NetNode {
     this.framesSeen++;
     this.bytesSeen += p.wireBytes;
     if (this.mitm !== null && this.mitm.intercepts(p, via)) {
+      // The tap's own TCP endpoints check what they take, as a host's network stack does.
+      const damaged = this.corruptedDatagram(p);
+      if (damaged !== null) {
+        const l4Valid = damaged.l4Intact && (damaged.tcp?.checksumValid ?? false);
+        if (!damaged.ip.checksumValid || !l4Valid) {
+          this.network.drop(p, { node: this.id }, 'checksum');
+          return;
+        }
+        p = packetFromDatagram(p, damaged);
+      }
       this.record(p, via, 'intercept');
       this.mitm.take(p, via);
       return;

@@ -255,7 +255,14 @@ export class TlsClient extends TlsConnection {
     preMaster[0] = TLS_VERSION_1_2 >>> 8;
     preMaster[1] = TLS_VERSION_1_2 & 0xff;
     preMaster.set(prng.bytes(PRE_MASTER_SECRET_BYTES - 2), 2);
-    const encrypted = eciesSeal(this.meter, this.serverPublicKey!, prng.bytes(32), preMaster);
+    let encrypted: Uint8Array;
+    try {
+      encrypted = eciesSeal(this.meter, this.serverPublicKey!, prng.bytes(32), preMaster);
+    } catch {
+      // A certificate key no secret can be agreed with (a low-order point): nothing can be sent to it.
+      this.fail('illegal_parameter', "the certificate's public key cannot be used for key exchange");
+      return;
+    }
     this.sendHandshake(
       { type: HS_CLIENT_KEY_EXCHANGE, encryptedPreMasterSecret: encrypted },
       {

@@ -187,6 +187,12 @@ export abstract class TlsConnection {
     return this.readableTotal;
   }
 
+  /** Plaintext a write would take now (0 until the handshake is done, or once closing). */
+  get writableBytes(): number {
+    if (this.state !== 'established' || this.closeRequested) return 0;
+    return MAX_QUEUED_PLAINTEXT_BYTES - this.queuedPlaintextBytes;
+  }
+
   /** The application is done: close_notify follows the data already written, then TCP closes. */
   close(): void {
     if (this.closeRequested) return;
@@ -430,6 +436,7 @@ export abstract class TlsConnection {
 
   private flushOutgoing(): void {
     if (this.tcpCloseRequested && this.outgoing.length > 0) return;
+    const queuedBefore = this.queuedPlaintextBytes;
     while (this.outgoing.length > 0) {
       const head = this.outgoing[0]!;
       const taken = this.sendBuffer.write(head.bytes);
@@ -442,7 +449,10 @@ export abstract class TlsConnection {
     }
     this.tcp.flush();
     if (this.outgoing.length === 0 && this.closeWhenDrained) this.finishTcp();
-    if (this.writerBlocked && this.state === 'established' && this.queuedPlaintextBytes < MAX_QUEUED_PLAINTEXT_BYTES / 2) {
+    // Room opened up (records moved on into TCP): a writer that was refused, or that writes only
+    // what `writableBytes` allows, hears of it.
+    const freed = this.queuedPlaintextBytes < queuedBefore;
+    if (this.state === 'established' && !this.closeRequested && (freed || (this.writerBlocked && this.queuedPlaintextBytes < MAX_QUEUED_PLAINTEXT_BYTES / 2))) {
       this.writerBlocked = false;
       this.app.writable?.(this);
     }

@@ -32,6 +32,8 @@ import type { CertificateSpec } from './spec.ts';
 export const HTTPS_PORT = 443;
 /** Connections one tap intercepts at once. */
 const MAX_SESSIONS = 256;
+/** Certificates a tap mints for different names, at most (then it reuses the first). */
+const MAX_MINTED_CERTIFICATES = 64;
 /** Plaintext held for a side that is not ready yet (the upstream handshake still running). */
 const MAX_RELAY_BYTES = 1 << 20;
 const SEND_BUFFER_BYTES = 1 << 20;
@@ -377,6 +379,7 @@ export class MitmProxy {
   certificateFor(name: string | null, meter: CryptoMeter): CertifiedKey {
     const subject = this.spec.subject ?? name ?? this.tap.id;
     let cert = this.certificates.get(subject);
+    if (cert === undefined && this.certificates.size >= MAX_MINTED_CERTIFICATES) cert = this.certificates.values().next().value!;
     if (cert === undefined) {
       meter.ed25519Sign(); // minting it costs the tap a signature
       cert = pkiOf(this.tap.network).issue(this.tap.id, { ...this.spec, subject }, 'X25519');
