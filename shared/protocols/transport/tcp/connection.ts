@@ -111,6 +111,8 @@ export class TcpConnection {
   readonly remoteIp: number;
   readonly remotePort: number;
   app: TcpAppCallbacks = {};
+  /** The application protocol its segments carry ('dns', 'http', ...), copied onto each packet so a client can draw it; null for plain TCP. */
+  appKind: string | null = null;
 
   state: TcpState = TcpState.CLOSED;
   readonly iss: number;

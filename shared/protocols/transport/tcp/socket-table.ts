@@ -179,7 +179,7 @@ export class TcpSocketTable implements TcpHostPort {
             options: null,
           };
     this.resetsSent++;
-    this.sendSegment(p.ip.src, p.flowId, header, 0, null, null, 0, false, 0);
+    this.sendSegment(p.ip.src, p.flowId, header, 0, null, null, 0, false, 0, null);
   }
 
   transmit(
@@ -192,7 +192,7 @@ export class TcpSocketTable implements TcpHostPort {
     retransmit: boolean,
     dataSegmentIndex: number,
   ): void {
-    this.sendSegment(conn.remoteIp, conn.flowId, header, payloadLength, bytes, source, sourceOffset, retransmit, dataSegmentIndex);
+    this.sendSegment(conn.remoteIp, conn.flowId, header, payloadLength, bytes, source, sourceOffset, retransmit, dataSegmentIndex, conn.appKind);
   }
 
   private sendSegment(
@@ -205,6 +205,7 @@ export class TcpSocketTable implements TcpHostPort {
     sourceOffset: number,
     retransmit: boolean,
     dataSegmentIndex: number,
+    appKind: string | null,
   ): void {
     const host = this.host;
     const net = host.network;
@@ -233,6 +234,7 @@ export class TcpSocketTable implements TcpHostPort {
       sourceOffset,
     );
     p.flowId = flowId;
+    p.appKind = appKind;
     p.retransmit = retransmit;
     p.dataSegmentIndex = dataSegmentIndex;
     host.sendIp(p);
