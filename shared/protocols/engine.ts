@@ -308,6 +308,7 @@ export class Engine {
   /** Packets waiting for a decision at a player-controlled router, oldest first. */
   waitingAt(nodeId: string): Packet[] {
     const node = this.network.nodes.get(nodeId);
+    if (node instanceof LoadBalancer) return node.waitingPackets();
     return node instanceof Router ? [...node.decisions.waiting] : [];
   }
 
@@ -352,6 +353,10 @@ export class Engine {
         const p = node.decisions.waiting.find((q) => q.id === id) ?? node.decisions.held.get(id);
         if (p !== undefined) return p;
       }
+      if (node instanceof LoadBalancer) {
+        const p = node.waitingPackets().find((q) => q.id === id);
+        if (p !== undefined) return p;
+      }
     }
     return undefined;
   }
@@ -365,6 +370,7 @@ export class Engine {
         for (const p of node.decisions.waiting) out.add(p);
         for (const p of node.decisions.held.values()) out.add(p);
       }
+      if (node instanceof LoadBalancer) for (const p of node.waitingPackets()) out.add(p);
     }
     return [...out];
   }

@@ -72,6 +72,11 @@ export interface LoadBalancerNodeSpec extends NodeSpecBase {
   idleTimeoutMs: number;
   closeLingerMs: number;
   maxConnections: number;
+  /** Health checks: a TCP SYN to each backend's `healthCheckPort` every `healthCheckMs` (0: none). */
+  healthCheckMs: number;
+  healthCheckTimeoutMs: number;
+  healthCheckFailures: number;
+  healthCheckPort: number;
 }
 
 /** One entry per node kind; each kind's module reads its own fields. */

@@ -72,6 +72,10 @@ export const nodeKindSchemas = [
     idleTimeoutMs: z.number().positive('must be greater than 0').max(LIMITS.durationMs).default(900_000),
     closeLingerMs: ms(600_000).default(10_000),
     maxConnections: positiveInt(65_536).default(4096),
+    healthCheckMs: ms(60_000).default(500),
+    healthCheckTimeoutMs: z.number().positive('must be greater than 0').max(60_000, 'must be at most 60000').default(200),
+    healthCheckFailures: positiveInt(100).default(2),
+    healthCheckPort: port.default(80),
   }),
 ] as const;
 

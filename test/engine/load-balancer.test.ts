@@ -25,8 +25,8 @@ describe('round robin', () => {
     expect(s.balancers!.lb).toMatchObject({ assignments: { s1: 3, s2: 2, s3: 2 }, refusals: 0, overloads: 0 });
   });
 
-  it('passes over a backend that is down (the next one takes its turn)', () => {
-    const flows = Array.from({ length: 5 }, (_, i) => conn(`f${i}`, 'c1', 10 + i * 20));
+  it('passes over a backend its health checks found down (the next one takes its turn)', () => {
+    const flows = Array.from({ length: 5 }, (_, i) => conn(`f${i}`, 'c1', 1000 + i * 20));
     const r = run(farm({ flows, lb: { algorithm: 'round-robin' }, faults: [{ kind: 'node-down', node: 's2', atMs: 0 }] }), ['lb-assign']);
     expect(assigned(r)).toEqual(['s1', 's3', 's1', 's3', 's1']);
     expect(r.of('lb-assign').map((e) => e.reason)).toEqual(['algorithm', 'fallback', 'algorithm', 'fallback', 'algorithm']);
@@ -74,8 +74,8 @@ describe('source hash', () => {
     const ip = parseIp('10.0.0.1')!;
     const home = (sourceHashBucket(ip) % 3) + 1;
     const next = (((sourceHashBucket(ip) + 1) % 256) % 3) + 1;
-    const flows2 = [conn('x1', 'c1', 10), conn('x2', 'c1', 600)];
-    const r2 = run(farm({ flows: flows2, lb: { algorithm: 'source-hash' }, faults: [{ kind: 'node-down', node: `s${home}`, atMs: 0, untilMs: 500 }] }), ['lb-assign']);
+    const flows2 = [conn('x1', 'c1', 1000), conn('x2', 'c1', 2200)];
+    const r2 = run(farm({ flows: flows2, lb: { algorithm: 'source-hash' }, faults: [{ kind: 'node-down', node: `s${home}`, atMs: 0, untilMs: 1600 }] }), ['lb-assign']);
     expect(assigned(r2)).toEqual([`s${next}`, `s${home}`]);
     expect(r2.of('lb-assign')[0]).toMatchObject({ reason: 'fallback', skipped: [`s${home}`] });
   });
@@ -95,14 +95,45 @@ describe('capacity and health', () => {
     expect(r.engine.summary().balancers!.lb).toMatchObject({ refusals: 1, open: { s1: 1, s2: 1 } });
   });
 
-  it('a backend that is down gets nothing', () => {
-    const flows = Array.from({ length: 6 }, (_, i) => conn(`f${i}`, `c${(i % 3) + 1}`, 10 + i * 20));
+  it('a backend that is down gets nothing once the health checks have seen it', () => {
+    const flows = Array.from({ length: 6 }, (_, i) => conn(`f${i}`, `c${(i % 3) + 1}`, 1000 + i * 20));
     for (const algorithm of ['round-robin', 'least-connections', 'source-hash']) {
       const r = run(farm({ flows, lb: { algorithm }, faults: [{ kind: 'node-down', node: 's1', atMs: 0 }] }), ['lb-assign']);
       expect(assigned(r)).not.toContain('s1');
       expect(assigned(r)).toHaveLength(6);
       expect(r.engine.summary().balancers!.lb!.assignments.s1).toBe(0);
     }
+  });
+});
+
+describe('health checks', () => {
+  it('probe every backend with a TCP SYN; two unanswered probes mark it down, one answer up again', () => {
+    const r = run(farm({ faults: [{ kind: 'node-down', node: 's3', atMs: 100, untilMs: 1800 }], durationMs: 3000 }), ['lb-health', 'tx']);
+    // Probes at 0, 500, 1000, ... (200 ms timeout): the ones at 500 and 1000 go unanswered.
+    expect(r.of('lb-health')).toEqual([
+      { type: 'lb-health', t: 1200, node: 'lb', backend: 's3', up: false },
+      { type: 'lb-health', t: expect.closeTo(2008.2, 0), node: 'lb', backend: 's3', up: true },
+    ]);
+    const probes = r.of('tx').filter((e) => e.from === 'lb' && e.link === 'lb-sw' && e.kind === 'syn');
+    expect(probes.filter((e) => e.t === 0)).toHaveLength(3);
+    expect(probes).toHaveLength(3 * 7); // 0, 500, ..., 3000 ms
+    // A live backend answers with SYN-ACK (nothing listens on port 80: RST); the balancer's answer to a SYN-ACK is RST.
+    expect(r.engine.summary().balancers!.lb!).toMatchObject({ healthChecksSent: 21, backendsDown: [] });
+  });
+
+  it('a server that dies still gets connections until its checks fail: those are lost', () => {
+    const flows = [conn('a', 'c1', 300), conn('b', 'c2', 320), conn('c', 'c3', 340), conn('d', 'c1', 1300)];
+    const r = run(farm({ flows, faults: [{ kind: 'node-down', node: 's2', atMs: 100 }] }), ['lb-assign']);
+    expect(assigned(r)).toEqual(['s1', 's2', 's3', 's1']);
+    const done = Object.fromEntries(Object.entries(r.engine.summary().flows).map(([id, f]) => [id, f.completed]));
+    expect(done).toEqual({ a: true, b: false, c: true, d: true });
+  });
+
+  it('with healthCheckMs 0 the balancer never checks and keeps sending to a dead server', () => {
+    const flows = [conn('a', 'c1', 1000), conn('b', 'c2', 1020)];
+    const r = run(farm({ flows, lb: { healthCheckMs: 0 }, faults: [{ kind: 'node-down', node: 's1', atMs: 0 }] }), ['lb-assign']);
+    expect(assigned(r)).toEqual(['s1', 's2']);
+    expect(r.engine.summary().balancers!.lb!.healthChecksSent).toBe(0);
   });
 });
 
@@ -117,7 +148,13 @@ describe('manual assignment', () => {
     engine.runUntilMs(100);
     expect(waits).toEqual([expect.objectContaining({ node: 'lb', connection: 1, client: '10.0.0.1:49152', kind: 'syn', queue: 1 })]);
     expect(engine.balancer('lb')!.waiting).toEqual([{ connection: 1, client: '10.0.0.1:49152', flow: 'f', sinceMs: expect.any(Number) }]);
+    // The waiting SYN can be opened in the packet inspector.
+    const [syn] = engine.waitingAt('lb');
+    expect(syn!.id).toBe(waits[0].packet);
+    expect(engine.inspect(syn!.id)!.layers.map((l) => l.protocol)).toEqual(['Ethernet II', 'IPv4', 'TCP']);
+    expect(engine.packetsInNetwork()).toContain(syn);
     expect(engine.assignConnection('lb', 1, 's3')).toEqual({ ok: true });
+    expect(engine.waitingAt('lb')).toEqual([]);
     engine.runUntilMs(5000);
     expect(assigns).toEqual([expect.objectContaining({ connection: 1, backend: 's3', reason: 'player', algorithm: 'manual', overloaded: false })]);
     expect(engine.summary().flows.f).toMatchObject({ verifiedBytes: 20_000, completed: true });
@@ -125,8 +162,8 @@ describe('manual assignment', () => {
   });
 
   it('bad commands are refused with a reason and change nothing', () => {
-    const engine = build(manual([conn('f', 'c1', 0)]));
-    engine.runUntilMs(100);
+    const engine = build({ ...manual([conn('f', 'c1', 0)]), faults: [{ kind: 'node-down', node: 's1', atMs: 0 }] });
+    engine.runUntilMs(900);
     expect(engine.assignConnection('r', 1, 's1')).toEqual({ ok: false, reason: 'r is not a load balancer' });
     expect(engine.assignConnection('nope', 1, 's1').ok).toBe(false);
     expect(engine.assignConnection('lb', 99, 's1')).toEqual({ ok: false, reason: 'connection 99 is not waiting at lb' });
@@ -136,8 +173,8 @@ describe('manual assignment', () => {
     expect(engine.setBalancerAlgorithm('c1', 'round-robin')).toEqual({ ok: false, reason: 'c1 is not a load balancer' });
     expect(engine.balancer('c1')).toBeUndefined();
     expect(engine.balancer('lb')!.waiting).toHaveLength(1);
-    engine.network.nodes.get('s1')!.up = false;
     expect(engine.assignConnection('lb', 1, 's1')).toEqual({ ok: false, reason: 's1 is down' });
+    expect(engine.balancer('lb')!.backends.map((b) => b.up)).toEqual([false, true, true]);
   });
 
   it('an assignment over capacity is allowed and counted as an overload', () => {
@@ -189,7 +226,7 @@ describe('NAT forwarding', () => {
       const node = engine.network.nodes.get(id)!;
       const receive = node.receive.bind(node);
       node.receive = (p: Packet, via) => {
-        if (p.tcp !== null) into.push([p.ip.src, p.ip.dst]);
+        if (p.tcp !== null && p.flowId === 'f') into.push([p.ip.src, p.ip.dst]);
         receive(p, via);
       };
     };

@@ -26,17 +26,21 @@ function sim(file: string, trace: string): Run {
 }
 
 describe('T16 round robin (t16-round-robin.json)', () => {
-  const r = sim('t16-round-robin.json', 'lb-assign,fault');
-  it('deals the connections in turn, and passes a dead server’s turn to the next', () => {
-    expect(r.of('lb-assign').map((e) => e.backend)).toEqual(['s1', 's2', 's3', 's1', 's2', 's3', 's1', 's3', 's1']);
-    expect(r.of('lb-assign').map((e) => e.reason)).toEqual([...Array(7).fill('algorithm'), 'fallback', 'algorithm']);
-    expect(r.of('lb-assign')[7]).toMatchObject({ flow: 'req8', skipped: ['s2'], client: '10.0.0.2:49159' });
-    expect(r.summary.balancers.lb).toMatchObject({ algorithm: 'round-robin', assignments: { s1: 4, s2: 2, s3: 3 }, refusals: 0 });
+  const r = sim('t16-round-robin.json', 'lb-assign,lb-health,fault');
+  it('deals the connections in turn; once the health checks see s2 dead, its turn passes to the next', () => {
+    expect(r.of('lb-assign').map((e) => e.backend)).toEqual(['s1', 's2', 's3', 's1', 's2', 's3', 's1', 's2', 's3', 's1', 's3', 's1']);
+    expect(r.of('lb-assign').map((e) => e.reason)).toEqual([...Array(10).fill('algorithm'), 'fallback', 'algorithm']);
+    expect(r.of('lb-assign')[10]).toMatchObject({ flow: 'req11', skipped: ['s2'], client: '10.0.0.2:49162' });
+    expect(r.summary.balancers.lb).toMatchObject({ algorithm: 'round-robin', assignments: { s1: 5, s2: 3, s3: 4 }, refusals: 0, backendsDown: ['s2'] });
   });
-  it('every download completes except the one s2 was serving when it died', () => {
+  it('s2 dies at 450 ms; two unanswered probes later (probes every 200 ms, 100 ms timeout) it is marked down', () => {
+    expect(r.of('fault')).toEqual([expect.objectContaining({ kind: 'node-down', node: 's2', t: 450 })]);
+    expect(r.of('lb-health')).toEqual([{ type: 'lb-health', t: 900, node: 'lb', backend: 's2', up: false }]);
+  });
+  it('the download s2 was serving and the one sent to it before the checks noticed are lost; all others complete', () => {
     const incomplete = Object.entries(r.summary.flows).filter(([, f]: [string, any]) => !f.completed).map(([id]) => id);
-    expect(incomplete).toEqual(['req5']);
-    for (const [id, f] of Object.entries(r.summary.flows) as Array<[string, any]>) if (id !== 'req5') expect(f.verifiedBytes).toBe(50_000);
+    expect(incomplete).toEqual(['req5', 'req8']);
+    for (const [id, f] of Object.entries(r.summary.flows) as Array<[string, any]>) if (!incomplete.includes(id)) expect(f.verifiedBytes).toBe(50_000);
   });
 });
 
@@ -84,9 +88,9 @@ describe('T16 active/passive failover (t16-failover.json)', () => {
 });
 
 describe('T16 scale-up vs scale-out (t16-scale-up-vs-scale-out.json)', () => {
-  const r = sim('t16-scale-up-vs-scale-out.json', 'lb-assign,fault');
+  const r = sim('t16-scale-up-vs-scale-out.json', 'lb-assign,lb-health,fault');
   const flows = (prefix: string) => Object.entries(r.summary.flows).filter(([id]) => id.startsWith(prefix)).map(([, f]) => f as any);
-  const before = (prefix: string) => flows(prefix).slice(0, 13); // over before the failure at 2250 ms
+  const before = (prefix: string) => flows(prefix).slice(0, 15); // over before the failure at 2300 ms
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
   it('before the failure both set-ups serve every request; the one big server serves each faster', () => {
@@ -98,16 +102,18 @@ describe('T16 scale-up vs scale-out (t16-scale-up-vs-scale-out.json)', () => {
     expect(out).toBeLessThan(up);
   });
 
-  it('when one server fails, scale-up loses the whole service and scale-out only what that server held', () => {
+  it('when one server fails, scale-up loses the whole service and scale-out only what that server got', () => {
     const done = (prefix: string) => flows(prefix).filter((f) => f.completed).length;
     expect(done('up')).toBe(15);
     expect(done('out')).toBe(29);
+    expect(r.summary.flows.out17.completed).toBe(false); // sent to small2 before the health checks noticed
     const served = (prefix: string) => flows(prefix).reduce((a, f) => a + f.deliveredBytes, 0);
     expect(served('out')).toBeGreaterThan(1.9 * served('up'));
-    // The balancer sends nothing more to the failed server once it is down.
-    const afterFault = r.of('lb-assign').filter((e) => e.t > 2250);
-    expect(afterFault.length).toBe(15);
-    expect(afterFault.map((e) => e.backend)).not.toContain('small2');
-    expect(r.summary.balancers.lb).toMatchObject({ refusals: 0, assignments: { small1: 14, small2: 5, small3: 11 } });
+    // Health checks every 250 ms: small2 is marked down 550 ms after it died, and gets nothing after that.
+    expect(r.of('lb-health')).toEqual([expect.objectContaining({ t: 2850, backend: 'small2', up: false })]);
+    const afterFault = r.of('lb-assign').filter((e) => e.t > 2300);
+    expect(afterFault.map((e) => e.backend).filter((b) => b === 'small2')).toHaveLength(1);
+    expect(afterFault.filter((e) => e.t > 2850).map((e) => e.backend)).not.toContain('small2');
+    expect(r.summary.balancers.lb).toMatchObject({ refusals: 0, assignments: { small1: 13, small2: 6, small3: 11 }, backendsDown: ['small2'] });
   });
 });

@@ -5,7 +5,8 @@
 // backend's address as destination, the backend's replies get the VIP back as source (checksums are
 // recomputed when a packet is put on the wire). Backends route their replies through the balancer,
 // which is their gateway. A backend that is down or full is passed over; when none can take a new
-// connection it is refused with RST.
+// connection it is refused with RST. It learns which backends are alive from its own health checks
+// (TCP probes, lb-health.ts), so a server that dies still gets connections until the checks notice.
 //
 // Two balancers can form an active/passive pair sharing the VIP: the active one sends a heartbeat (a
 // VRRP advertisement carrying IPVS connection-sync entries, lb-sync.ts) to the passive one every
@@ -42,6 +43,7 @@ import {
 } from './lb-scheduler.ts';
 import { encodeHeartbeat, LB_SYNC_PORT, MAX_SYNC_ENTRIES, parseHeartbeat, type SyncEntry } from './lb-sync.ts';
 import './lb-sync-layer.ts';
+import { HealthChecker, PROBE_PORT_FIRST } from './lb-health.ts';
 
 /** Capacity of a backend that declares none (neither on the balancer nor on the server itself). */
 export const DEFAULT_BACKEND_CAPACITY = 1000;
@@ -145,6 +147,9 @@ export interface BalancerSummary {
   heartbeatsReceived: number;
   syncEntriesSent: number;
   syncEntriesReceived: number;
+  healthChecksSent: number;
+  /** Backends its health checks see as down at the end. */
+  backendsDown: string[];
 }
 
 interface Waiting {
@@ -168,6 +173,8 @@ export class LoadBalancer extends Host {
   /** Limit of connections waiting for a decision. */
   readonly waitingLimit: number;
   readonly table: ConnectionTable;
+  readonly health: HealthChecker;
+  private readonly healthCheckPort: number;
   private readonly backends: Backend[];
   private readonly group: VipGroup;
   private readonly waiting = new Map<number, Waiting>();
@@ -210,6 +217,14 @@ export class LoadBalancer extends Host {
       onExpire: (c) => this.expired(c),
     });
     this.udp.bind(LB_SYNC_PORT, (p) => this.heartbeatArrives(p));
+    this.healthCheckPort = spec.healthCheckPort;
+    this.health = new HealthChecker(network.sim, this.backends.length, {
+      intervalNs: msToNs(spec.healthCheckMs),
+      timeoutNs: msToNs(spec.healthCheckTimeoutMs),
+      failures: spec.healthCheckFailures,
+      send: (i, port, seq) => this.sendProbe(i, port, seq),
+      changed: (i, up) => this.healthChanged(i, up),
+    });
     this.group = groupFor(network, vip);
     this.group.members.push(this);
     if (spec.role === 'active') this.group.setOwner(this, false);
@@ -261,9 +276,29 @@ export class LoadBalancer extends Host {
     return typeof own === 'number' && own > 0 ? own : DEFAULT_BACKEND_CAPACITY;
   }
 
-  /** Health: the balancer sees a backend's up state (what its health checks would report). */
+  /** Health as the balancer's checks last saw it. */
   backendUp(i: number): boolean {
-    return this.backendNode(i)?.up === true;
+    return this.health.up[i] === true;
+  }
+
+  private backendAt(ip: number): number {
+    return this.backends.findIndex((_, i) => this.backendNode(i)?.ip === ip);
+  }
+
+  /** A health-check SYN from the balancer's own address to the backend's check port. */
+  private sendProbe(i: number, srcPort: number, seq: number): boolean {
+    const node = this.backendNode(i);
+    if (!this.up || node === null || node.ip === 0) return false;
+    const header: TcpHeader = { srcPort, dstPort: this.healthCheckPort, seq, ack: 0, flags: SYN, window: 65535, urgentPointer: 0, options: null };
+    const p = this.tcpPacket(this.ip, node.ip, header);
+    p.appKind = 'health-check';
+    this.sendIp(p);
+    return true;
+  }
+
+  private healthChanged(i: number, up: boolean): void {
+    const sim = this.network.sim;
+    if (sim.trace.enabled('lb-health')) sim.trace.emit({ type: 'lb-health', t: sim.nowMs, node: this.id, backend: this.backends[i]!.id, up });
   }
 
   private backendFull(i: number): boolean {
@@ -285,7 +320,14 @@ export class LoadBalancer extends Host {
   override receive(p: Packet, via: Interface): void {
     const dst = p.ip.dst;
     if (dst === this.ip) {
-      super.receive(p, via); // its own address: heartbeats for its UDP socket
+      // Its own address: heartbeats for its UDP socket, answers to its health checks (its TCP layer
+      // then resets a SYN-ACK, as for any segment of a connection it does not have).
+      const h = p.tcp;
+      if (this.up && h !== null && h.dstPort >= PROBE_PORT_FIRST && p.corruptBits === null) {
+        const i = this.backendAt(p.ip.src);
+        if (i >= 0) this.health.answer(i, h.dstPort);
+      }
+      super.receive(p, via);
       return;
     }
     if (!this.up) {
@@ -507,8 +549,15 @@ export class LoadBalancer extends Host {
       h.flags & ACK
         ? { srcPort: h.dstPort, dstPort: h.srcPort, seq: h.ack, ack: 0, flags: RST, window: 0, urgentPointer: 0, options: null }
         : { srcPort: h.dstPort, dstPort: h.srcPort, seq: 0, ack: seqAdd(h.seq, segLen), flags: RST | ACK, window: 0, urgentPointer: 0, options: null };
+    const rst = this.tcpPacket(p.ip.dst, p.ip.src, header);
+    rst.flowId = p.flowId;
+    this.sendIp(rst);
+  }
+
+  /** A TCP segment without payload that the balancer itself originates. */
+  private tcpPacket(src: number, dst: number, header: TcpHeader): Packet {
     const net = this.network;
-    const rst = new Packet(
+    return new Packet(
       net.nextPacketId(),
       net.sim.nowNs,
       { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
@@ -522,16 +571,14 @@ export class LoadBalancer extends Host {
         fragmentOffset: 0,
         ttl: DEFAULT_TTL,
         protocol: IP_PROTOCOL_TCP,
-        src: p.ip.dst,
-        dst: p.ip.src,
+        src,
+        dst,
       },
       header,
       null,
       0,
       null,
     );
-    rst.flowId = p.flowId;
-    this.sendIp(rst);
   }
 
   private decideByBot(c: LbConnection, reason: 'timeout' | 'bot'): void {
@@ -613,8 +660,10 @@ export class LoadBalancer extends Host {
       for (const w of this.waiting.values()) for (const p of w.packets) this.network.drop(p, { node: this.id }, 'node-down');
       this.waiting.clear();
       this.failoverTimer.cancel();
+      this.health.setRunning(false);
       return;
     }
+    this.health.setRunning(true);
     // Back from a crash: its memory is gone. In a pair it returns passive (no preemption, so the
     // connections the other one carries stay where they are); alone it is active again.
     this.table.clear();
@@ -723,7 +772,7 @@ export class LoadBalancer extends Host {
 
   private applySync(e: SyncEntry): void {
     const state = stateFromIpvs(e.state);
-    const backend = this.backends.findIndex((_, i) => this.backendNode(i)?.ip === e.backendIp);
+    const backend = this.backendAt(e.backendIp);
     if (state === null || backend < 0 || e.vip !== this.vip) return;
     this.syncEntriesReceived++;
     let c = this.table.get(e.clientIp, e.clientPort);
@@ -755,6 +804,13 @@ export class LoadBalancer extends Host {
   }
 
   // ---- what the game draws and the summary reports ---------------------------------------------
+
+  /** Packets waiting here for a decision (the SYNs of waiting connections), oldest first. */
+  waitingPackets(): Packet[] {
+    const out: Packet[] = [];
+    for (const w of this.waiting.values()) out.push(...w.packets);
+    return out;
+  }
 
   view(): BalancerView {
     return {
@@ -805,6 +861,8 @@ export class LoadBalancer extends Host {
       heartbeatsReceived: this.heartbeatsReceived,
       syncEntriesSent: this.syncEntriesSent,
       syncEntriesReceived: this.syncEntriesReceived,
+      healthChecksSent: this.health.probesSent,
+      backendsDown: this.backends.filter((_, i) => !this.backendUp(i)).map((b) => b.id),
     };
   }
 }

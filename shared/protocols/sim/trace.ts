@@ -21,6 +21,7 @@ export const TRACE_TYPES = [
   'l2', // a switch learned, forwarded, flooded or filtered a frame; a hub repeated one
   'lb-assign', // a load balancer assigned a new connection to a backend (or refused it)
   'failover', // the passive balancer of a pair took the virtual IP over
+  'lb-health', // a balancer's health checks found a backend down, or up again
   'tls', // a TLS handshake step (message sent or received, certificate check, keys, failure)
   'tap', // a frame crossed a tap (layers and payload preview), or a man-in-the-middle tap read plaintext
 ] as const;
