@@ -19,7 +19,7 @@ import { inspectPacket, type InspectedPacket } from './net/layers.ts';
 import { Router } from './net/router.ts';
 import { Tap } from './net/tap.ts';
 import { computeRoutes } from './net/routing.ts';
-import type { CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
+import type { BalancerCommand, CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
 import { Simulator } from './sim/simulator.ts';
 import { msToNs, nsToMs } from './sim/time.ts';
@@ -234,6 +234,7 @@ export class Engine {
   }
 
   private apply(cmd: TimedCommand): CommandResult {
+    if (cmd.action === 'assign' || cmd.action === 'algorithm') return this.applyBalancer(cmd);
     const node = this.network.nodes.get(cmd.node);
     let result: CommandResult;
     if (!(node instanceof Router)) result = { ok: false, reason: `${cmd.node} is not a router` };
@@ -271,25 +272,12 @@ export class Engine {
 
   /** Send a connection waiting at a balancer (manual algorithm, player-controlled) to `backendId`. */
   assignConnection(nodeId: string, connectionId: number, backendId: string): CommandResult {
-    const node = this.network.nodes.get(nodeId);
-    const result: CommandResult =
-      !(node instanceof LoadBalancer)
-        ? { ok: false, reason: `${nodeId} is not a load balancer` }
-        : !Number.isSafeInteger(connectionId)
-          ? { ok: false, reason: `connection must be a whole number, got ${String(connectionId)}` }
-          : typeof backendId !== 'string'
-            ? { ok: false, reason: 'backend must be a node id' }
-            : node.assignConnection(connectionId, backendId);
-    this.traceBalancerCommand(nodeId, { action: 'assign', connection: connectionId, backend: backendId }, result);
-    return result;
+    return this.applyBalancer({ action: 'assign', node: nodeId, connection: connectionId, backend: backendId, atMs: this.sim.nowMs });
   }
 
   /** Change how a balancer (and its pair) picks backends; waiting connections are assigned if it is no longer manual. */
   setBalancerAlgorithm(nodeId: string, algorithm: 'round-robin' | 'least-connections' | 'source-hash' | 'manual'): CommandResult {
-    const node = this.network.nodes.get(nodeId);
-    const result: CommandResult = node instanceof LoadBalancer ? node.setAlgorithm(algorithm) : { ok: false, reason: `${nodeId} is not a load balancer` };
-    this.traceBalancerCommand(nodeId, { action: 'algorithm', algorithm }, result);
-    return result;
+    return this.applyBalancer({ action: 'algorithm', node: nodeId, algorithm, atMs: this.sim.nowMs });
   }
 
   /** What the game draws of a balancer: role, algorithm, backends and their loads, waiting connections. */
@@ -298,11 +286,22 @@ export class Engine {
     return node instanceof LoadBalancer ? node.view() : undefined;
   }
 
-  private traceBalancerCommand(node: string, fields: Record<string, unknown>, result: CommandResult): void {
+  /** A balancer command, from a player now or from the scenario's log; applied ones are logged for replay. */
+  private applyBalancer(cmd: BalancerCommand & { atMs: number }): CommandResult {
+    const node = this.network.nodes.get(cmd.node);
+    let result: CommandResult;
+    if (!(node instanceof LoadBalancer)) result = { ok: false, reason: `${cmd.node} is not a load balancer` };
+    else if (cmd.action === 'algorithm') result = node.setAlgorithm(cmd.algorithm);
+    else if (!Number.isSafeInteger(cmd.connection)) result = { ok: false, reason: `connection must be a whole number, got ${String(cmd.connection)}` };
+    else if (typeof cmd.backend !== 'string') result = { ok: false, reason: 'backend must be a node id' };
+    else result = node.assignConnection(cmd.connection, cmd.backend);
+    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
     const sim = this.sim;
     if (sim.trace.enabled('command')) {
-      sim.trace.emit({ type: 'command', t: sim.nowMs, node, ...fields, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+      const { atMs: _at, node: _node, action, ...fields } = cmd;
+      sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action, ...fields, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
     }
+    return result;
   }
 
   /** Packets waiting for a decision at a player-controlled router, oldest first. */

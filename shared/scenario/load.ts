@@ -226,7 +226,9 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     const where = `commands[${i}]`;
     const node = s.nodes.find((n) => n.id === c.node);
     if (node === undefined) errors.push(`${where}.node: no node with id "${c.node}"`);
-    else if (node.kind !== 'router' || node.controller !== 'player') errors.push(`${where}.node: "${c.node}" is not a player-controlled router`);
+    else if (c.action === 'assign' || c.action === 'algorithm') {
+      if (node.kind !== 'loadbalancer') errors.push(`${where}.node: "${c.node}" is not a loadbalancer`);
+    } else if (node.kind !== 'router' || node.controller !== 'player') errors.push(`${where}.node: "${c.node}" is not a player-controlled router`);
     if (c.action === 'forward') {
       const link = linkIds.get(c.link);
       if (link === undefined) errors.push(`${where}.link: no link with id "${c.link}"`);

@@ -141,6 +141,8 @@ export const commandSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('drop'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId }),
   z.strictObject({ action: z.literal('hold'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId, ms: ms(60_000) }),
   z.strictObject({ action: z.literal('duplicate'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId }),
+  z.strictObject({ action: z.literal('assign'), atMs: ms(LIMITS.durationMs), node: id, connection: z.number().int('must be a whole number').min(1, 'must be a connection id'), backend: id }),
+  z.strictObject({ action: z.literal('algorithm'), atMs: ms(LIMITS.durationMs), node: id, algorithm: z.enum(['round-robin', 'least-connections', 'source-hash', 'manual']) }),
 ]);
 
 export const routeSchema = z.strictObject({ node: id, to: id, via: id });

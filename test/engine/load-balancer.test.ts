@@ -212,6 +212,37 @@ describe('manual assignment', () => {
     expect(engine.balancer('lb')!.waiting).toEqual([]);
   });
 
+  it('a session’s balancer commands are logged and replay from the scenario file to the same trace', () => {
+    const s = manual([conn('f', 'c1', 0), conn('g', 'c2', 10), conn('h', 'c3', 400)]);
+    const types = ['lb-assign', 'wait', 'command', 'state'] as const;
+    const engine = build(s);
+    const live: unknown[] = [];
+    engine.subscribe(types, (e) => live.push(e));
+    engine.runUntilMs(100);
+    expect(engine.assignConnection('lb', 2, 's2').ok).toBe(true);
+    expect(engine.assignConnection('lb', 2, 's2').ok).toBe(false); // not waiting any more: refused, not logged
+    engine.runUntilMs(200);
+    expect(engine.assignConnection('lb', 1, 's3').ok).toBe(true);
+    expect(engine.setBalancerAlgorithm('lb', 'least-connections').ok).toBe(true);
+    engine.runUntilMs(5000);
+    expect(engine.commandLog).toEqual([
+      { action: 'assign', node: 'lb', connection: 2, backend: 's2', atMs: 100 },
+      { action: 'assign', node: 'lb', connection: 1, backend: 's3', atMs: 200 },
+      { action: 'algorithm', node: 'lb', algorithm: 'least-connections', atMs: 200 },
+    ]);
+    const replay = run({ ...s, commands: engine.commandLog }, types);
+    // The same run, less the refused command (refused commands change nothing and are not logged).
+    const applied = live.filter((e: any) => e.type !== 'command' || e.ok);
+    expect(applied).toHaveLength(live.length - 1);
+    expect(JSON.stringify(replay.events)).toBe(JSON.stringify(applied));
+    expect(replay.of('command').map((e) => [e.action, e.ok])).toEqual([['assign', true], ['assign', true], ['algorithm', true]]);
+    expect(replay.of('lb-assign').map((e) => [e.flow, e.backend, e.reason])).toEqual([
+      ['g', 's2', 'player'],
+      ['f', 's3', 'player'],
+      ['h', 's1', 'algorithm'],
+    ]);
+  });
+
   it('a bot in charge of a manual balancer decides at once (least connections)', () => {
     const r = run(farm({ flows: [conn('f', 'c1', 0)], lb: { algorithm: 'manual' } }), ['lb-assign']);
     expect(r.of('lb-assign').map((e) => [e.backend, e.reason])).toEqual([['s1', 'bot']]);
@@ -301,6 +332,9 @@ describe('scenario checks', () => {
       'flows[0].to: "lb" is a loadbalancer; only TCP flows (bulk) can connect to its virtual IP',
     ]);
     expect(errors(farm({ flows: [{ id: 'x', from: 'lb', to: 'c1', transport: 'tcp' }] }))[0]).toMatch(/^flows\[0\]\.from: "lb" is a loadbalancer/);
+    expect(errors({ ...farm({}), commands: [{ action: 'assign', atMs: 5, node: 'r', connection: 1, backend: 's1' }] })).toEqual(['commands[0].node: "r" is not a loadbalancer']);
+    expect(errors({ ...farm({}), commands: [{ action: 'algorithm', atMs: 5, node: 'lb', algorithm: 'round-robin' }] })).toEqual([]);
+    expect(errors({ ...farm({}), commands: [{ action: 'forward', atMs: 5, node: 'lb', packet: 1, link: 'r-lb' }] })).toEqual(['commands[0].node: "lb" is not a player-controlled router']);
   });
 
   it('a pair named on one side only is a pair; the passive one inherits vip, backends and algorithm', () => {

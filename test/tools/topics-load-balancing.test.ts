@@ -117,3 +117,35 @@ describe('T16 scale-up vs scale-out (t16-scale-up-vs-scale-out.json)', () => {
     expect(r.summary.balancers.lb).toMatchObject({ refusals: 0, assignments: { small1: 13, small2: 6, small3: 11 }, backendsDown: ['small2'] });
   });
 });
+
+describe('T16 a player balances by hand (t16-manual.json)', () => {
+  const r = sim('t16-manual.json', 'lb-assign,wait,command');
+  it('each new connection waits at the balancer until the player’s command assigns it', () => {
+    expect(r.of('wait').map((e) => [e.connection, e.flow, e.kind])).toEqual([
+      [1, 'conn1', 'syn'],
+      [2, 'conn2', 'syn'],
+      [3, 'conn3', 'syn'],
+      [4, 'conn4', 'syn'],
+    ]);
+    expect(r.of('command').map((e) => [e.t, e.action, e.ok])).toEqual([
+      [50, 'assign', true],
+      [150, 'assign', true],
+      [250, 'assign', true],
+      [2000, 'algorithm', true],
+    ]);
+    expect(r.of('lb-assign').map((e) => [e.connection, e.backend, e.reason, e.overloaded])).toEqual([
+      [1, 's2', 'player', false],
+      [2, 's2', 'player', true], // s2 takes one connection at a time and still had the first
+      [3, 's3', 'player', false],
+      [4, 's1', 'timeout', false],
+      [5, 's1', 'algorithm', false],
+      [6, 's2', 'algorithm', false],
+    ]);
+  });
+  it('the connection nobody assigned goes to the least-loaded server 1.5 s after its SYN arrived; every download completes', () => {
+    const waited = r.of('wait').find((e) => e.connection === 4)!;
+    expect(r.of('lb-assign').find((e) => e.connection === 4)!.t).toBeCloseTo(waited.t + 1500, 6);
+    expect(r.summary.balancers.lb).toMatchObject({ overloads: 1, decisionTimeouts: 1, assignments: { s1: 2, s2: 3, s3: 1 } });
+    for (const f of Object.values(r.summary.flows) as any[]) expect(f).toMatchObject({ verifiedBytes: 200_000, completed: true });
+  });
+});

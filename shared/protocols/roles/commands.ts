@@ -2,6 +2,8 @@
 // serialisable data stamped with simulated time, so a session's commands can be logged and replayed:
 // the same scenario, seed and commands give the same run.
 
+import type { BalancerAlgorithm } from '../net/lb-scheduler.ts';
+
 export type RouterAction = 'forward' | 'drop' | 'hold' | 'duplicate';
 
 export interface ForwardCommand {
@@ -29,8 +31,23 @@ export interface DuplicateCommand {
 
 export type RouterCommand = ForwardCommand | DropCommand | HoldCommand | DuplicateCommand;
 
+/** A player's decision at a load balancer: where a waiting connection goes. */
+export interface AssignCommand {
+  action: 'assign';
+  node: string;
+  connection: number;
+  backend: string;
+}
+/** How a load balancer (and its pair) picks backends from now on. */
+export interface AlgorithmCommand {
+  action: 'algorithm';
+  node: string;
+  algorithm: BalancerAlgorithm;
+}
+export type BalancerCommand = AssignCommand | AlgorithmCommand;
+
 /** A command with the simulated time (ms) at which it takes effect. */
-export type TimedCommand = RouterCommand & { atMs: number };
+export type TimedCommand = (RouterCommand | BalancerCommand) & { atMs: number };
 
 export type CommandResult = { ok: true; packet?: number } | { ok: false; reason: string };
 
