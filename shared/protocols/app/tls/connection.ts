@@ -141,6 +141,7 @@ export abstract class TlsConnection {
     this.nodeId = ctx.nodeId;
     this.flowId = ctx.flowId;
     this.sendBuffer = sendBuffer;
+    tcp.appKind = 'tls'; // its segments carry TLS records, whatever runs above
     tcp.app = {
       established: () => this.tcpEstablished(),
       readable: () => this.tcpReadable(),
@@ -407,10 +408,9 @@ export abstract class TlsConnection {
     const bytes = encodeRecord(contentType, fragment);
     const appBytes = contentType === CONTENT_APPLICATION_DATA ? plaintext.length : 0;
     this.recordsSent++;
-    this.effects.push(() => {
-      this.outgoing.push({ bytes, plaintextBytes: appBytes });
-      this.flushOutgoing();
-    });
+    // Queued now, handed to TCP when the batch is done: a flight of records goes out in one write,
+    // as a TLS library writes it, and TCP packs them into as few segments as it can.
+    this.effects.push(() => this.outgoing.push({ bytes, plaintextBytes: appBytes }));
   }
 
   /** Send handshake messages, each in its own record, and add them to the transcript. */
@@ -460,7 +460,7 @@ export abstract class TlsConnection {
 
   private closeTcpWhenDrained(): void {
     this.closeWhenDrained = true;
-    if (this.outgoing.length === 0) this.finishTcp();
+    if (this.outgoing.length === 0) this.finishTcp(); // else when the last record has gone to TCP
   }
 
   private finishTcp(): void {
@@ -481,7 +481,9 @@ export abstract class TlsConnection {
     const batch = this.effects;
     this.effects = [];
     const done = this.cpu.run(costNs, () => {
+      const queued = this.outgoing.length;
       for (const effect of batch) effect();
+      if (this.outgoing.length !== queued || this.outgoing.length > 0) this.flushOutgoing();
     });
     if (done < 0) {
       // The node's processor is swamped: the work is refused and the connection cannot go on.
