@@ -27,7 +27,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 if (process.env.BENCH_SKIP_BUILD !== '1' || !existsSync(`${dist}/index.html`)) {
-  execFileSync(`${root}node_modules/.bin/vite`, ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  execFileSync(`${root}node_modules/.bin/vite`, ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 const server = await serveStatic(dist, PORT);

@@ -12,7 +12,8 @@ export function serverUrl(): string {
   if (fromUrl !== null && fromUrl !== '') return fromUrl;
   const fromEnv = import.meta.env.VITE_SERVER_URL;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (import.meta.env.DEV) return `${location.origin}/colyseus`;
+  // Only the dev server (which has hot reload) proxies the game server under /colyseus.
+  if (import.meta.hot !== undefined) return `${location.origin}/colyseus`;
   return location.origin;
 }
 

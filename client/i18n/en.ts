@@ -196,6 +196,7 @@ export const en = {
   'router.empty': 'No packet is waiting. Watch the links: the next one is on its way.',
   'router.pickFirst': 'Pick a packet (click it, or ← →).',
   'router.selected': 'Packet #{id}: {kind} of {flow}, going to {dest}',
+  'router.selectedNoDest': 'Packet #{id}: {kind} of {flow}; the routing table would send it on {next}',
   'router.forwardOn': 'Forward on',
   'router.drop': 'Drop',
   'router.hold': 'Hold 2 s',
@@ -359,6 +360,12 @@ export const en = {
   'lobby.you': 'you',
   'lobby.start': 'Start the class',
   'lobby.enter': 'Enter',
+
+  'seat.option': '{role} {node} — {holder}',
+  'seat.bot': 'bot',
+  'seat.none': 'no seat (watches)',
+  'seat.label': 'Seat of {name}',
+  'lobby.assignHint': 'Change a seat to move someone; whoever held it takes their old one.',
 
   // End
   'end.title': 'Session over',

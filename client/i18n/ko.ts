@@ -198,6 +198,7 @@ export const ko: Record<MessageKey, string> = {
   'router.empty': '기다리는 패킷이 없습니다. 링크를 보세요. 다음 패킷이 오고 있습니다.',
   'router.pickFirst': '패킷을 고르세요(클릭하거나 ← →).',
   'router.selected': '패킷 #{id}: {flow}의 {kind}, 목적지 {dest}',
+  'router.selectedNoDest': '패킷 #{id}: {flow}의 {kind}. 라우팅 테이블이라면 {next}로 보냅니다',
   'router.forwardOn': '전달할 링크',
   'router.drop': '버리기',
   'router.hold': '2초 붙잡기',
@@ -361,6 +362,12 @@ export const ko: Record<MessageKey, string> = {
   'lobby.you': '나',
   'lobby.start': '수업 시작',
   'lobby.enter': '입장',
+
+  'seat.option': '{role} {node} — {holder}',
+  'seat.bot': '봇',
+  'seat.none': '자리 없음(관람)',
+  'seat.label': '{name}의 자리',
+  'lobby.assignHint': '자리를 바꾸면 그 사람이 옮겨 갑니다. 원래 그 자리에 있던 사람은 옮긴 사람의 예전 자리로 갑니다.',
 
   // 종료
   'end.title': '세션 종료',

@@ -11,11 +11,21 @@ import type { QueueEntry } from './world.ts';
 /** How long a hold keeps a packet back: long enough for later packets to overtake it. */
 export const HOLD_MS = 2000;
 
+/**
+ * A packet chosen for the player (because the one they had picked went away) takes no command for
+ * this long: a key pressed for one packet must never land on another that just took its place.
+ */
+export const RESELECT_GRACE_MS = 300;
+
 export class RouterRole {
   readonly node: string;
   private readonly source: GameSource;
   selected: number | null = null;
+  /** When the selection last changed without the player choosing it (wall ms), or -Infinity. */
+  private autoPickedAtMs = -Infinity;
   autoForward = false;
+  /** Wall clock, replaceable in tests. */
+  now: () => number = () => performance.now();
   /** The player's override of the routing table: usual link → link the player chose. */
   readonly preferred = new Map<string, string>();
   /** Packets already handed to auto-forward (awaiting the outcome), so none is sent twice. */
@@ -50,12 +60,24 @@ export class RouterRole {
   ensureSelection(): number | null {
     const w = this.waiting();
     if (this.selected !== null && w.some((e) => e.id === this.selected)) return this.selected;
-    this.selected = w[0]?.id ?? null;
+    const next = w[0]?.id ?? null;
+    if (next !== null && this.selected !== null) this.autoPickedAtMs = this.now();
+    this.selected = next;
     return this.selected;
   }
 
   select(id: number): void {
-    if (this.waiting().some((e) => e.id === id)) this.selected = id;
+    if (this.waiting().some((e) => e.id === id)) {
+      this.selected = id;
+      this.autoPickedAtMs = -Infinity;
+    }
+  }
+
+  /** The packet a command applies to: the selection, unless it was only just put there for the player. */
+  private target(): number | null {
+    const id = this.ensureSelection();
+    if (id === null || this.now() - this.autoPickedAtMs < RESELECT_GRACE_MS) return null;
+    return id;
   }
 
   /** Move the selection through the queue (arrow keys). */
@@ -68,6 +90,7 @@ export class RouterRole {
     const i = w.findIndex((e) => e.id === this.selected);
     const next = i < 0 ? 0 : (i + delta + w.length) % w.length;
     this.selected = w[next]!.id;
+    this.autoPickedAtMs = -Infinity;
   }
 
   /** The link auto-forward would use for this packet. */
@@ -76,7 +99,7 @@ export class RouterRole {
     return this.preferred.get(e.next) ?? e.next;
   }
 
-  async forward(linkId: string, packet: number | null = this.ensureSelection()): Promise<IntentResult | null> {
+  async forward(linkId: string, packet: number | null = this.target()): Promise<IntentResult | null> {
     if (packet === null) return null;
     const e = this.queue().find((x) => x.id === packet);
     if (e?.next != null) {
@@ -92,22 +115,24 @@ export class RouterRole {
     return l === undefined ? null : this.forward(l.id);
   }
 
-  async drop(packet: number | null = this.ensureSelection()): Promise<IntentResult | null> {
+  async drop(packet: number | null = this.target()): Promise<IntentResult | null> {
     return packet === null ? null : this.send('drop', packet, {});
   }
 
-  async hold(packet: number | null = this.ensureSelection()): Promise<IntentResult | null> {
+  async hold(packet: number | null = this.target()): Promise<IntentResult | null> {
     return packet === null ? null : this.send('hold', packet, { ms: HOLD_MS });
   }
 
-  async duplicate(packet: number | null = this.ensureSelection()): Promise<IntentResult | null> {
+  async duplicate(packet: number | null = this.target()): Promise<IntentResult | null> {
     return packet === null ? null : this.send('duplicate', packet, {});
   }
 
   private async send(action: 'forward' | 'drop' | 'hold' | 'duplicate', packet: number, extra: { link?: string; ms?: number }): Promise<IntentResult> {
     const r = await this.source.router({ action, node: this.node, packet, ...extra });
+    // The next packet in line is offered at once: after a command, moving on is what the player chose.
     if (this.selected === packet && action !== 'duplicate') this.selected = null;
     this.ensureSelection();
+    this.autoPickedAtMs = -Infinity;
     this.onResult?.(action, r);
     return r;
   }

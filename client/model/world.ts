@@ -23,6 +23,16 @@ export interface QueueEntry {
 
 export type Phase = 'lobby' | 'running' | 'ended';
 
+/** A role a person can take in a room (a router, a sender host, ...) and who holds it. */
+export interface SeatView {
+  /** `"<role>:<node>"` */
+  id: string;
+  role: string;
+  node: string;
+  /** Player id of its holder, or null (a bot plays it). */
+  player: string | null;
+}
+
 export type WorldListener = (e: WorldEvent) => void;
 
 export class World {
@@ -37,6 +47,7 @@ export class World {
   readonly links = new Map<string, LinkView>();
   readonly flows = new Map<string, FlowView>();
   readonly players = new Map<string, PlayerView>();
+  readonly seats = new Map<string, SeatView>();
   readonly packets = new PacketTable();
   readonly queues = new Map<string, QueueEntry[]>();
   readonly histories = new Map<string, FlowHistory>();

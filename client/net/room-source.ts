@@ -61,6 +61,8 @@ export class RoomSource implements GameSource {
   /** Facts of packets that left the state recently: a drop reported a moment later still knows where it was. */
   private readonly recentlyGone = new Map<number, { fact: ReturnType<World['packets']['get']>; wallMs: number }>();
   private scenarioList: Array<{ id: string; name: string }> = [];
+  /** The node each packet's latest hop left from (kept while the packet exists). */
+  private readonly cameFrom = new Map<number, string>();
   readonly spectator: boolean;
   onRefused: ((type: string, reason: string) => void) | null = null;
 
@@ -226,6 +228,8 @@ export class RoomSource implements GameSource {
 
   private syncPlayers(s: State): void {
     const w = this.world;
+    w.seats.clear();
+    s.seats.forEach((seat, id) => w.seats.set(id, { id, role: seat.role, node: seat.node, player: seat.player === '' ? null : seat.player }));
     w.players.clear();
     for (const n of w.nodes.values()) n.owner = null;
     s.players.forEach((p, id) => {
@@ -265,10 +269,11 @@ export class RoomSource implements GameSource {
           q = [];
           queues.set(p.at, q);
         }
-        q.push({ id: p.id, kind: p.kind, flow: p.flow === '' ? null : p.flow, dest: null, next: p.next === '' ? null : p.next, held: p.held, retransmit: false, duplicate: false, sinceMs: 0 });
+        q.push({ id: p.id, kind: p.kind, flow: p.flow === '' ? null : p.flow, dest: this.destOf(p.id, p.kind, p.flow), next: p.next === '' ? null : p.next, held: p.held, retransmit: false, duplicate: false, sinceMs: 0 });
         if (w.packets.get(p.id) !== undefined) w.packets.remove(p.id);
         return;
       }
+      this.cameFrom.set(p.id, p.from);
       const f = w.packets.get(p.id);
       if (f !== undefined && f.link === p.link && f.departMs === p.departMs && f.from === p.from) return;
       w.packets.put({
@@ -286,6 +291,7 @@ export class RoomSource implements GameSource {
         app: null,
       });
     });
+    if (this.cameFrom.size > 4 * present.size + 256) for (const id of [...this.cameFrom.keys()]) if (!present.has(id)) this.cameFrom.delete(id);
     // Gone from the state before its hop ended: dropped (the drop event says why) or hidden.
     const list = w.packets.list;
     for (let i = list.length - 1; i >= 0; i--) {
@@ -302,6 +308,43 @@ export class RoomSource implements GameSource {
       if (n !== undefined && n.queueLimit < q.length) n.queueLimit = 0;
     }
     for (const node of [...w.queues.keys()]) if (!queues.has(node)) w.setQueue(node, []);
+  }
+
+  /**
+   * Where a waiting packet is going. The state says where it came from (its last hop) and which flow
+   * it is in; it is heading for whichever end of the flow it did not come from.
+   */
+  private destOf(id: number, kind: string, flowId: string): string | null {
+    const f = this.world.flows.get(flowId);
+    if (f === undefined) return null;
+    const from = this.cameFrom.get(id);
+    if (from === f.from) return f.to;
+    if (from === f.to) return f.from;
+    if (kind === 'syn' || kind === 'data') return f.to;
+    if (kind === 'syn-ack') return f.from;
+    return this.fartherOf(from, f.from, f.to);
+  }
+
+  /** Of two nodes, the one farther (in hops) from `from`: a packet travels away from where it was. */
+  private fartherOf(from: string | undefined, a: string, b: string): string | null {
+    if (from === undefined) return null;
+    const hops = (target: string): number => {
+      const seen = new Map<string, number>([[from, 0]]);
+      const queue = [from];
+      while (queue.length > 0) {
+        const u = queue.shift()!;
+        if (u === target) return seen.get(u)!;
+        for (const l of this.world.links.values()) {
+          const v = l.a === u ? l.b : l.b === u ? l.a : null;
+          if (v !== null && !seen.has(v)) {
+            seen.set(v, seen.get(u)! + 1);
+            queue.push(v);
+          }
+        }
+      }
+      return Infinity;
+    };
+    return hops(a) >= hops(b) ? a : b;
   }
 
   /** Flow figures arrive about four times a second; changes become the events the views expect. */

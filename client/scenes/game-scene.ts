@@ -157,7 +157,11 @@ export class GameScene extends Phaser.Scene {
     if (el.style.inset !== inset) el.style.inset = inset;
     // The element's size is known at once; the scale manager would only catch up on its next step.
     const { width, height } = rect();
-    if (Math.round(width) !== Math.round(this.scale.width) || Math.round(height) !== Math.round(this.scale.height)) this.scale.resize(width, height);
+    if (Math.floor(width) !== this.scale.width || Math.floor(height) !== this.scale.height) {
+      // RESIZE mode follows the parent's size as last measured: measure it again, then refresh.
+      this.scale.getParentBounds();
+      this.scale.refresh();
+    }
     return { width, height };
   }
 
@@ -404,6 +408,7 @@ export class GameScene extends Phaser.Scene {
     this.effects.destroy();
     const el = document.getElementById('game');
     if (el !== null) el.style.inset = '';
+    this.scale.getParentBounds();
     this.scale.refresh();
   }
 }

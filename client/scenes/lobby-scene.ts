@@ -6,6 +6,7 @@ import { t, type MessageKey } from '../i18n/index.ts';
 import type { RoomSource } from '../net/room-source.ts';
 import { h } from '../ui/dom.ts';
 import { setStreamerMode, streamerMode } from '../ui/host-panel.ts';
+import { seatSelect } from '../ui/seat-select.ts';
 import { mountScreen } from './menu.ts';
 
 export class LobbyScene extends Phaser.Scene {
@@ -49,13 +50,18 @@ export class LobbyScene extends Phaser.Scene {
     const w = s.world;
     const me = s.me();
     const players = [...w.players.values()].sort((a, b) => Number(b.host) - Number(a.host) || a.name.localeCompare(b.name));
+    const roleText = (role: string, node: string | null) => {
+      const name = t(`role.${role in ROLE_KEYS ? role : 'none'}` as MessageKey);
+      return node === null ? name : t('top.roleAt', { role: name, node });
+    };
     const rows = players.map((p) =>
       h(
         'li',
         { class: p.connected ? '' : 'muted', data: { player: p.name } },
         h('strong', { text: p.name }),
         ' · ',
-        h('span', { text: p.node === null ? t(`role.${p.role in ROLE_KEYS ? p.role : 'none'}` as MessageKey) : t('top.roleAt', { role: t(`role.${p.role in ROLE_KEYS ? p.role : 'none'}` as MessageKey), node: p.node }) }),
+        // The host moves people between seats here, before anything runs.
+        s.isHost && !p.host ? seatSelect(w, p.id, (role, node) => void s.host?.assignRole(p.id, role ?? 'spectator', node)) : h('span', { text: roleText(p.role, p.node) }),
         p.id === s.room.sessionId ? h('span', { class: 'tag', text: t('lobby.you') }) : null,
       ),
     );
@@ -80,6 +86,7 @@ export class LobbyScene extends Phaser.Scene {
       s.isHost ? null : h('p', { class: 'muted', text: w.paused ? t('lobby.waiting') : t('lobby.running') }),
       h('h2', { text: t('lobby.players', { n: players.length }) }),
       h('ul', { class: 'lobby-players', data: { testid: 'lobby-players' } }, ...rows),
+      s.isHost ? h('p', { class: 'hint', text: t('lobby.assignHint') }) : null,
       h(
         'div',
         { class: 'actions' },

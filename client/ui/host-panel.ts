@@ -5,13 +5,12 @@
 import { t, type MessageKey } from '../i18n/index.ts';
 import type { FaultIntent, GameSource, HostControls, IntentResult } from '../model/source.ts';
 import { download, h, setChildren, setText } from './dom.ts';
+import { seatSelect } from './seat-select.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
 
 export const SPEEDS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4];
 const STREAMER_KEY = 'packetplay.streamer';
-
-export const ROLES = ['router', 'sender', 'receiver', 'loadbalancer', 'tap', 'spectator'] as const;
 
 export function streamerMode(): boolean {
   try {
@@ -167,7 +166,7 @@ export class HostPanel implements Panel {
   private renderPlayers(): void {
     const w = this.source.world;
     const players = [...w.players.values()];
-    const sig = players.map((p) => `${p.id}:${p.name}:${p.role}:${p.node}:${p.connected}`).join('|') + `|${w.topologyVersion}`;
+    const sig = players.map((p) => `${p.id}:${p.name}:${p.role}:${p.node}:${p.connected}`).join('|') + `|${w.topologyVersion}|${[...w.seats.values()].map((x) => x.player).join()}`;
     if (sig === this.playersSig) return;
     this.playersSig = sig;
     if (this.source.mode === 'sandbox') {
@@ -186,29 +185,20 @@ export class HostPanel implements Panel {
       setChildren(this.players, h('p', { class: 'muted', text: t('host.noPlayers') }));
       return;
     }
-    const nodes = [...w.nodes.values()];
     setChildren(
       this.players,
       h(
-        'table',
-        { class: 'player-table' },
-        h('tbody', {}, ...players.map((p) => {
-          const role = h('select', { data: { testid: `role-${p.name}` } }, ...ROLES.map((r) => h('option', { value: r, text: t(`role.${r}` as MessageKey) })));
-          role.value = (ROLES as readonly string[]).includes(p.role) ? p.role : 'spectator';
-          const node = h('select', { data: { testid: `node-${p.name}` } }, h('option', { value: '', text: '-' }), ...nodes.map((n) => h('option', { value: n.id, text: n.id })));
-          node.value = p.node ?? '';
-          const apply = () => void this.report(this.host.assignRole(p.id, role.value, node.value === '' ? null : node.value));
-          role.addEventListener('change', apply);
-          node.addEventListener('change', apply);
-          return h(
-            'tr',
-            { class: p.connected ? '' : 'muted' },
-            h('td', { text: p.name + (p.host ? ` (${t('role.host')})` : '') }),
-            h('td', {}, p.host ? null : role),
-            h('td', {}, p.host ? null : node),
-            h('td', {}, p.host ? null : h('button', { class: 'btn btn-small btn-danger', data: { testid: `kick-${p.name}` }, text: t('host.kick'), on: { click: () => void this.report(this.host.kick(p.id)) } })),
-          );
-        })),
+        'div',
+        { class: 'player-rows' },
+        ...players.map((p) =>
+          h(
+            'div',
+            { class: `player-row${p.connected ? '' : ' muted'}` },
+            h('strong', { text: p.name + (p.host ? ` (${t('role.host')})` : '') }),
+            p.host ? null : seatSelect(w, p.id, (role, node) => void this.report(this.host.assignRole(p.id, role ?? 'spectator', node))),
+            p.host ? null : h('button', { class: 'btn btn-small btn-danger', data: { testid: `kick-${p.name}` }, text: t('host.kick'), on: { click: () => void this.report(this.host.kick(p.id)) } }),
+          ),
+        ),
       ),
     );
   }

@@ -64,7 +64,7 @@ export class RouterPanel implements Panel {
     const q = role.queue();
     const sel = role.ensureSelection();
     this.autoBox.checked = role.autoForward;
-    setText(this.count, `${q.length} / ${role.queueLimit()}`);
+    setText(this.count, role.queueLimit() > 0 ? `${q.length} / ${role.queueLimit()}` : `${q.length}`);
     const signature = `${sel}|${q.map((e) => `${e.id}${e.held ? 'h' : ''}`).join(',')}|${[...role.preferred].join(',')}`;
     if (signature === this.lastSignature) return;
     this.lastSignature = signature;
@@ -80,7 +80,12 @@ export class RouterPanel implements Panel {
               role: 'option',
               aria: { selected: String(e.id === sel) },
               data: { packet: e.id, kind: e.kind, next: e.next ?? '' },
-              on: { click: () => role.select(e.id) },
+              on: {
+                click: () => {
+                  role.select(e.id);
+                  this.update();
+                },
+              },
             },
             packetIcon(packetClass(e.kind), { retransmit: e.retransmit, duplicate: e.duplicate, held: e.held }),
             h('span', { text: `#${e.id} ${t(`kind.packet.${e.kind}` as 'kind.packet.data')}` }),
@@ -96,7 +101,13 @@ export class RouterPanel implements Panel {
       this.selectedInfo,
       selected === undefined
         ? t('router.pickFirst')
-        : t('router.selected', { id: selected.id, kind: t(`kind.packet.${selected.kind}` as 'kind.packet.data'), flow: selected.flow ?? '-', dest: selected.dest ?? '?' }),
+        : t(selected.dest === null ? 'router.selectedNoDest' : 'router.selected', {
+            id: selected.id,
+            kind: t(`kind.packet.${selected.kind}` as 'kind.packet.data'),
+            flow: selected.flow ?? '-',
+            dest: selected.dest ?? '',
+            next: selected.next ?? '-',
+          }),
     );
     const usual = selected?.next ?? null;
     const auto = selected === undefined ? null : role.autoLinkFor(selected);

@@ -59,13 +59,15 @@ export function computeGeometry(
 ): Geometry {
   const nodeRadius = Math.max(20, Math.min(46, Math.min(area.width, area.height) * 0.05));
   const padX = nodeRadius * 2.6;
-  const padY = nodeRadius * 2.2;
+  // Room above a node for its player's name (and a router's queue), below it for two label lines.
+  const padTop = nodeRadius * 2.2;
+  const padBottom = nodeRadius * 2.8;
   const nodes = new Map<string, NodeGeom>();
   for (const [id, p] of layout) {
     nodes.set(id, {
       id,
       x: area.x + padX + p.x * Math.max(0, area.width - 2 * padX),
-      y: area.y + padY + p.y * Math.max(0, area.height - 2 * padY),
+      y: area.y + padTop + p.y * Math.max(0, area.height - padTop - padBottom),
       r: nodeRadius,
     });
   }
@@ -128,6 +130,7 @@ export function computeGeometry(
       bend,
     });
   }
+  placeLabels(out, nodes, nodeRadius);
   return { nodes, links: out, nodeRadius, packetSize, laneGap };
 }
 
@@ -139,4 +142,31 @@ export function laneFrom(g: LinkGeom, from: string): Lane {
 /** Point at fraction `p` along a lane. */
 export function pointOnLane(lane: Lane, p: number): { x: number; y: number } {
   return { x: lane.x0 + (lane.x1 - lane.x0) * p, y: lane.y0 + (lane.y1 - lane.y0) * p };
+}
+
+/**
+ * Where each link's label goes: its middle, unless that is taken (links that cross meet in the
+ * middle); then further along the link, away from labels already placed and from nodes.
+ */
+function placeLabels(links: Map<string, LinkGeom>, nodes: Map<string, NodeGeom>, nodeRadius: number): void {
+  const placed: Array<{ x: number; y: number }> = [];
+  const clear = nodeRadius * 2.6;
+  for (const g of links.values()) {
+    const lane = g.ab;
+    let best = { x: g.mx, y: g.my };
+    for (const t of [0.5, 0.34, 0.66, 0.26, 0.74]) {
+      const x = (lane.x0 + lane.x1) / 2 + ((lane.x1 - lane.x0) * (t - 0.5));
+      const y = (lane.y0 + lane.y1) / 2 + ((lane.y1 - lane.y0) * (t - 0.5));
+      const cx = x + (g.mx - (lane.x0 + lane.x1) / 2);
+      const cy = y + (g.my - (lane.y0 + lane.y1) / 2);
+      const free = placed.every((p) => Math.hypot(p.x - cx, p.y - cy) > clear) && [...nodes.values()].every((n) => Math.hypot(n.x - cx, n.y - cy) > n.r * 2);
+      if (free) {
+        best = { x: cx, y: cy };
+        break;
+      }
+    }
+    g.mx = best.x;
+    g.my = best.y;
+    placed.push(best);
+  }
 }

@@ -49,7 +49,9 @@ export class QueueView {
       const ng = geom.nodes.get(nodeId);
       if (node === undefined || ng === undefined || node.controller !== 'player') continue;
       seen.add(nodeId);
-      const capacity = Math.max(1, Math.min(node.queueLimit, MAX_SLOTS_PER_ROW * MAX_ROWS));
+      // A room does not say how big the queue is; then the slots grow with what waits.
+      const known = node.queueLimit > 0;
+      const capacity = Math.max(1, Math.min(known ? node.queueLimit : Math.max(8, entries.length), MAX_SLOTS_PER_ROW * MAX_ROWS));
       const perRow = Math.min(capacity, MAX_SLOTS_PER_ROW);
       const rows = Math.ceil(capacity / perRow);
       const width = perRow * slot;
@@ -58,7 +60,7 @@ export class QueueView {
       const left = ng.x - width / 2;
       g.fillStyle(0x0d1220, 0.9);
       g.fillRoundedRect(left - 6, top - 6, width + 12, rows * slot + 12, 6);
-      const full = entries.length >= node.queueLimit;
+      const full = known && entries.length >= node.queueLimit;
       g.lineStyle(2, full ? UI.drop : 0x56607a, 1);
       g.strokeRoundedRect(left - 6, top - 6, width + 12, rows * slot + 12, 6);
       for (let i = 0; i < capacity; i++) {
@@ -93,7 +95,7 @@ export class QueueView {
           .setDepth(8);
         this.labels.set(nodeId, label);
       }
-      const text = `${entries.length} / ${node.queueLimit}`;
+      const text = known ? `${entries.length} / ${node.queueLimit}` : `${entries.length}`;
       if (label.text !== text) label.setText(text);
       label.setColor(full ? '#ff8a5c' : '#f2f5fa');
       label.setPosition(ng.x, top - 8);

@@ -30,7 +30,7 @@ async function routeByHand(page: Page): Promise<void> {
   );
   const first = items[0];
   if (first === undefined) return;
-  await page.click(`.queue-item[data-packet="${first.id}"]`);
+  await page.evaluate((id) => document.querySelector<HTMLElement>(`.queue-item[data-packet="${id}"]`)?.click(), first.id);
   // Keys 1–3 are the links wifi, short, long: anything the table would send on "short" goes long.
   await page.keyboard.press(first.next === 'short' ? '3' : first.next === 'wifi' ? '1' : '2');
 }
@@ -82,6 +82,20 @@ describe('solo', () => {
     expect(await page.textContent('[data-level=router-lossy] .stars')).toMatch(/★/);
     // Static files from this page's own server, nothing else: no game server was needed.
     expect(requests.every((u) => u.startsWith(server.url))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    await page.click('[data-testid=play-sender-video]');
+    await waitForScene(page, 'game');
+    expect(await page.textContent('[data-testid=scenario-name]')).toBe('영상 통화에는 TCP? UDP?');
+    await page.click('[data-testid=start-call-udp]');
+    await page.waitForFunction(() => /재생된 프레임 [1-9]/.test(document.querySelector('[data-flow="call-udp"] .stats')?.textContent ?? ''), null, { timeout: 30_000 });
+    await shot(page, '08-solo-video-ko');
     expect(errors).toEqual([]);
     await page.close();
   });

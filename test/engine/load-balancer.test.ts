@@ -302,6 +302,19 @@ describe('NAT forwarding', () => {
   });
 });
 
+describe('damaged segments', () => {
+  it('a corrupted segment is dropped at the balancer (IP or TCP checksum) and TCP recovers it', () => {
+    const s = farm({ flows: [conn('f', 'c1', 0, 200_000)] });
+    s.links.find((l: any) => l.id === 'r-lb').corruption = { 'r->lb': 0.05 };
+    const r = run(s, ['drop']);
+    const atLb = r.of('drop').filter((e) => e.node === 'lb');
+    expect(atLb.length).toBeGreaterThan(3);
+    expect(atLb.every((e) => e.reason === 'checksum')).toBe(true);
+    expect(r.of('drop').filter((e) => e.node === 's1' && e.reason === 'checksum')).toEqual([]);
+    expect(r.engine.summary().flows.f).toMatchObject({ verifiedBytes: 200_000, mismatchedBytes: 0, completed: true });
+  });
+});
+
 describe('fairness figure', () => {
   it('is Jain’s index of the assignments', () => {
     expect(jainFairness([2, 2, 2])).toBe(1);
@@ -329,7 +342,7 @@ describe('scenario checks', () => {
     bothActive.nodes[5].role = 'active';
     expect(errors(bothActive)).toContain('nodes[4].role: "lb1" and its pair "lb2" are both active; one must be active, the other passive');
     expect(errors(farm({ flows: [{ id: 'u', from: 'c1', to: 'lb', transport: 'udp' }] }))).toEqual([
-      'flows[0].to: "lb" is a loadbalancer; only TCP flows (bulk) can connect to its virtual IP',
+      'flows[0].to: "lb" is a loadbalancer; only TCP flows (bulk, http) can connect to its virtual IP',
     ]);
     expect(errors(farm({ flows: [{ id: 'x', from: 'lb', to: 'c1', transport: 'tcp' }] }))[0]).toMatch(/^flows\[0\]\.from: "lb" is a loadbalancer/);
     expect(errors({ ...farm({}), commands: [{ action: 'assign', atMs: 5, node: 'r', connection: 1, backend: 's1' }] })).toEqual(['commands[0].node: "r" is not a loadbalancer']);

@@ -339,7 +339,8 @@ export class LoadBalancer extends Host {
       return;
     }
     const damaged = this.corruptedDatagram(p);
-    if (damaged !== null && !damaged.ip.checksumValid) {
+    // Like IPVS, it checks the TCP checksum too before it reads ports and rewrites a segment.
+    if (damaged !== null && (!damaged.ip.checksumValid || (p.tcp !== null && damaged.tcp?.checksumValid !== true))) {
       this.network.drop(p, { node: this.id }, 'checksum');
       return;
     }

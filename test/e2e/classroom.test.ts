@@ -1,0 +1,150 @@
+// A class in real headless Chromium against the real game server: the host creates it, two students
+// join by its code in their own pages, the host gives one of them the sender's seat, the router player
+// drops a data packet and the sender's page shows the retransmission; a spectator watches; the host
+// ends the session and downloads the report.
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
+import { startGameServer, type GameServer } from './game-server.ts';
+import { hooks, openPage, shot, waitForScene } from './pages.ts';
+
+const PORT = 2592;
+let server: GameServer;
+let browser: Browser;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  server = await startGameServer(PORT);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function join(page: Page, code: string, name: string): Promise<void> {
+  await page.click('[data-testid=menu-join]');
+  await waitForScene(page, 'join');
+  await page.fill('[data-testid=code-input]', code);
+  await page.fill('[data-testid=name-input]', name);
+  await page.click('[data-testid=join-submit]');
+}
+
+/** One decision at the router: drop the first data packet of alice's upload, forward everything else on its usual link. */
+async function routeOnce(page: Page, state: { dropped: number | null }): Promise<void> {
+  const items = await page.$$eval('[data-testid=router-panel] .queue-item:not(.held)', (els) =>
+    els.map((e) => ({ id: Number((e as HTMLElement).dataset.packet), kind: (e as HTMLElement).dataset.kind!, next: (e as HTMLElement).dataset.next! })),
+  );
+  const item = items[0];
+  if (item === undefined) return;
+  // The list is redrawn as packets come and go, so the click goes straight to the element.
+  const picked = await page.evaluate((id) => {
+    const el = document.querySelector<HTMLElement>(`.queue-item[data-packet="${id}"]`);
+    el?.click();
+    return el !== null;
+  }, item.id);
+  if (!picked) return;
+  if (state.dropped === null && item.kind === 'data') {
+    await page.keyboard.press('d');
+    state.dropped = item.id;
+    return;
+  }
+  const links = await page.$$eval('[data-testid=router-panel] .link-btn', (els) => els.map((e) => (e as HTMLElement).dataset.link!));
+  const n = links.indexOf(item.next);
+  if (n >= 0) await page.keyboard.press(String(n + 1));
+}
+
+describe('classroom', () => {
+  test('host, two students, a dropped packet, its retransmission, a spectator, the end and the report', { timeout: 420_000 }, async () => {
+    const url = `${server.url}/?lang=en&aa=0`;
+    // The host creates a class.
+    const host = await openPage(browser, url, errors);
+    await host.click('[data-testid=menu-host]');
+    await waitForScene(host, 'host');
+    await host.waitForSelector('[data-testid=host-scenario] option[value="2-congestion-lab"]', { state: 'attached' });
+    await host.selectOption('[data-testid=host-scenario]', '2-congestion-lab');
+    await host.fill('[data-testid=host-name]', 'Ms Park');
+    await shot(host, '10-host-create');
+    await host.click('[data-testid=host-create]');
+    await waitForScene(host, 'lobby');
+    const code = (await host.textContent('[data-testid=lobby-code]'))!.trim();
+    expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
+
+    // A student mistypes the code first: a clear error, then the right code.
+    const a = await openPage(browser, url, errors);
+    await join(a, 'ZZZZZZ', '민준');
+    await a.waitForSelector('[data-testid=join-error]');
+    expect(await a.textContent('[data-testid=join-error]')).toBe('There is no class with this code. Check it with your teacher.');
+    await shot(a, '11-join-error');
+    await a.fill('[data-testid=code-input]', code.toLowerCase());
+    await a.click('[data-testid=join-submit]');
+    await waitForScene(a, 'lobby');
+    expect(await a.textContent('[data-testid=lobby-role]')).toBe('Your role: Router edge');
+
+    const b = await openPage(browser, url, errors);
+    await join(b, code, 'Minji');
+    await waitForScene(b, 'lobby');
+    expect(await b.textContent('[data-testid=lobby-role]')).toBe('Your role: Router core');
+
+    // The host gives Minji alice's sending seat.
+    await host.waitForSelector('[data-testid="seat-Minji"]');
+    await shot(host, '12-lobby-host');
+    await host.selectOption('[data-testid="seat-Minji"]', 'sender:alice');
+    await b.waitForFunction(() => document.querySelector('[data-testid=lobby-role]')?.textContent === 'Your role: Sender alice', null, { timeout: 10_000 });
+    await shot(b, '13-lobby-student');
+
+    // Start: the students enter the game on their own.
+    await host.click('[data-testid=lobby-start]');
+    await waitForScene(host, 'game');
+    await waitForScene(a, 'game');
+    await waitForScene(b, 'game');
+    await host.click('[data-testid="speed-2"]');
+
+    // A spectator follows the class.
+    const spectator = await openPage(browser, url, errors, { width: 1920, height: 1080 });
+    await spectator.click('[data-testid=menu-watch]');
+    await spectator.fill('[data-testid=code-input]', code);
+    await spectator.click('[data-testid=join-submit]');
+    await waitForScene(spectator, 'spectate');
+    expect(await spectator.isVisible('[data-testid=router-panel]')).toBe(false);
+    expect(await spectator.isVisible('[data-testid=host-panel]')).toBe(false);
+
+    // The router player forwards everything promptly, except the first data segment of alice's upload.
+    const state = { dropped: null as number | null };
+    const deadline = Date.now() + 90_000;
+    let before = -1;
+    while (state.dropped === null && Date.now() < deadline) {
+      const wasNull = state.dropped === null;
+      if (wasNull) before = (await hooks(b)).captions['cap.retransmit'] ?? 0;
+      await routeOnce(a, state);
+      await a.waitForTimeout(50);
+    }
+    expect(state.dropped).not.toBeNull();
+    await shot(a, '14-router-dropped');
+    // From now on the router forwards by itself.
+    await a.keyboard.press('a');
+
+    // The sender's page shows the retransmission: a caption, the mark at the sender and the count.
+    await b.waitForFunction((n) => ((window as unknown as { __pp: { captions: Record<string, number> } }).__pp.captions['cap.retransmit'] ?? 0) > n, before, { timeout: 90_000 });
+    await b.waitForFunction(() => /retransmissions [1-9]/.test(document.querySelector('[data-testid=sender-panel] [data-flow="alice-upload"] .stats')?.textContent ?? ''), null, { timeout: 10_000 });
+    await shot(b, '15-sender-retransmission');
+    await shot(host, '16-host-dashboard');
+    await spectator.waitForTimeout(1500);
+    await shot(spectator, '17-spectator');
+
+    // The host ends the session: everyone sees the end screen; the host downloads the report.
+    await host.click('[data-testid=host-end]');
+    await waitForScene(host, 'end');
+    await waitForScene(a, 'end');
+    await waitForScene(b, 'end');
+    const download = host.waitForEvent('download');
+    await host.click('[data-testid=end-report]');
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`packetplay-${code}.json`);
+    await shot(host, '18-end-host');
+    await shot(a, '19-end-student');
+    expect(errors).toEqual([]);
+  });
+});
