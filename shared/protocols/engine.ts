@@ -18,6 +18,7 @@ import type { Packet } from './net/packet.ts';
 import { inspectPacket, type InspectedPacket } from './net/layers.ts';
 import { Router } from './net/router.ts';
 import { Tap } from './net/tap.ts';
+import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
 import type { BalancerCommand, CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
@@ -36,6 +37,8 @@ export interface SummaryEvent extends TraceEvent {
   taps?: Record<string, Record<string, unknown>>;
   /** Per load balancer, when the scenario has any. */
   balancers?: Record<string, BalancerSummary>;
+  /** Per server node, when the scenario has any: requests, connections, CPU, threads or event loop. */
+  servers?: Record<string, ServerSummary>;
 }
 
 export interface EngineOptions {
@@ -286,6 +289,12 @@ export class Engine {
     return node instanceof LoadBalancer ? node.view() : undefined;
   }
 
+  /** What the game draws of a server: its threads (or event loop), accept queue and connections. */
+  server(nodeId: string): ServerView | undefined {
+    const node = this.network.nodes.get(nodeId);
+    return node instanceof Server ? node.view() : undefined;
+  }
+
   /** A balancer command, from a player now or from the scenario's log; applied ones are logged for replay. */
   private applyBalancer(cmd: BalancerCommand & { atMs: number }): CommandResult {
     const node = this.network.nodes.get(cmd.node);
@@ -382,6 +391,8 @@ export class Engine {
     const net = this.network;
     const balancers: Record<string, BalancerSummary> = {};
     for (const node of net.nodes.values()) if (node instanceof LoadBalancer) balancers[node.id] = node.summary();
+    const servers: Record<string, ServerSummary> = {};
+    for (const node of net.nodes.values()) if (node instanceof Server) servers[node.id] = node.summary();
     return {
       type: 'summary',
       t: this.sim.nowMs,
@@ -397,6 +408,7 @@ export class Engine {
       },
       ...(Object.keys(taps).length > 0 ? { taps } : {}),
       ...(Object.keys(balancers).length > 0 ? { balancers } : {}),
+      ...(Object.keys(servers).length > 0 ? { servers } : {}),
     };
   }
 }

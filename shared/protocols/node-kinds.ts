@@ -8,6 +8,7 @@ import { LoadBalancer } from './net/load-balancer.ts';
 import type { Network } from './net/network.ts';
 import type { NetNode } from './net/node.ts';
 import { Router } from './net/router.ts';
+import { Server } from './net/server.ts';
 import { Switch } from './net/switch.ts';
 import { Tap } from './net/tap.ts';
 import type { NodeKind, NodeSpec } from './scenario.ts';
@@ -22,6 +23,7 @@ export const NODE_KINDS: { [K in NodeKind]: { layer: 1 | 2 | 3; build: Factory<K
   ca: { layer: 3, build: (net, spec, index, ip) => new CertificateAuthority(net, spec.id, index, ip, spec.name ?? spec.id) },
   tap: { layer: 1, build: (net, spec, index) => new Tap(net, spec, index) },
   loadbalancer: { layer: 3, build: (net, spec, index, ip) => new LoadBalancer(net, spec, index, ip) },
+  server: { layer: 3, build: (net, spec, index, ip) => new Server(net, spec, index, ip) },
 };
 
 export function buildNode(net: Network, spec: NodeSpec, index: number, ip: number): NetNode {

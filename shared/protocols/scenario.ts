@@ -8,9 +8,10 @@ import type { RouteOverride } from './net/routing.ts';
 import type { TimedCommand } from './roles/commands.ts';
 import type { CertificateSpec, FlowTlsSpec, TapMode, TapTamper, TlsNodeFields } from './app/tls/spec.ts';
 import type { BalancerAlgorithm } from './net/lb-scheduler.ts';
+import type { HttpFlowSpec, ServerNodeFields } from './app/http/spec.ts';
 
 export type Transport = 'tcp' | 'udp';
-export type AppKind = 'bulk' | 'cbr' | 'video';
+export type AppKind = 'bulk' | 'cbr' | 'video' | 'http';
 
 interface NodeSpecBase {
   id: string;
@@ -79,8 +80,13 @@ export interface LoadBalancerNodeSpec extends NodeSpecBase {
   healthCheckPort: number;
 }
 
+/** An HTTP server on a CPU, blocking (a thread per connection) or non-blocking (an event loop). */
+export interface ServerNodeSpec extends NodeSpecBase, TlsNodeFields, ServerNodeFields {
+  kind: 'server';
+}
+
 /** One entry per node kind; each kind's module reads its own fields. */
-export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec | CaNodeSpec | TapNodeSpec | LoadBalancerNodeSpec;
+export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec | CaNodeSpec | TapNodeSpec | LoadBalancerNodeSpec | ServerNodeSpec;
 export type NodeKind = NodeSpec['kind'];
 
 export interface LinkSpecInput {
@@ -136,6 +142,8 @@ export interface FlowSpec {
   verify: boolean;
   /** TLS settings when the flow's byte stream runs over TLS (null: plain TCP or UDP). */
   tls: FlowTlsSpec | null;
+  /** The requests and client behaviour of an `http` flow (null for other applications). */
+  http: HttpFlowSpec | null;
 }
 
 export type FaultSpec =

@@ -6,6 +6,7 @@ import { nodeLayer } from '../protocols/node-kinds.ts';
 import type { TimedCommand } from '../protocols/roles/commands.ts';
 import { scenarioSchema, type ScenarioParsed } from './schema.ts';
 import { checkTls } from './tls.ts';
+import { httpFlowSpec, serverSpec } from './http.ts';
 import { balancerSpec } from './balancers.ts';
 
 export type LoadResult = { ok: true; scenario: EngineScenario } | { ok: false; errors: string[] };
@@ -47,14 +48,14 @@ export function loadScenario(input: unknown): LoadResult {
 }
 
 /** Node kinds that run applications (the ends of a flow). */
-const ENDPOINT_KINDS = new Set<string>(['host']);
+const ENDPOINT_KINDS = new Set<string>(['host', 'server']);
 /** Node kinds that have a decision point a player can take over. */
 const PLAYER_KINDS = new Set<string>(['router', 'loadbalancer']);
 /** Applications that can connect to a load balancer's virtual IP (their server side runs on its backends). */
-const VIP_APPS = new Set<string>(['bulk']);
+const VIP_APPS = new Set<string>(['bulk', 'http']);
 
-const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006 };
-const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000 };
+const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006, http: 80 };
+const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000, http: 1_000_000 };
 /** Applications whose byte stream can run over TLS (a `tls` object on the flow); their port is then 443. */
 const TLS_APPS = new Set<string>(['bulk']);
 const TLS_PORT = 443;
@@ -147,7 +148,8 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     if (f.tls !== undefined && !TLS_APPS.has(app)) errors.push(`${where}.tls: TLS runs under ${[...TLS_APPS].join(', ')} flows, not "${app}"`);
     if (f.stopMs !== undefined && f.stopMs < f.startMs) errors.push(`${where}.stopMs: must not be before startMs`);
     const mss = f.mss ?? (f.transport === 'tcp' ? 1460 : 1200);
-    const port = f.port ?? (f.tls !== undefined ? TLS_PORT : DEFAULT_PORT[app]);
+    const web = httpFlowSpec(f, app, where, s.nodes, errors);
+    const port = f.port ?? web.port ?? (f.tls !== undefined ? TLS_PORT : DEFAULT_PORT[app]);
     const clientPort = f.clientPort ?? 49152 + i;
     const serverKey = `${f.to}/${f.transport}/${port}/${f.from}/${clientPort}`;
     if (usedPorts.has(serverKey)) errors.push(`${where}.clientPort: another flow uses the same ports between these hosts`);
@@ -190,6 +192,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       playoutDelayMs: f.playoutDelayMs,
       verify: f.verify,
       tls: f.tls === undefined || !TLS_APPS.has(app) ? null : { serverName: f.tls.serverName ?? null },
+      http: web.http,
     };
   });
 
@@ -242,7 +245,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     seed: s.seed,
     durationMs: s.durationMs,
     nodes: s.nodes.map((n, i) =>
-      n.kind === 'loadbalancer' ? balancerSpec(n, i, s.nodes, (k) => ENDPOINT_KINDS.has(k), errors) : (({ ...n, ip: n.ip ?? null }) as NodeSpec),
+      n.kind === 'server' ? serverSpec(n, `nodes[${i}]`, errors) : n.kind === 'loadbalancer' ? balancerSpec(n, i, s.nodes, (k) => ENDPOINT_KINDS.has(k), errors) : (({ ...n, ip: n.ip ?? null }) as NodeSpec),
     ),
     links,
     routes: s.routes,

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { caNodeFields, flowTlsSchema, tapNodeFields, tlsNodeFields } from './tls.ts';
+import { httpFlowSchema, serverNodeFields } from './http.ts';
 
 export const LIMITS = {
   nodes: 500,
@@ -77,6 +78,7 @@ export const nodeKindSchemas = [
     healthCheckFailures: positiveInt(100).default(2),
     healthCheckPort: port.default(80),
   }),
+  z.strictObject({ kind: z.literal('server'), ...nodeBase, ...tlsNodeFields, ...serverNodeFields }),
 ] as const;
 
 export const nodeSchema = z.discriminatedUnion('kind', nodeKindSchemas);
@@ -97,7 +99,7 @@ export const flowSchema = z.strictObject({
   from: id,
   to: id,
   transport: z.enum(['tcp', 'udp']),
-  app: z.enum(['bulk', 'cbr', 'video']).optional(),
+  app: z.enum(['bulk', 'cbr', 'video', 'http']).optional(),
   bytes: z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).optional(),
   startMs: ms(LIMITS.durationMs).default(0),
@@ -124,6 +126,7 @@ export const flowSchema = z.strictObject({
   playoutDelayMs: ms(10_000).default(150),
   verify: z.boolean().default(false),
   tls: flowTlsSchema.optional(),
+  http: httpFlowSchema.optional(),
 });
 
 export const faultSchema = z.discriminatedUnion('kind', [

@@ -59,7 +59,7 @@ describe('scenario validation names the field at fault', () => {
     (s as Record<string, unknown>).commands = [{ action: 'drop', atMs: 1, node: 'r', packet: 3 }];
     expect(errorsOf(s)).toEqual([
       'links[1].b: no node with id "nowhere"',
-      'flows[1].to: "r" is a router; flows run between hosts',
+      'flows[1].to: "r" is a router; flows run between hosts, servers',
       'faults[0].link: no link with id "l9"',
       'commands[0].node: "r" is not a player-controlled router',
     ]);

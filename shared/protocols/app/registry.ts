@@ -5,6 +5,7 @@ import type { AppKind } from '../scenario.ts';
 import { BulkFlow } from './bulk.ts';
 import { CbrFlow } from './cbr.ts';
 import type { FlowContext, FlowRuntime } from './flow.ts';
+import { HttpFlow } from './http/flow.ts';
 import { secureBulkFlow } from './tls/secure-bulk.ts';
 import { VideoFlow } from './video.ts';
 
@@ -13,4 +14,5 @@ export const APPS: Record<AppKind, (ctx: FlowContext) => FlowRuntime> = {
   bulk: (ctx) => (ctx.spec.tls !== null ? secureBulkFlow(ctx) : new BulkFlow(ctx)),
   cbr: (ctx) => new CbrFlow(ctx),
   video: (ctx) => new VideoFlow(ctx),
+  http: (ctx) => new HttpFlow(ctx),
 };
