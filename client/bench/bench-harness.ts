@@ -35,7 +35,7 @@ function benchTopology(): { nodes: NodeView[]; links: LinkView[]; flows: FlowVie
   ];
   const links: LinkView[] = pairs.map(([a, b]) => ({ id: `${a}-${b}`, a, b, bandwidthBps: 256_000, delayMs: 600, queuePackets: 20, loss: {}, up: true }));
   const flow = (id: string, from: string, to: string, transport: 'tcp' | 'udp'): FlowView => ({
-    id, from, to, transport, app: transport === 'tcp' ? 'bulk' : 'cbr', cc: 'reno', arq: 'tcp', mss: 536, bytes: null, rateBps: 8000,
+    id, from, to, transport, app: transport === 'tcp' ? 'bulk' : 'cbr', label: null, cc: 'reno', arq: 'tcp', mss: 536, bytes: null, rateBps: 8000,
     rwndBytes: 4288, readRateBps: null, windowSegments: 4, started: true, controllable: false,
   });
   return { nodes, links, flows: [flow('download', 'laptop', 'web', 'tcp'), flow('email', 'phone', 'mail', 'tcp'), flow('voice', 'tablet', 'web', 'udp')] };
@@ -105,6 +105,12 @@ export class BenchSource implements GameSource {
     return { ok: false, reason: 'bench' };
   }
   async setReadRate(): Promise<IntentResult> {
+    return { ok: false, reason: 'bench' };
+  }
+  async assign(): Promise<IntentResult> {
+    return { ok: false, reason: 'bench' };
+  }
+  async setAlgorithm(): Promise<IntentResult> {
     return { ok: false, reason: 'bench' };
   }
   async inspect(): Promise<null> {

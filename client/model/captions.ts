@@ -47,7 +47,23 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     group,
   });
   switch (e.type) {
+    case 'lb-assign':
+      if (e.backend === null) return make('cap.lbRefused', { connection: e.connection, node: ctx.nodeName(e.node) }, 'bad', { node: e.node });
+      if (e.reason === 'timeout') return make('cap.lbTimeout', { connection: e.connection, node: ctx.nodeName(e.node), backend: e.backend }, 'warn', { node: e.node });
+      if (e.overloaded) return make('cap.lbOverload', { backend: e.backend }, 'bad', { node: e.backend });
+      return null;
+    case 'failover':
+      return make('cap.failover', { from: ctx.nodeName(e.from), to: ctx.nodeName(e.to), missed: e.missedHeartbeats, n: e.connectionsTakenOver }, 'warn', { node: e.to });
+    case 'lb-health':
+      return make(e.up ? 'cap.backendUp' : 'cap.backendDown', { node: ctx.nodeName(e.node), backend: e.backend }, e.up ? 'good' : 'bad', { node: e.backend }, `health-${e.node}-${e.backend}`);
+    case 'tap':
+      if (e.action === 'mitm-connect') return make('cap.mitm', { node: ctx.nodeName(e.node) }, 'bad', { node: e.node });
+      if (e.action === 'plaintext') return make('cap.plaintext', { node: ctx.nodeName(e.node) }, 'bad', { node: e.node }, `plain-${e.node}`);
+      if (e.action === 'tamper') return make('cap.tamper', { node: ctx.nodeName(e.node) }, 'bad', { node: e.node }, `tamper-${e.node}`);
+      return null;
     case 'drop': {
+      // Frames a switch floods reach hosts they are not for: normal layer-2 life, not worth a caption.
+      if (e.reason === 'mac-filter') return null;
       const key = DROP_KEYS[e.reason];
       if (key === undefined) return null;
       const where = e.link ?? (e.node !== undefined ? ctx.nodeName(e.node) : '?');

@@ -147,6 +147,53 @@ export interface RttEvent extends BaseEvent {
   rtoMs: number;
 }
 
+export interface TapEvent extends BaseEvent {
+  type: 'tap';
+  node: string;
+  /** `frame`, `tamper`, `intercept`, `mitm-connect` or `plaintext`. */
+  action: string;
+  packet?: number;
+  flow?: string | null;
+  in?: string;
+  summary?: string;
+  protocol?: string;
+  payloadBytes?: number;
+  preview?: string;
+  previewFormat?: 'text' | 'hex' | 'none';
+  direction?: string;
+  client?: string;
+  server?: string;
+}
+
+export interface LbAssignEvent extends BaseEvent {
+  type: 'lb-assign';
+  node: string;
+  connection: number;
+  client: string;
+  /** null: refused (answered with RST). */
+  backend: string | null;
+  algorithm: string;
+  reason: string;
+  flow: string | null;
+  overloaded: boolean;
+}
+
+export interface FailoverEvent extends BaseEvent {
+  type: 'failover';
+  from: string;
+  to: string;
+  vip: string;
+  missedHeartbeats: number;
+  connectionsTakenOver: number;
+}
+
+export interface LbHealthEvent extends BaseEvent {
+  type: 'lb-health';
+  node: string;
+  backend: string;
+  up: boolean;
+}
+
 export type WorldEvent =
   | TxEvent
   | DropEvent
@@ -162,7 +209,11 @@ export type WorldEvent =
   | ProbeEvent
   | VideoEvent
   | FaultEvent
-  | RttEvent;
+  | RttEvent
+  | TapEvent
+  | LbAssignEvent
+  | FailoverEvent
+  | LbHealthEvent;
 
 /** Narrow an untyped trace object (engine or server) to the events the client understands. */
 export function asWorldEvent(e: BaseEvent): WorldEvent | null {
@@ -182,6 +233,10 @@ export function asWorldEvent(e: BaseEvent): WorldEvent | null {
     case 'video':
     case 'fault':
     case 'rtt':
+    case 'tap':
+    case 'lb-assign':
+    case 'failover':
+    case 'lb-health':
       return e as WorldEvent;
     default:
       return null;
@@ -205,4 +260,8 @@ export const CLIENT_TRACE_TYPES = [
   'video',
   'fault',
   'rtt',
+  'tap',
+  'lb-assign',
+  'failover',
+  'lb-health',
 ] as const;

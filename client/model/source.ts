@@ -67,6 +67,10 @@ export interface GameSource {
   startFlow(flow: string): Promise<IntentResult>;
   stopFlow(flow: string): Promise<IntentResult>;
   setReadRate(flow: string, bps: number | null): Promise<IntentResult>;
+  /** Send a connection waiting at a (manual) load balancer to a backend. */
+  assign(node: string, connection: number, backend: string): Promise<IntentResult>;
+  /** How a load balancer picks backends: round-robin, least-connections, source-hash or manual. */
+  setAlgorithm(node: string, algorithm: string): Promise<IntentResult>;
   inspect(packet: number): Promise<InspectedPacket | null>;
   /** Present when this player may run the session (the host, or anyone in solo and the sandbox). */
   readonly host: HostControls | null;

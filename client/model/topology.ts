@@ -36,6 +36,8 @@ export interface FlowView {
   to: string;
   transport: 'tcp' | 'udp';
   app: string;
+  /** What its packets carry, for their look: 'tls', 'dns', 'http', or null. */
+  label: string | null;
   cc: string;
   arq: string;
   mss: number;

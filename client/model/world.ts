@@ -2,7 +2,8 @@
 // player-controlled routers and each flow's history. A source (the engine in this page, or the game
 // server) writes into it; scenes and panels read it and listen to its events. It decides nothing.
 
-import type { BaseEvent, DropEvent, SendEvent, TxEvent, WorldEvent } from './events.ts';
+import type { BalancerView } from '../../shared/protocols/net/load-balancer.ts';
+import type { BaseEvent, DropEvent, SendEvent, TapEvent, TxEvent, WorldEvent } from './events.ts';
 import { FlowHistory } from './flow-history.ts';
 import { PacketTable, type PacketFact } from './packet-table.ts';
 import type { FlowView, LinkView, NodeView, PlayerView } from './topology.ts';
@@ -35,6 +36,11 @@ export interface SeatView {
 
 export type WorldListener = (e: WorldEvent) => void;
 
+export type { BalancerView };
+
+/** Frames a tap keeps for its player to read, newest last. */
+export const TAP_FRAMES_KEPT = 200;
+
 export class World {
   scenarioName = '';
   durationMs = 0;
@@ -48,6 +54,10 @@ export class World {
   readonly flows = new Map<string, FlowView>();
   readonly players = new Map<string, PlayerView>();
   readonly seats = new Map<string, SeatView>();
+  /** Load balancers as their role, backends and waiting connections are now. */
+  readonly balancers = new Map<string, BalancerView>();
+  /** What crossed each tap, newest last. */
+  readonly taps = new Map<string, TapEvent[]>();
   readonly packets = new PacketTable();
   readonly queues = new Map<string, QueueEntry[]>();
   readonly histories = new Map<string, FlowHistory>();
@@ -118,6 +128,16 @@ export class World {
       case 'fault':
         this.onFault(e.kind, e);
         break;
+      case 'tap': {
+        let list = this.taps.get(e.node);
+        if (list === undefined) {
+          list = [];
+          this.taps.set(e.node, list);
+        }
+        list.push(e);
+        if (list.length > TAP_FRAMES_KEPT) list.splice(0, list.length - TAP_FRAMES_KEPT);
+        break;
+      }
       default:
         break;
     }
@@ -170,7 +190,7 @@ export class World {
       arriveMs: e.arriveMs,
       retransmit,
       duplicate: e.duplicateOf !== undefined && e.duplicateOf !== 0,
-      app: e.app ?? null,
+      app: e.app ?? (e.flow === null ? null : (this.flows.get(e.flow)?.label ?? null)),
     });
   }
 
@@ -214,6 +234,8 @@ export class World {
     this.packets.clear();
     this.queues.clear();
     this.histories.clear();
+    this.balancers.clear();
+    this.taps.clear();
     this.dropsByReason.clear();
     this.pendingRetransmit.clear();
     this.lastTx.clear();

@@ -184,6 +184,7 @@ export class RoomSource implements GameSource {
           to: f.to,
           transport: f.transport === 'udp' ? 'udp' : 'tcp',
           app: f.app,
+          label: f.app === 'dns' ? 'dns' : f.app === 'http' ? 'http' : null,
           cc: '',
           arq: 'tcp',
           mss: 1000,
@@ -489,6 +490,14 @@ export class RoomSource implements GameSource {
     const f = this.world.flows.get(flow);
     if (r.ok && f !== undefined) f.readRateBps = bps;
     return r;
+  }
+
+  assign(node: string, connection: number, backend: string): Promise<IntentResult> {
+    return this.ask('assign', { node, connection, backend });
+  }
+
+  setAlgorithm(node: string, algorithm: string): Promise<IntentResult> {
+    return this.ask('algorithm', { node, algorithm });
   }
 
   async inspect(packet: number): Promise<InspectedPacket | null> {

@@ -8,6 +8,7 @@ import { onLangChange, t, type MessageKey } from '../i18n/index.ts';
 import { captionFor, type Caption, type CaptionContext } from '../model/captions.ts';
 import type { WorldEvent } from '../model/events.ts';
 import { RouterRole } from '../model/router-role.ts';
+import { BalancerRole } from '../model/balancer-role.ts';
 import type { GameSource, MyRole, SessionEnd } from '../model/source.ts';
 import type { LevelResult, LevelRun } from '../solo/level-run.ts';
 import { Hud } from '../ui/hud.ts';
@@ -43,6 +44,7 @@ export class GameScene extends Phaser.Scene {
   private hud!: Hud;
   private inspector!: Inspector;
   private routerRole: RouterRole | null = null;
+  private balancerRole: BalancerRole | null = null;
   private geom: Geometry | null = null;
   private topoVersion = -1;
   private captionsDirty = false;
@@ -93,7 +95,7 @@ export class GameScene extends Phaser.Scene {
     this.source.onEnd((end) => this.onSessionEnd(end));
     this.source.onRoleChange((role) => {
       this.setupRole(role);
-      this.hud.buildPanels(role, this.routerRole);
+      this.hud.buildPanels(role, this.routerRole, this.balancerRole);
       this.relayout();
     });
     this.input.on('pointerdown', (p: Phaser.Input.Pointer) => this.onPointer(p));
@@ -117,6 +119,7 @@ export class GameScene extends Phaser.Scene {
       source: this.source,
       spectator: this.spectator,
       routerRole: this.routerRole,
+      balancerRole: this.balancerRole,
       brief: level === null ? null : t(level.level.brief),
       objective:
         level === null
@@ -139,6 +142,14 @@ export class GameScene extends Phaser.Scene {
         };
       }
     } else this.routerRole = null;
+    if (me.role === 'loadbalancer' && me.node !== null) {
+      if (this.balancerRole?.node !== me.node) {
+        this.balancerRole = new BalancerRole(this.source, me.node);
+        this.balancerRole.onResult = (r) => {
+          if (!r.ok) toast(t('toast.refused', { reason: r.reason }), 'bad');
+        };
+      }
+    } else this.balancerRole = null;
     this.topo.mine = me.node;
     this.topo.linkNumbers = new Map((this.routerRole?.links() ?? []).map((l, i) => [l.id, i + 1]));
     this.topoVersion = -1;
@@ -225,6 +236,7 @@ export class GameScene extends Phaser.Scene {
     const w = this.source.world;
     switch (e.type) {
       case 'drop': {
+        if (e.reason === 'mac-filter') return;
         let pos: { x: number; y: number } | null = null;
         if (e.link !== undefined && w.lastDropped !== null && w.lastDropped.id === e.packet) pos = factPosition(geom, w.lastDropped, e.t);
         if (pos === null && e.node !== undefined) {
@@ -301,6 +313,12 @@ export class GameScene extends Phaser.Scene {
       e.preventDefault();
       if (this.source.world.paused) host.resume();
       else host.pause();
+      return;
+    }
+    const balancer = this.balancerRole;
+    if (balancer !== null && e.key >= '1' && e.key <= '9') {
+      e.preventDefault();
+      void balancer.assignOldest(Number(e.key)).then(() => this.hud.update());
       return;
     }
     const role = this.routerRole;

@@ -36,7 +36,12 @@ export class LevelRun {
   status(): ObjectiveStatus {
     const engine = this.source.engine;
     const summary = engine.summary();
-    this.last = checkObjective(this.level, { nowMs: engine.nowMs, flows: summary.flows as Record<string, Record<string, unknown>>, drops: summary.drops }, this.trace);
+    this.last = checkObjective(this.level, {
+        nowMs: engine.nowMs,
+        flows: summary.flows as Record<string, Record<string, unknown>>,
+        drops: summary.drops,
+        balancers: summary.balancers as Record<string, Record<string, unknown>> | undefined,
+      }, this.trace);
     return this.last;
   }
 

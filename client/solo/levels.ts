@@ -8,7 +8,7 @@ import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover';
 
 export interface LevelDef {
   id: ObjectiveKind;
@@ -28,7 +28,27 @@ export interface LevelDef {
   stars: [MessageKey, MessageKey];
 }
 
-export const LEVELS: readonly LevelDef[] = [
+/** The balancer level's clients open a download every 2.5 s, round the three of them. */
+function failoverFlows(): NonNullable<ScenarioInput['flows']> {
+  const clients = ['c1', 'c2', 'c3'];
+  return Array.from({ length: 8 }, (_, i) => ({
+    id: `d${i + 1}`,
+    from: clients[i % 3]!,
+    to: 'lb1',
+    transport: 'tcp' as const,
+    app: 'bulk' as const,
+    bytes: 30_000,
+    mss: 1000,
+    startMs: 500 + i * 2500,
+    initialRtoMs: 3000,
+  }));
+}
+
+/** Both balancers of the pair: a person decides, a bot only after 15 s, health checks patient enough for the path. */
+const BALANCER = { controller: 'player' as const, heartbeatMs: 200, failoverHeartbeats: 3, decisionTimeoutMs: 15_000, healthCheckMs: 1000, healthCheckTimeoutMs: 1000 };
+
+/** The levels in order (the fourth is pushed below: it needs the helpers above). */
+export const LEVELS: LevelDef[] = [
   {
     id: 'router-lossy',
     number: 1,
@@ -115,6 +135,59 @@ export const LEVELS: readonly LevelDef[] = [
     },
   },
 ];
+
+LEVELS.push({
+  id: 'lb-failover',
+  number: 4,
+  title: 'level.lb.title',
+  brief: 'level.lb.brief',
+  objective: 'level.lb.objective',
+  topics: ['T16'],
+  role: { role: 'loadbalancer', node: 'lb1', flows: [] },
+  speed: 0.5,
+  deadlineMs: 30_000,
+  stars: ['level.lb.star2', 'level.lb.star3'],
+  scenario: {
+    name: 'lb-failover',
+    seed: 16,
+    durationMs: 35_000,
+    nodes: [
+      { id: 'c1', kind: 'host' },
+      { id: 'c2', kind: 'host' },
+      { id: 'c3', kind: 'host' },
+      { id: 'r', kind: 'router' },
+      {
+        id: 'lb1',
+        kind: 'loadbalancer',
+        vip: '10.0.9.1',
+        backends: [
+          { node: 's1', capacity: 2 },
+          { node: 's2', capacity: 2 },
+          { node: 's3', capacity: 3 },
+        ],
+        algorithm: 'manual',
+        pair: 'lb2',
+        role: 'active',
+        ...BALANCER,
+      },
+      { id: 'lb2', kind: 'loadbalancer', pair: 'lb1', role: 'passive', ...BALANCER },
+      { id: 'sw', kind: 'switch' },
+      { id: 's1', kind: 'host' },
+      { id: 's2', kind: 'host' },
+      { id: 's3', kind: 'host' },
+    ],
+    links: [
+      ...['c1', 'c2', 'c3'].map((c) => ({ id: `${c}-r`, a: c, b: 'r', bandwidthBps: 256_000, delayMs: 150, queuePackets: 30 })),
+      { id: 'r-lb1', a: 'r', b: 'lb1', bandwidthBps: 1_000_000, delayMs: 100, queuePackets: 50 },
+      { id: 'r-lb2', a: 'r', b: 'lb2', bandwidthBps: 1_000_000, delayMs: 100, queuePackets: 50 },
+      { id: 'lb1-sw', a: 'lb1', b: 'sw', bandwidthBps: 1_000_000, delayMs: 50, queuePackets: 50 },
+      { id: 'lb2-sw', a: 'lb2', b: 'sw', bandwidthBps: 1_000_000, delayMs: 50, queuePackets: 50 },
+      ...['s1', 's2', 's3'].map((x) => ({ id: `sw-${x}`, a: 'sw', b: x, bandwidthBps: 256_000, delayMs: 100, queuePackets: 30 })),
+    ],
+    flows: failoverFlows(),
+    faults: [{ kind: 'node-down', node: 'lb1', atMs: 9000 }],
+  },
+});
 
 export function levelById(id: string): LevelDef | undefined {
   return LEVELS.find((l) => l.id === id);

@@ -54,6 +54,7 @@ export class LocalSource implements GameSource {
   private readonly engineListeners: Array<(engine: Engine) => void> = [];
   private nodeByIp = new Map<number, string>();
   private playerRouters: Router[] = [];
+  private balancerIds: string[] = [];
   private readonly library: readonly LocalScenario[];
   /** Extra observers of raw trace events (level objectives). */
   private readonly traceTaps: Array<(e: TraceEvent) => void> = [];
@@ -79,6 +80,7 @@ export class LocalSource implements GameSource {
       w.ingest(e as unknown as WorldEvent);
     });
     this.nodeByIp = new Map();
+    this.balancerIds = scenario.nodes.filter((n) => n.kind === 'loadbalancer').map((n) => n.id);
     const nodes: NodeView[] = [];
     for (const spec of scenario.nodes) {
       const n = engine.network.nodes.get(spec.id)!;
@@ -111,6 +113,7 @@ export class LocalSource implements GameSource {
       to: f.to,
       transport: f.transport,
       app: f.app,
+      label: f.tls !== null ? 'tls' : f.app === 'dns' ? 'dns' : f.app === 'http' ? 'http' : null,
       cc: f.cc,
       arq: f.arq,
       mss: f.mss,
@@ -177,6 +180,10 @@ export class LocalSource implements GameSource {
     for (const [id, f] of this.engine.flows) {
       const v = w.flows.get(id);
       if (v !== undefined) v.started = f.started;
+    }
+    for (const id of this.balancerIds) {
+      const b = this.engine.balancer(id);
+      if (b !== undefined) w.balancers.set(id, b);
     }
   }
 
@@ -246,6 +253,19 @@ export class LocalSource implements GameSource {
     return r;
   }
 
+  async assign(node: string, connection: number, backend: string): Promise<IntentResult> {
+    const r = result(this.engine.assignConnection(node, connection, backend));
+    this.refreshDynamic();
+    return r;
+  }
+
+  async setAlgorithm(node: string, algorithm: string): Promise<IntentResult> {
+    if (algorithm !== 'round-robin' && algorithm !== 'least-connections' && algorithm !== 'source-hash' && algorithm !== 'manual') return { ok: false, reason: algorithm };
+    const r = result(this.engine.setBalancerAlgorithm(node, algorithm));
+    this.refreshDynamic();
+    return r;
+  }
+
   async inspect(packet: number): Promise<InspectedPacket | null> {
     return this.engine.inspect(packet) ?? null;
   }
@@ -274,7 +294,7 @@ export class LocalSource implements GameSource {
   takeRole(role: MyRole): IntentResult {
     const previous = this.role.node;
     if (previous !== null && previous !== role.node) this.engine.setController(previous, 'bot');
-    if (role.role === 'router' && role.node !== null) {
+    if ((role.role === 'router' || role.role === 'loadbalancer') && role.node !== null) {
       const r = this.engine.setController(role.node, 'player');
       if (!r.ok) return r;
     }

@@ -11,6 +11,8 @@ export interface EngineFacts {
   flows: Record<string, Record<string, unknown>>;
   /** engine.summary().drops */
   drops: Record<string, number>;
+  /** engine.summary().balancers */
+  balancers?: Record<string, Record<string, unknown>>;
 }
 
 export type Verdict = 'running' | 'passed' | 'failed';
@@ -121,6 +123,28 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           { key: 'stat.delivered', params: { got: Math.floor(delivered / 1000), total: total / 1000 } },
           { key: 'stat.zeroWindow', params: { at: zero ? (trace.zeroWindowAtMs! / 1000).toFixed(1) : '-' } },
           { key: 'stat.probes', params: { n: trace.probes } },
+        ],
+      };
+    }
+    case 'lb-failover': {
+      const flows = Object.entries(facts.flows);
+      const done = flows.filter(([, f]) => f.completed === true).length;
+      const lbs = Object.values(facts.balancers ?? {});
+      const sum = (key: string) => lbs.reduce((s, b) => s + num(b[key]), 0);
+      const active = Object.entries(facts.balancers ?? {}).find(([, b]) => b.active === true)?.[0] ?? '-';
+      const passed = flows.length > 0 && done === flows.length;
+      const bonus: [boolean, boolean] = [passed && sum('decisionTimeouts') === 0, passed && sum('overloads') === 0];
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
+        progress: { key: 'obj.lb.progress', params: { done, total: flows.length, active, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.downloads', params: { done, total: flows.length } },
+          { key: 'stat.failovers', params: { n: sum('failovers') } },
+          { key: 'stat.lbTimeouts', params: { n: sum('decisionTimeouts') } },
+          { key: 'stat.overloads', params: { n: sum('overloads') } },
+          { key: 'stat.refusals', params: { n: sum('refusals') } },
         ],
       };
     }

@@ -4,6 +4,7 @@
 
 import { CaptionFeed } from '../model/captions.ts';
 import type { RouterRole } from '../model/router-role.ts';
+import type { BalancerRole } from '../model/balancer-role.ts';
 import type { GameSource, MyRole } from '../model/source.ts';
 import { t } from '../i18n/index.ts';
 import { CaptionsView } from './captions-view.ts';
@@ -13,6 +14,9 @@ import { HostPanel } from './host-panel.ts';
 import { legend } from './legend.ts';
 import type { Panel } from './panel.ts';
 import { ReceiverPanel } from './receiver-panel.ts';
+import { BalancerPanel } from './balancer-panel.ts';
+import { TapPanel } from './tap-panel.ts';
+import { BalancerRole as BalancerRoleCtor } from '../model/balancer-role.ts';
 import { RouterPanel } from './router-panel.ts';
 import { SenderPanel } from './sender-panel.ts';
 import { TopBar, type ObjectiveView } from './top-bar.ts';
@@ -21,6 +25,7 @@ export interface HudOptions {
   source: GameSource;
   spectator: boolean;
   routerRole: RouterRole | null;
+  balancerRole: BalancerRole | null;
   objective: (() => ObjectiveView | null) | null;
   /** A level's short brief shown at the top of the side panel. */
   brief: string | null;
@@ -68,7 +73,7 @@ export class Hud {
     return this.root.querySelector('footer')?.getBoundingClientRect().height ?? 0;
   }
 
-  buildPanels(me: MyRole, routerRole: RouterRole | null = this.opts.routerRole): void {
+  buildPanels(me: MyRole, routerRole: RouterRole | null = this.opts.routerRole, balancerRole: BalancerRole | null = this.opts.balancerRole): void {
     for (const p of this.panels) p.dispose();
     this.panels = [];
     this.side.replaceChildren();
@@ -77,6 +82,13 @@ export class Hud {
     if (this.opts.brief !== null) this.side.append(h('section', { class: 'panel brief', data: { testid: 'brief' } }, h('p', { text: this.opts.brief })));
     if (s.host !== null && s.mode !== 'solo') this.add(new HostPanel(s, s.host));
     if (me.role === 'router' && routerRole !== null) this.add(new RouterPanel(routerRole, this.opts.onInspect));
+    if (me.role === 'loadbalancer' && balancerRole !== null) this.add(new BalancerPanel(balancerRole));
+    if (me.role === 'tap' && me.node !== null) this.add(new TapPanel(s.world, me.node));
+    // In the sandbox every balancer and tap is on view.
+    if (s.mode === 'sandbox') {
+      for (const id of s.world.balancers.keys()) if (me.node !== id) this.add(new BalancerPanel(new BalancerRoleCtor(s, id)));
+      for (const n of s.world.nodes.values()) if (n.kind === 'tap' && me.node !== n.id) this.add(new TapPanel(s.world, n.id));
+    }
     const myFlows = new Set(me.flows);
     const senderFilter = (f: { id: string; from: string; controllable: boolean }) => (s.mode === 'sandbox' ? true : myFlows.has(f.id) || (me.node !== null && f.from === me.node && f.controllable));
     const receiverFilter = (f: { id: string; to: string }) => (s.mode === 'sandbox' ? true : me.node !== null && f.to === me.node) || (me.role === 'receiver' && myFlows.has(f.id));

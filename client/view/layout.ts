@@ -22,7 +22,11 @@ export function layoutTopology(input: LayoutInput): Layout {
     adj.get(l.b)?.push(l.a);
   }
   const senders = new Set(input.flows.map((f) => f.from));
-  const receivers = new Set(input.flows.map((f) => f.to).filter((id) => !senders.has(id)));
+  // Flows to a load balancer's virtual IP end at its backends, not at the balancer: only end hosts
+  // are pulled to the right edge.
+  const kindOf = new Map(input.nodes.map((n) => [n.id, n.kind]));
+  const endHost = (id: string) => ['host', 'server', 'dns', 'ca'].includes(kindOf.get(id) ?? 'host');
+  const receivers = new Set(input.flows.map((f) => f.to).filter((id) => !senders.has(id) && endHost(id)));
   const sources = senders.size > 0 ? [...senders] : ids.length > 0 ? [ids[0]!] : [];
 
   // Column = hop distance from the nearest sender (breadth-first, in declaration order).

@@ -4,7 +4,7 @@ import type { WorldEvent } from '../../client/model/events.ts';
 import type { FlowView } from '../../client/model/topology.ts';
 
 const flow: FlowView = {
-  id: 'dl', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', cc: 'reno', arq: 'tcp', mss: 1000, bytes: 1000,
+  id: 'dl', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', label: null, cc: 'reno', arq: 'tcp', mss: 1000, bytes: 1000,
   rateBps: 0, rwndBytes: 8000, readRateBps: null, windowSegments: 4, started: true, controllable: false,
 };
 const ctx: CaptionContext = { flows: new Map([['dl', flow]]), nodeName: (id) => (id === 'r1' ? 'r1 (Minji)' : id) };

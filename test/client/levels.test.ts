@@ -2,6 +2,7 @@
 // scripted player through the same intents the HUD sends.
 
 import { describe, expect, test } from 'vitest';
+import { BalancerRole } from '../../client/model/balancer-role.ts';
 import { RouterRole } from '../../client/model/router-role.ts';
 import { LevelRun, type LevelResult } from '../../client/solo/level-run.ts';
 import { levelById, LEVELS } from '../../client/solo/levels.ts';
@@ -100,5 +101,30 @@ describe('solo levels', () => {
     const r = await play(run, 100, () => undefined);
     expect(r.passed).toBe(false);
     expect(run.trace.zeroWindowAtMs).toBeNull();
+  });
+
+  test('level 4: placing each connection on the least loaded backend with room, across the failover, wins all three stars', async () => {
+    const run = new LevelRun(levelById('lb-failover')!);
+    const role = new BalancerRole(run.source, 'lb1');
+    const r = await play(run, 100, async () => {
+      for (const w of role.waiting()) {
+        const lb = role.balancers().find((b) => b.node === w.node)!;
+        const free = lb.backends.filter((b) => b.up && b.open < b.capacity).sort((x, y) => x.open / x.capacity - y.open / y.capacity)[0];
+        if (free !== undefined) await role.assign(w.node, w.connection, free.node);
+      }
+    });
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    const failovers = r.stats.find((x) => x.key === 'stat.failovers')!;
+    expect(failovers.params.n).toBe(1);
+    // After the failover the new connections waited at lb2, and lb2 is the one holding the VIP.
+    expect(role.active()?.node).toBe('lb2');
+  });
+
+  test('level 4: a balancer nobody plays leaves the connections to the bot, too late', async () => {
+    const run = new LevelRun(levelById('lb-failover')!);
+    const r = await play(run, 100, () => undefined);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(30_000);
   });
 });
