@@ -2,13 +2,16 @@
 // roles and bots, a router player's drop and the sender's retransmission as the clients see them,
 // refusals that change nothing, reconnection, pause/step/speed, faults, kick and end.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { matchMaker } from '@colyseus/core';
 import { MatchMakeError } from '@colyseus/sdk';
 import type { GameServer } from '../../server/app.ts';
 import { JOIN_CODE_ALPHABET } from '../../shared/messages/classroom-messages.ts';
 import type { ClassroomRoom } from '../../server/rooms/classroom-room.ts';
 import { hostRoom, join, packetsAt, sdk, startServer, stepTo, waitFor, URL, type ClassRoom } from './helpers.ts';
+
+// Each test waits for facts, not for time; the long limit only matters on a machine busy with other work.
+vi.setConfig({ testTimeout: 120_000 });
 
 let server: GameServer;
 beforeAll(async () => {

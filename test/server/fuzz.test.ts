@@ -175,5 +175,5 @@ describe('fuzz', () => {
     expect(await hostA.request('resume')).toEqual({ ok: true });
     expect(await b1.request('whoami')).toMatchObject({ role: 'router', seat: 'router:r1' });
     for (const r of [ann, hostA, b1, b2, hostB]) await r.leave();
-  }, 120_000);
+  }, 300_000);
 });

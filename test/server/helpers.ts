@@ -61,7 +61,8 @@ export async function join(code: string, options: Record<string, unknown> = {}):
 export async function waitFor<T>(
   probe: () => T | undefined | false | null | Promise<T | undefined | false | null>,
   label: string,
-  timeoutMs = 10_000,
+  // Generous: the suite shares its machine with other work, and a waited-for fact normally comes in milliseconds.
+  timeoutMs = 30_000,
 ): Promise<T> {
   const start = Date.now();
   for (;;) {

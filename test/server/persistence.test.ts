@@ -21,7 +21,7 @@ async function startProcess(): Promise<void> {
     env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLIENT_DIR: join(dataDir, 'no-client'), REDIS_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitFor(() => fetch(`${BASE}/healthz`).then((r) => r.ok, () => false), 'the server to listen', 20_000);
+  await waitFor(() => fetch(`${BASE}/healthz`).then((r) => r.ok, () => false), 'the server to listen', 60_000);
 }
 
 async function stopProcess(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -58,7 +58,7 @@ describe('session results', () => {
       if (r.status !== 200) return undefined;
       const body = (await r.json()) as SessionResults;
       return body.players.length === 2 ? body : undefined;
-    }, 'results written while the session runs', 15_000);
+    }, 'results written while the session runs', 60_000);
     expect(progress.session.status).toBe('running');
     expect(progress.players.map((p) => [p.name, p.role, p.seat])).toEqual([
       ['Ms Park', 'host', ''],
@@ -95,7 +95,7 @@ describe('session results', () => {
     expect((await viaQuery.text()).split('\r\n')[0]).toBe('session,round,flow,from,to,transport,app,deliveredBytes,goodputBps,retransmits,timeouts,fastRetransmits');
     expect((await fetch(`${BASE}/api/sessions/${code}/results.csv?table=secrets&token=${hostToken}`)).status).toBe(400);
     await stopProcess('SIGTERM');
-  });
+  }, 240_000);
 });
 
 describe('CSV', () => {
