@@ -17,7 +17,7 @@ import type { Controller, NetNode } from './net/node.ts';
 import type { Packet } from './net/packet.ts';
 import { inspectPacket, type InspectedPacket } from './net/layers.ts';
 import { Router } from './net/router.ts';
-import { Tap } from './net/tap.ts';
+import { Tap, type TapRecord } from './net/tap.ts';
 import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
 import type { BalancerCommand, CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
@@ -381,6 +381,12 @@ export class Engine {
       if (node instanceof LoadBalancer) for (const p of node.waitingPackets()) out.add(p);
     }
     return [...out];
+  }
+
+  /** What a tap recorded (its last frames, oldest first): the tapping player's view; undefined for another node. */
+  tapCapture(nodeId: string): TapRecord[] | undefined {
+    const node = this.network.nodes.get(nodeId);
+    return node instanceof Tap ? [...node.capture] : undefined;
   }
 
   summary(): SummaryEvent {

@@ -47,9 +47,10 @@ describe('a passive tap: a bump in the wire that records everything', () => {
     expect(hello.layers).toEqual(['Ethernet II', 'IPv4', 'TCP', 'TLS']);
     expect(hello.preview).toMatch(/^16030300[0-9a-f]{2}01/); // handshake record, TLS 1.2, ClientHello
     // The server's first flight — ServerHello, Certificate, ServerHelloDone — is one write: one segment.
-    const flight = secure.engine.network.nodes.get('tap') as unknown as { capture: Array<{ packet: number; summary: string }> };
     const sh = secure.of('tap').find((e) => String(e.preview).match(/^16030300[0-9a-f]{2}02/))!;
-    expect(flight.capture.some((c) => c.packet === sh.packet)).toBe(true);
+    // The tapping player's view holds the same frame.
+    expect(secure.engine.tapCapture('tap')!.find((c) => c.packet === sh.packet)).toMatchObject({ protocol: 'TLS', previewFormat: 'hex', in: 'l2' });
+    expect(secure.engine.tapCapture('bank')).toBeUndefined();
     const bytes = sh.payloadBytes as number;
     expect(bytes).toBeGreaterThan(79 + 150 + 9);
     expect(String(sh.preview)).toContain('16030300040e000000'); // ServerHelloDone's record, in the same segment
