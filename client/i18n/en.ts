@@ -483,6 +483,13 @@ export const en = {
   'sandbox.handshake': 'Handshake up close: one tiny connection, slowly',
   'sandbox.arq': 'Go-Back-N vs Selective Repeat on a lossy link',
   'sandbox.fairness': 'Two AIMD senders share a bottleneck',
+  'sandbox.httpPlaintext': 'T1: a login over plain HTTP, with a tap on the wire',
+  'sandbox.caTrust': 'T2: certificates, a CA, and a forged one',
+  'sandbox.tlsHandshake': 'T3: the TLS handshake, step by step',
+  'sandbox.osiLayers': 'T5: hub, switch and router: devices at their layers',
+  'sandbox.blocking': 'T14: a blocking server and a non-blocking one',
+  'sandbox.balancing': 'T16: a load balancer played by hand',
+  'host.playNode': 'Play {role} {node} myself',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -485,4 +485,11 @@ export const ko: Record<MessageKey, string> = {
   'sandbox.handshake': '핸드셰이크 자세히 보기: 작은 연결 하나를 천천히',
   'sandbox.arq': '손실 많은 링크에서 Go-Back-N과 선택적 재전송 비교',
   'sandbox.fairness': 'AIMD 송신자 둘이 병목 링크를 나눠 씀',
+  'sandbox.httpPlaintext': 'T1: 평문 HTTP로 로그인하기, 회선 위의 탭과 함께',
+  'sandbox.caTrust': 'T2: 인증서와 인증 기관, 그리고 위조된 인증서',
+  'sandbox.tlsHandshake': 'T3: TLS 핸드셰이크를 한 단계씩',
+  'sandbox.osiLayers': 'T5: 허브, 스위치, 라우터: 계층별 장비',
+  'sandbox.blocking': 'T14: 블로킹 서버와 논블로킹 서버',
+  'sandbox.balancing': 'T16: 사람이 직접 하는 로드 밸런싱',
+  'host.playNode': '{role} {node}를 직접 맡기',
 };

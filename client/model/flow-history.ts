@@ -51,6 +51,16 @@ export type HandshakeStep = 'syn' | 'syn-ack' | 'ack' | 'fin-client' | 'ack-serv
 
 const MOD32 = 4294967296;
 
+const STEP_OF_STATE: Record<string, HandshakeStep> = {
+  'client:SYN_SENT': 'syn',
+  'server:SYN_RECEIVED': 'syn-ack',
+  'client:ESTABLISHED': 'ack',
+  'client:FIN_WAIT_1': 'fin-client',
+  'server:CLOSE_WAIT': 'ack-server',
+  'server:LAST_ACK': 'fin-server',
+  'client:TIME_WAIT': 'ack-client',
+};
+
 /** Phase after a cwnd change with this reason; 'init' and 'recovery-exit' keep slow start or avoidance by comparing to ssthresh. */
 export function phaseOf(reason: string, cwnd: number, ssthresh: number): Phase {
   switch (reason) {
@@ -211,7 +221,10 @@ export class FlowHistory {
   private onState(e: StateEvent): void {
     if (e.side === 'client') this.clientState = e.to;
     else this.serverState = e.to;
-    if (e.side === 'client' && e.to === 'ESTABLISHED' && !this.steps.has('ack')) this.steps.set('ack', e.t);
+    // Each step of the handshake and the teardown is also a state change at one end; a source that
+    // reports only states (a room's event log) still fills the steps in.
+    const step = STEP_OF_STATE[`${e.side}:${e.to}`];
+    if (step !== undefined && !this.steps.has(step)) this.steps.set(step, e.t);
   }
 
   private onCwnd(e: CwndEvent): void {

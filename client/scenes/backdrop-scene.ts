@@ -20,7 +20,7 @@ export class BackdropScene extends Phaser.Scene {
 
   create(): void {
     this.lastMs = 0;
-    this.links = this.add.graphics().setAlpha(0.35);
+    this.links = this.add.graphics().setAlpha(0.6);
     this.packets = new PacketLayer(this);
     this.restart();
     this.layout();
@@ -31,7 +31,7 @@ export class BackdropScene extends Phaser.Scene {
       this.source?.dispose();
       this.source = null;
     });
-    this.cameras.main.setAlpha(0.55);
+    this.cameras.main.setAlpha(0.85);
   }
 
   private restart(): void {

@@ -42,10 +42,10 @@ export class ResultScene extends Phaser.Scene {
         h('p', { class: 'muted', text: t('result.level', { n: level.number, title: t(level.title) }) }),
         h('h1', { data: { testid: 'result-verdict' }, text: r.passed ? t('result.passed') : t('result.failed') }),
         h('div', { class: 'stars big', data: { testid: 'result-stars' }, text: starText(r.stars) }),
-        newBest ? h('p', { class: 'tag tag-good', text: t('result.newBest') }) : null,
-        h('ul', { class: 'star-list' }, ...starLines),
+        newBest ? h('p', {}, h('span', { class: 'tag tag-good', text: t('result.newBest') })) : null,
+        h('div', {}, h('ul', { class: 'star-list' }, ...starLines)),
         h('h2', { text: t('result.figures') }),
-        h('ul', { class: 'stat-list' }, ...r.stats.map((s) => h('li', { text: t(s.key, s.params) }))),
+        h('div', {}, h('ul', { class: 'stat-list' }, ...r.stats.map((s) => h('li', { text: t(s.key, s.params) })))),
         h('p', { class: 'lesson', text: t(`lesson.${level.id}` as 'lesson.router-lossy') }),
         h(
           'div',

@@ -30,6 +30,8 @@ export interface LocalScenario {
   id: string;
   name: string;
   scenario: EngineScenario;
+  /** Speed to start it at. */
+  speed: number;
 }
 
 export interface LocalOptions {
@@ -329,6 +331,7 @@ export class LocalSource implements GameSource {
         const keep = this.role;
         this.role = { role: this.mode === 'sandbox' ? 'host' : keep.role, node: null, flows: [] };
         this.boot(s.scenario, s.name);
+        w.speed = s.speed;
         for (const fn of this.roleListeners) fn(this.role);
         return { ok: true };
       },
@@ -339,7 +342,7 @@ export class LocalSource implements GameSource {
         return { ok: true };
       },
       assignRole: async (_player: string, role: string, node: string | null) => {
-        if (role !== 'router' && role !== 'host') return { ok: false, reason: role };
+        if (role !== 'router' && role !== 'loadbalancer' && role !== 'tap' && role !== 'host') return { ok: false, reason: role };
         return this.takeRole({ role, node, flows: [] });
       },
       kick: async () => ({ ok: false, reason: 'solo' }),

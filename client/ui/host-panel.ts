@@ -10,6 +10,8 @@ import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
 
 export const SPEEDS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4];
+/** The sandbox also slows down enough to follow the engine's fast topic scenarios. */
+export const SANDBOX_SPEEDS: readonly number[] = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4];
 const STREAMER_KEY = 'packetplay.streamer';
 
 export function streamerMode(): boolean {
@@ -45,7 +47,7 @@ export class HostPanel implements Panel {
     this.host = host;
     const w = source.world;
     this.pauseBtn = h('button', { class: 'btn btn-primary', data: { testid: 'host-pause' }, on: { click: () => this.togglePause() } });
-    const speeds = SPEEDS.map((s) => {
+    const speeds = (source.mode === 'sandbox' ? SANDBOX_SPEEDS : SPEEDS).map((s) => {
       const b = h('button', { class: 'btn btn-small', data: { testid: `speed-${s}` }, text: `×${s}`, on: { click: () => host.setSpeed(s) } });
       this.speedBtns.set(s, b);
       return b;
@@ -170,13 +172,20 @@ export class HostPanel implements Panel {
     if (sig === this.playersSig) return;
     this.playersSig = sig;
     if (this.source.mode === 'sandbox') {
-      // The sandbox has one player: choose which router to play, or just watch.
-      const routers = [...w.nodes.values()].filter((n) => n.kind === 'router');
-      const select = h('select', { data: { testid: 'sandbox-role' } }, h('option', { value: '', text: t('host.watchOnly') }), ...routers.map((r) => h('option', { value: r.id, text: t('host.playRouter', { node: r.id }) })));
-      select.value = this.source.me().role === 'router' ? (this.source.me().node ?? '') : '';
+      // The sandbox has one player: choose a router, balancer or tap to play, or just watch.
+      const playable = [...w.nodes.values()].filter((n) => n.kind === 'router' || n.kind === 'loadbalancer' || n.kind === 'tap');
+      const roleOf = (kind: string) => (kind === 'router' ? 'router' : kind === 'loadbalancer' ? 'loadbalancer' : 'tap');
+      const select = h(
+        'select',
+        { data: { testid: 'sandbox-role' } },
+        h('option', { value: '', text: t('host.watchOnly') }),
+        ...playable.map((n) => h('option', { value: n.id, text: t('host.playNode', { role: t(`role.${roleOf(n.kind)}` as MessageKey), node: n.id }) })),
+      );
+      select.value = this.source.me().node ?? '';
       select.addEventListener('change', () => {
         const node = select.value === '' ? null : select.value;
-        void this.report(this.host.assignRole('me', node === null ? 'host' : 'router', node));
+        const kind = node === null ? '' : (w.nodes.get(node)?.kind ?? '');
+        void this.report(this.host.assignRole('me', node === null ? 'host' : roleOf(kind), node));
       });
       setChildren(this.players, select);
       return;

@@ -150,14 +150,15 @@ describe('room source', () => {
     expect(s.world.dropsByReason.get('loss')).toBe(4);
   });
 
-  test('state events become TCP state changes with both ends', () => {
+  test('state events become TCP state changes and handshake steps', () => {
     const state = initialState();
     const fake = fakeRoom(state);
     const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
     state.events.push({ seq: 1, t: 2000, type: 'state', node: '', link: '', flow: 'f', packet: 0, detail: 'client:FIN_WAIT_1', count: 1 });
     fake.patch();
     expect(s.world.history('f').clientState).toBe('FIN_WAIT_1');
-    expect(s.world.history('f').steps.has('fin-client')).toBe(false);
+    // The teardown's first step, known from the state change alone.
+    expect(s.world.history('f').steps.get('fin-client')).toBe(2000);
   });
 
   test('intents are requests; a refusal carries its reason', async () => {

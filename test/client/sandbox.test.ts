@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { LocalSource } from '../../client/solo/local-source.ts';
+import { sandboxLibrary, SANDBOX_IDS } from '../../client/solo/sandbox-scenarios.ts';
+
+describe('sandbox', () => {
+  test('every sandbox scenario loads with this engine', () => {
+    expect(sandboxLibrary().map((s) => s.id)).toEqual(SANDBOX_IDS);
+  });
+
+  test('each one runs its first seconds in the page, with packets on the links', () => {
+    for (const s of sandboxLibrary()) {
+      const source = new LocalSource(s.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: s.speed });
+      let tx = 0;
+      source.world.on((e) => {
+        if (e.type === 'tx') tx++;
+      });
+      source.advance(Math.min(2000, s.scenario.durationMs));
+      expect(tx, s.id).toBeGreaterThan(0);
+    }
+  });
+
+  test('the sandbox player can take a load balancer or a tap', async () => {
+    const lib = sandboxLibrary();
+    const manual = lib.find((s) => s.id === 't16-manual')!;
+    const source = new LocalSource(manual.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1, library: lib });
+    expect(await source.host.assignRole('me', 'loadbalancer', 'lb')).toEqual({ ok: true });
+    expect(source.me()).toEqual({ role: 'loadbalancer', node: 'lb', flows: [] });
+    source.advance(500);
+    expect(source.world.balancers.get('lb')?.algorithm).toBe('manual');
+    const https = lib.find((s) => s.id === 't01-http-plaintext')!;
+    expect(await source.host.loadScenario(https.id)).toEqual({ ok: true });
+    source.advance(1500);
+    const frames = [...source.world.taps.values()].flat();
+    expect(frames.length).toBeGreaterThan(0);
+    // Over plain HTTP the password crosses the tap as readable text.
+    expect(frames.some((f) => f.previewFormat === 'text' && /password/i.test(f.preview ?? ''))).toBe(true);
+  });
+});
