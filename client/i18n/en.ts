@@ -490,6 +490,18 @@ export const en = {
   'sandbox.blocking': 'T14: a blocking server and a non-blocking one',
   'sandbox.balancing': 'T16: a load balancer played by hand',
   'host.playNode': 'Play {role} {node} myself',
+  'server.title': 'Server {node}',
+  'server.blocking': 'Blocking I/O: one thread per connection, each parked in accept, recv or send until it can go on.',
+  'server.nonblocking': 'Non-blocking I/O: one event loop polls every connection and serves whichever is ready.',
+  'server.figures': 'connections {conns} / {capacity} · waiting to be accepted {queue} · CPU backlog {backlog}',
+  'server.state.accept': 'waits in accept()',
+  'server.state.recv': 'waits in recv()',
+  'server.state.send': 'waits in send()',
+  'server.state.wait': 'waits',
+  'server.state.run': 'runs',
+  'server.state.poll': 'waits in poll()',
+  'server.state.idle': 'idle',
+  'server.state.close': 'closes',
 } as const;
 
 export type MessageKey = keyof typeof en;

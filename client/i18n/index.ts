@@ -31,7 +31,10 @@ export function format(template: string, params: Params = {}): string {
 }
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  return format(TABLES[lang][key], params);
+  // Keys built from engine data (a drop reason, a thread state) may name something newer than these
+  // tables; the key itself is shown rather than nothing.
+  const template = TABLES[lang][key] as string | undefined;
+  return template === undefined ? key : format(template, params);
 }
 
 export function hasKey(key: string): key is MessageKey {

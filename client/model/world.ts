@@ -3,6 +3,7 @@
 // server) writes into it; scenes and panels read it and listen to its events. It decides nothing.
 
 import type { BalancerView } from '../../shared/protocols/net/load-balancer.ts';
+import type { ServerView } from '../../shared/protocols/net/server.ts';
 import type { BaseEvent, DropEvent, SendEvent, TapEvent, TxEvent, WorldEvent } from './events.ts';
 import { FlowHistory } from './flow-history.ts';
 import { PacketTable, type PacketFact } from './packet-table.ts';
@@ -36,7 +37,7 @@ export interface SeatView {
 
 export type WorldListener = (e: WorldEvent) => void;
 
-export type { BalancerView };
+export type { BalancerView, ServerView };
 
 /** Frames a tap keeps for its player to read, newest last. */
 export const TAP_FRAMES_KEPT = 200;
@@ -56,6 +57,8 @@ export class World {
   readonly seats = new Map<string, SeatView>();
   /** Load balancers as their role, backends and waiting connections are now. */
   readonly balancers = new Map<string, BalancerView>();
+  /** Servers' threads (or event loop), accept queues and connections, as they are now. */
+  readonly servers = new Map<string, ServerView>();
   /** What crossed each tap, newest last. */
   readonly taps = new Map<string, TapEvent[]>();
   readonly packets = new PacketTable();
@@ -235,6 +238,7 @@ export class World {
     this.queues.clear();
     this.histories.clear();
     this.balancers.clear();
+    this.servers.clear();
     this.taps.clear();
     this.dropsByReason.clear();
     this.pendingRetransmit.clear();

@@ -57,6 +57,7 @@ export class LocalSource implements GameSource {
   private nodeByIp = new Map<number, string>();
   private playerRouters: Router[] = [];
   private balancerIds: string[] = [];
+  private serverIds: string[] = [];
   private readonly library: readonly LocalScenario[];
   /** Extra observers of raw trace events (level objectives). */
   private readonly traceTaps: Array<(e: TraceEvent) => void> = [];
@@ -83,6 +84,7 @@ export class LocalSource implements GameSource {
     });
     this.nodeByIp = new Map();
     this.balancerIds = scenario.nodes.filter((n) => n.kind === 'loadbalancer').map((n) => n.id);
+    this.serverIds = scenario.nodes.filter((n) => n.kind === 'server').map((n) => n.id);
     const nodes: NodeView[] = [];
     for (const spec of scenario.nodes) {
       const n = engine.network.nodes.get(spec.id)!;
@@ -186,6 +188,10 @@ export class LocalSource implements GameSource {
     for (const id of this.balancerIds) {
       const b = this.engine.balancer(id);
       if (b !== undefined) w.balancers.set(id, b);
+    }
+    for (const id of this.serverIds) {
+      const v = this.engine.server(id);
+      if (v !== undefined) w.servers.set(id, v);
     }
   }
 

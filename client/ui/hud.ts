@@ -16,6 +16,7 @@ import type { Panel } from './panel.ts';
 import { ReceiverPanel } from './receiver-panel.ts';
 import { BalancerPanel } from './balancer-panel.ts';
 import { TapPanel } from './tap-panel.ts';
+import { ServerPanel } from './server-panel.ts';
 import { BalancerRole as BalancerRoleCtor } from '../model/balancer-role.ts';
 import { RouterPanel } from './router-panel.ts';
 import { SenderPanel } from './sender-panel.ts';
@@ -84,10 +85,12 @@ export class Hud {
     if (me.role === 'router' && routerRole !== null) this.add(new RouterPanel(routerRole, this.opts.onInspect));
     if (me.role === 'loadbalancer' && balancerRole !== null) this.add(new BalancerPanel(balancerRole));
     if (me.role === 'tap' && me.node !== null) this.add(new TapPanel(s.world, me.node));
+    if (me.role === 'receiver' && me.node !== null && s.world.nodes.get(me.node)?.kind === 'server') this.add(new ServerPanel(s.world, me.node));
     // In the sandbox every balancer and tap is on view.
     if (s.mode === 'sandbox') {
       for (const id of s.world.balancers.keys()) if (me.node !== id) this.add(new BalancerPanel(new BalancerRoleCtor(s, id)));
       for (const n of s.world.nodes.values()) if (n.kind === 'tap' && me.node !== n.id) this.add(new TapPanel(s.world, n.id));
+      for (const n of s.world.nodes.values()) if (n.kind === 'server') this.add(new ServerPanel(s.world, n.id));
     }
     const myFlows = new Set(me.flows);
     const senderFilter = (f: { id: string; from: string; controllable: boolean }) => (s.mode === 'sandbox' ? true : myFlows.has(f.id) || (me.node !== null && f.from === me.node && f.controllable));

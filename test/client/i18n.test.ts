@@ -47,3 +47,9 @@ describe('language choice and formatting', () => {
     expect(translate('en', 'solo.starsLabel', { n: 2 })).toBe('2 of 3 stars');
   });
 });
+
+describe('unknown keys', () => {
+  test('a key built from newer engine data shows as itself rather than breaking the page', () => {
+    expect(translate('en', 'drop.some-new-reason' as 'drop.loss')).toBe('drop.some-new-reason');
+  });
+});
