@@ -9,6 +9,7 @@ import { APPS } from './app/registry.ts';
 import { installPki } from './app/tls/pki.ts';
 import { parseIp } from './net/addresses.ts';
 import { Host } from './net/host.ts';
+import { DnsServer, type DnsServerSummary } from './net/dns-server.ts';
 import { LoadBalancer, type BalancerSummary, type BalancerView } from './net/load-balancer.ts';
 import { buildNode, nodeLayer } from './node-kinds.ts';
 import { Link } from './net/link.ts';
@@ -37,6 +38,8 @@ export interface SummaryEvent extends TraceEvent {
   taps?: Record<string, Record<string, unknown>>;
   /** Per load balancer, when the scenario has any. */
   balancers?: Record<string, BalancerSummary>;
+  /** Per dns node, when the scenario has any: queries, answers by RCODE, truncations, zone transfers. */
+  dnsServers?: Record<string, DnsServerSummary>;
   /** Per server node, when the scenario has any: requests, connections, CPU, threads or event loop. */
   servers?: Record<string, ServerSummary>;
 }
@@ -397,6 +400,8 @@ export class Engine {
     const net = this.network;
     const balancers: Record<string, BalancerSummary> = {};
     for (const node of net.nodes.values()) if (node instanceof LoadBalancer) balancers[node.id] = node.summary();
+    const dnsServers: Record<string, DnsServerSummary> = {};
+    for (const node of net.nodes.values()) if (node instanceof DnsServer) dnsServers[node.id] = node.summary();
     const servers: Record<string, ServerSummary> = {};
     for (const node of net.nodes.values()) if (node instanceof Server) servers[node.id] = node.summary();
     return {
@@ -414,6 +419,7 @@ export class Engine {
       },
       ...(Object.keys(taps).length > 0 ? { taps } : {}),
       ...(Object.keys(balancers).length > 0 ? { balancers } : {}),
+      ...(Object.keys(dnsServers).length > 0 ? { dnsServers } : {}),
       ...(Object.keys(servers).length > 0 ? { servers } : {}),
     };
   }

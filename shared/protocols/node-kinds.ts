@@ -2,6 +2,7 @@
 // type adds its module and its line here (and its schema in shared/scenario/).
 
 import { CertificateAuthority } from './net/ca.ts';
+import { DnsServer } from './net/dns-server.ts';
 import { Host } from './net/host.ts';
 import { Hub } from './net/hub.ts';
 import { LoadBalancer } from './net/load-balancer.ts';
@@ -20,6 +21,7 @@ export const NODE_KINDS: { [K in NodeKind]: { layer: 1 | 2 | 3; build: Factory<K
   router: { layer: 3, build: (net, spec, index, ip) => new Router(net, spec.id, index, ip, spec.queuePackets) },
   switch: { layer: 2, build: (net, spec, index) => new Switch(net, spec.id, index, spec.macTableSize) },
   hub: { layer: 1, build: (net, spec, index) => new Hub(net, spec.id, index) },
+  dns: { layer: 3, build: (net, spec, index, ip) => new DnsServer(net, spec, index, ip) },
   ca: { layer: 3, build: (net, spec, index, ip) => new CertificateAuthority(net, spec.id, index, ip, spec.name ?? spec.id) },
   tap: { layer: 1, build: (net, spec, index) => new Tap(net, spec, index) },
   loadbalancer: { layer: 3, build: (net, spec, index, ip) => new LoadBalancer(net, spec, index, ip) },

@@ -6,12 +6,13 @@ import type { CongestionAlgorithm } from './transport/tcp/congestion/index.ts';
 import type { Controller } from './net/node.ts';
 import type { RouteOverride } from './net/routing.ts';
 import type { TimedCommand } from './roles/commands.ts';
+import type { DnsFlowSpec, DnsServerFields } from './app/dns/spec.ts';
 import type { CertificateSpec, FlowTlsSpec, TapMode, TapTamper, TlsNodeFields } from './app/tls/spec.ts';
 import type { BalancerAlgorithm } from './net/lb-scheduler.ts';
 import type { HttpFlowSpec, ServerNodeFields } from './app/http/spec.ts';
 
 export type Transport = 'tcp' | 'udp';
-export type AppKind = 'bulk' | 'cbr' | 'video' | 'http';
+export type AppKind = 'bulk' | 'cbr' | 'video' | 'http' | 'dns';
 
 interface NodeSpecBase {
   id: string;
@@ -85,8 +86,13 @@ export interface ServerNodeSpec extends NodeSpecBase, TlsNodeFields, ServerNodeF
   kind: 'server';
 }
 
+/** An authoritative name server: its zones, answered on UDP and TCP port 53. */
+export interface DnsNodeSpec extends NodeSpecBase, DnsServerFields {
+  kind: 'dns';
+}
+
 /** One entry per node kind; each kind's module reads its own fields. */
-export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec | CaNodeSpec | TapNodeSpec | LoadBalancerNodeSpec | ServerNodeSpec;
+export type NodeSpec = HostNodeSpec | RouterNodeSpec | SwitchNodeSpec | HubNodeSpec | CaNodeSpec | TapNodeSpec | LoadBalancerNodeSpec | ServerNodeSpec | DnsNodeSpec;
 export type NodeKind = NodeSpec['kind'];
 
 export interface LinkSpecInput {
@@ -144,6 +150,8 @@ export interface FlowSpec {
   tls: FlowTlsSpec | null;
   /** The requests and client behaviour of an `http` flow (null for other applications). */
   http: HttpFlowSpec | null;
+  /** The resolver of a `dns` flow: its queries, timeout and retries (null for other applications). */
+  dns: DnsFlowSpec | null;
 }
 
 export type FaultSpec =

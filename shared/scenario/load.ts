@@ -4,6 +4,7 @@
 import type { EngineScenario, FlowSpec, AppKind, FaultSpec, NodeSpec } from '../protocols/scenario.ts';
 import { nodeLayer } from '../protocols/node-kinds.ts';
 import type { TimedCommand } from '../protocols/roles/commands.ts';
+import { checkDnsNodes, dnsFlowSpec } from './dns.ts';
 import { scenarioSchema, type ScenarioParsed } from './schema.ts';
 import { checkTls } from './tls.ts';
 import { httpFlowSpec, serverSpec } from './http.ts';
@@ -54,8 +55,8 @@ const PLAYER_KINDS = new Set<string>(['router', 'loadbalancer']);
 /** Applications that can connect to a load balancer's virtual IP (their server side runs on its backends). */
 const VIP_APPS = new Set<string>(['bulk', 'http']);
 
-const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006, http: 80 };
-const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000, http: 1_000_000 };
+const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006, http: 80, dns: 53 };
+const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000, http: 1_000_000, dns: 64_000 };
 /** Applications whose byte stream can run over TLS (a `tls` object on the flow); their port is then 443. */
 const TLS_APPS = new Set<string>(['bulk']);
 const TLS_PORT = 443;
@@ -137,12 +138,15 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
         if (f.transport !== 'tcp' || !VIP_APPS.has(app)) {
           errors.push(`${where}.to: "${f.to}" is a loadbalancer; only TCP flows (${[...VIP_APPS].join(', ')}) can connect to its virtual IP`);
         }
+      } else if (kind === 'dns') {
+        // A name server is a host too: any flow may end there (a dns flow's ends are checked by dnsFlowSpec).
       } else if (!ENDPOINT_KINDS.has(kind)) {
         errors.push(`${where}.${end}: "${f[end]}" is a ${kind}; flows run between ${[...ENDPOINT_KINDS].join('s, ')}s`);
       }
     }
     if (f.from === f.to) errors.push(`${where}.to: a flow needs two different hosts`);
     const app: AppKind = f.app ?? (f.transport === 'tcp' ? 'bulk' : 'cbr');
+    const resolver = dnsFlowSpec(f, app, where, nodeKinds, errors);
     if (app === 'bulk' && f.transport !== 'tcp') errors.push(`${where}.app: "bulk" runs over TCP`);
     if (app === 'cbr' && f.transport !== 'udp') errors.push(`${where}.app: "cbr" runs over UDP`);
     if (f.tls !== undefined && !TLS_APPS.has(app)) errors.push(`${where}.tls: TLS runs under ${[...TLS_APPS].join(', ')} flows, not "${app}"`);
@@ -154,10 +158,16 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     const serverKey = `${f.to}/${f.transport}/${port}/${f.from}/${clientPort}`;
     if (usedPorts.has(serverKey)) errors.push(`${where}.clientPort: another flow uses the same ports between these hosts`);
     usedPorts.add(serverKey);
-    if (f.transport === 'udp') {
+    // A name server's port 53 takes every dns flow's queries; a resolver binds its own client port.
+    if (f.transport === 'udp' && app !== 'dns') {
       const udpKey = `${f.to}/udp/${port}`;
       if (usedPorts.has(udpKey)) errors.push(`${where}.port: another UDP flow to "${f.to}" uses port ${port}`);
       usedPorts.add(udpKey);
+    }
+    if (app === 'dns') {
+      const clientKey = `${f.from}/udp/${clientPort}`;
+      if (usedPorts.has(clientKey)) errors.push(`${where}.clientPort: UDP port ${clientPort} of "${f.from}" is taken by another flow`);
+      usedPorts.add(clientKey);
     }
     if (f.maxRtoMs < f.minRtoMs) errors.push(`${where}.maxRtoMs: must not be below minRtoMs`);
     return {
@@ -191,6 +201,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       fps: f.fps,
       playoutDelayMs: f.playoutDelayMs,
       verify: f.verify,
+      dns: resolver,
       tls: f.tls === undefined || !TLS_APPS.has(app) ? null : { serverName: f.tls.serverName ?? null },
       http: web.http,
     };
@@ -224,6 +235,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
   });
 
   checkTls(s.nodes, s.links, errors);
+  checkDnsNodes(s.nodes, errors);
 
   const commands: TimedCommand[] = s.commands.map((c, i) => {
     const where = `commands[${i}]`;

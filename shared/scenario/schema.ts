@@ -3,6 +3,7 @@
 // run. Cross-references (a link naming a node that does not exist, ...) are checked in load.ts.
 
 import { z } from 'zod';
+import { dnsNodeFields, flowDnsSchema } from './dns.ts';
 import { caNodeFields, flowTlsSchema, tapNodeFields, tlsNodeFields } from './tls.ts';
 import { httpFlowSchema, serverNodeFields } from './http.ts';
 
@@ -54,6 +55,7 @@ export const nodeKindSchemas = [
   z.strictObject({ kind: z.literal('hub'), ...nodeBase }),
   z.strictObject({ kind: z.literal('ca'), ...nodeBase, ...caNodeFields }),
   z.strictObject({ kind: z.literal('tap'), ...nodeBase, ...tapNodeFields }),
+  z.strictObject({ kind: z.literal('dns'), ...nodeBase, ...dnsNodeFields }),
   z.strictObject({
     kind: z.literal('loadbalancer'),
     ...nodeBase,
@@ -99,7 +101,7 @@ export const flowSchema = z.strictObject({
   from: id,
   to: id,
   transport: z.enum(['tcp', 'udp']),
-  app: z.enum(['bulk', 'cbr', 'video', 'http']).optional(),
+  app: z.enum(['bulk', 'cbr', 'video', 'http', 'dns']).optional(),
   bytes: z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).optional(),
   startMs: ms(LIMITS.durationMs).default(0),
@@ -125,6 +127,7 @@ export const flowSchema = z.strictObject({
   fps: positiveInt(240).default(30),
   playoutDelayMs: ms(10_000).default(150),
   verify: z.boolean().default(false),
+  dns: flowDnsSchema.optional(),
   tls: flowTlsSchema.optional(),
   http: httpFlowSchema.optional(),
 });

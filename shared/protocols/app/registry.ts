@@ -4,6 +4,7 @@
 import type { AppKind } from '../scenario.ts';
 import { BulkFlow } from './bulk.ts';
 import { CbrFlow } from './cbr.ts';
+import { DnsResolverFlow } from './dns/resolver.ts';
 import type { FlowContext, FlowRuntime } from './flow.ts';
 import { HttpFlow } from './http/flow.ts';
 import { secureBulkFlow } from './tls/secure-bulk.ts';
@@ -13,6 +14,7 @@ export const APPS: Record<AppKind, (ctx: FlowContext) => FlowRuntime> = {
   // With a `tls` object the bulk byte stream runs over TLS (app/tls/secure-bulk.ts).
   bulk: (ctx) => (ctx.spec.tls !== null ? secureBulkFlow(ctx) : new BulkFlow(ctx)),
   cbr: (ctx) => new CbrFlow(ctx),
+  dns: (ctx) => new DnsResolverFlow(ctx),
   video: (ctx) => new VideoFlow(ctx),
   http: (ctx) => new HttpFlow(ctx),
 };

@@ -24,6 +24,7 @@ export const TRACE_TYPES = [
   'lb-health', // a balancer's health checks found a backend down, or up again
   'tls', // a TLS handshake step (message sent or received, certificate check, keys, failure)
   'tap', // a frame crossed a tap (layers and payload preview), or a man-in-the-middle tap read plaintext
+  'dns', // a DNS query or answer, a timeout and resend, the switch to TCP, a zone-transfer message
   'http', // an HTTP request or response was sent or received (status, latency)
   'io', // a server thread or event loop (or a client's caller) made an I/O call: accept, recv, send, poll
 ] as const;

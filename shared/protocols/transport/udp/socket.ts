@@ -32,7 +32,19 @@ export class UdpSocketTable {
     this.sockets.delete(port);
   }
 
-  send(srcPort: number, dstIp: number, dstPort: number, payload: Uint8Array, flowId: string | null, appKind: string | null = null): Packet {
+  /**
+   * Send one datagram. `mark` labels it before it leaves (an application numbering its datagrams like
+   * data segments, so a `drop-segment` fault can hit the n-th one, and marking its own resends).
+   */
+  send(
+    srcPort: number,
+    dstIp: number,
+    dstPort: number,
+    payload: Uint8Array,
+    flowId: string | null,
+    appKind: string | null = null,
+    mark: { dataSegmentIndex: number; retransmit: boolean } | null = null,
+  ): Packet {
     if (payload.length > UDP_MAX_PAYLOAD_BYTES) throw new RangeError(`UDP payload of ${payload.length} bytes is too large`);
     const host = this.host;
     const net = host.network;
@@ -60,6 +72,10 @@ export class UdpSocketTable {
     );
     p.flowId = flowId;
     p.appKind = appKind;
+    if (mark !== null) {
+      p.dataSegmentIndex = mark.dataSegmentIndex;
+      p.retransmit = mark.retransmit;
+    }
     host.sendIp(p);
     return p;
   }
