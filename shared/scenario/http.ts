@@ -57,6 +57,7 @@ export const serverNodeFields = {
   requestTimeoutMs: positive(3_600_000).default(60_000),
   port: z.number().int('must be a whole number').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)').default(80),
   routes: z.array(routeSchema).max(MAX_ROUTES, `may hold at most ${MAX_ROUTES} routes`).optional(),
+  sndBufBytes: positiveInt(1 << 30).min(1024, 'must be at least 1024').default(65_536),
 };
 
 export const httpRequestSchema = z.strictObject({

@@ -141,3 +141,58 @@ describe("a route's delay (waiting on something outside the CPU)", () => {
     expect(r.engine.summary().flows.slow!.latencyMsMax as number).toBeGreaterThan(1020);
   });
 });
+
+describe('a client that reads its response slowly', () => {
+  function reader(io: 'blocking' | 'nonblocking'): ScenarioInput {
+    return {
+      durationMs: 30_000,
+      nodes: [
+        { id: 'slow', kind: 'host' },
+        { id: 'fast', kind: 'host' },
+        { id: 'r', kind: 'router' },
+        { id: 'srv', kind: 'server', io, threads: 1, sndBufBytes: 16_384, routes: [{ path: '/' }, { path: '/big', bodyBytes: 200_000 }] },
+      ],
+      links: [
+        { id: 'a', a: 'slow', b: 'r', bandwidthBps: 10_000_000, delayMs: 5 },
+        { id: 'b', a: 'fast', b: 'r', bandwidthBps: 10_000_000, delayMs: 5 },
+        { id: 'c', a: 'r', b: 'srv', bandwidthBps: 100_000_000, delayMs: 5 },
+      ],
+      flows: [
+        // 10 KB/s into an 8 KiB receive buffer: the window closes and the server's send buffer fills.
+        { id: 'reader', from: 'slow', to: 'srv', transport: 'tcp', app: 'http', readRateBps: 80_000, rwndBytes: 8192, http: { requests: [{ path: '/big' }] } },
+        { id: 'f', from: 'fast', to: 'srv', transport: 'tcp', app: 'http', http: { requests: [{ path: '/', atMs: 500 }] } },
+      ],
+    } as ScenarioInput;
+  }
+
+  it('holds a blocking thread parked in send(); the next client waits for the whole download', () => {
+    const r = run(reader('blocking'), ['io', 'http', 'window']);
+    const sends = r.of('io').filter((e) => e.node === 'srv' && e.call === 'send');
+    expect(sends.length).toBeGreaterThan(10);
+    expect(sends.every((e) => e.thread === 'worker-1' && e.result === 'blocked' && e.flow === 'reader')).toBe(true);
+    expect(r.of('window').some((e) => e.side === 'client' && e.event === 'zero')).toBe(true);
+    const s = r.engine.summary().flows;
+    expect(s.reader).toMatchObject({ responses: 1, responseBytes: 200_168 });
+    expect(s.reader!.latencyMsMax as number).toBeGreaterThan(20_000);
+    expect(s.f!.latencyMsMax).toBe(19_582.09);
+  });
+
+  it('costs the event loop an EWOULDBLOCK now and then, and nobody waits', () => {
+    const r = run(reader('nonblocking'), ['io', 'http']);
+    expect(r.of('io').filter((e) => e.call === 'send').every((e) => e.result === 'EWOULDBLOCK')).toBe(true);
+    expect(r.engine.summary().flows.f!.latencyMsMax).toBe(40.582);
+  });
+
+  it('the engine shows the server to draw: the worker, its state and connection, the accept queue', () => {
+    const engine = build(reader('blocking'));
+    engine.runUntilMs(1000);
+    const view = engine.server('srv')!;
+    expect(view).toMatchObject({ io: 'blocking', up: true, capacity: 256, activeConnections: 2, acceptQueue: [2] });
+    expect(view.threads).toEqual([{ name: 'worker-1', state: 'send', conn: 1, flow: 'reader' }]);
+    expect(view.connections.map((c) => [c.id, c.flow, c.state, c.thread])).toEqual([
+      [1, 'reader', 'open', 'worker-1'],
+      [2, 'f', 'queued', null],
+    ]);
+    expect(engine.server('r')).toBeUndefined();
+  });
+});

@@ -27,7 +27,7 @@ function sim(file: string, trace: string): Run {
 }
 
 describe('T1 HTTP in plain text (t01-http-plaintext.json)', () => {
-  const r = sim('t01-http-plaintext.json', 'http,state');
+  const r = sim('t01-http-plaintext.json', 'http,state,tap');
   it('GET the login page, POST the form, GET the account, on one keep-alive connection', () => {
     const client = r.of('http').filter((e) => e.side === 'client');
     expect(client.map((e) => `${e.event} ${e.method} ${e.path}`)).toEqual([
@@ -46,6 +46,17 @@ describe('T1 HTTP in plain text (t01-http-plaintext.json)', () => {
     const server = r.of('http').filter((e) => e.side === 'server' && e.event === 'request');
     expect(server.every((e) => e.host === 'shop.example')).toBe(true);
     expect(r.summary.servers.web).toMatchObject({ requests: 3, stored: 1, responsesByStatus: { 200: 3 } });
+  });
+  it('the tap on Alice\'s line reads the login form, password and all, as text', () => {
+    const post = r.of('tap').find((e) => e.flow === 'login' && String(e.preview).startsWith('POST /login HTTP/1.1\r\n'))!;
+    expect(post).toMatchObject({ node: 'eve', action: 'frame', in: 'alice-eve', protocol: 'HTTP', previewFormat: 'text' });
+    expect(post.layers).toEqual(['Ethernet II', 'IPv4', 'TCP', 'HTTP']);
+    expect(post.preview).toContain('Host: shop.example\r\n');
+    expect(post.preview.endsWith('\r\n\r\nuser=alice&password=hunter2')).toBe(true);
+    // Every HTTP frame of the flow is readable text.
+    const http = r.of('tap').filter((e) => e.flow === 'login' && e.payloadBytes > 0);
+    expect(http.length).toBe(6);
+    expect(http.every((e) => e.previewFormat === 'text')).toBe(true);
   });
 });
 

@@ -198,7 +198,8 @@ export class Server extends Host {
       }
       const binding = this.bindings.get(ip * 65536 + clientPort);
       const config = binding?.config ?? DEFAULT_SERVER_TCP;
-      const sendBuffer = new ByteSendBuffer(config.sndBufBytes);
+      // The socket's send buffer is the server's own (SO_SNDBUF), whoever the client is.
+      const sendBuffer = new ByteSendBuffer(this.settings.sndBufBytes);
       return {
         flowId: binding?.flowId ?? null,
         config,

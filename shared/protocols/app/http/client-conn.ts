@@ -13,6 +13,8 @@ import type { ByteStream } from './stream.ts';
 
 /** A slow writer wakes this often and writes what its rate allows. */
 export const TRICKLE_TICK_MS = 100;
+/** A slow reader wakes this often and reads what its rate allows (as app/reader.ts). */
+export const READ_TICK_MS = 10;
 
 export interface OutgoingRequest {
   index: number;
@@ -38,6 +40,7 @@ export class ClientConn {
   private readonly events: ClientConnEvents;
   private readonly pipeline: boolean;
   private readonly trickleBps: number | null;
+  private readonly readRateBps: number | null;
   /** Requests given to this connection and not yet written, oldest first. */
   private readonly queue: OutgoingRequest[] = [];
   /** The request being written, and how much of it is out. */
@@ -48,6 +51,10 @@ export class ClientConn {
   private established = false;
   private trickleCredit = 0;
   private trickleArmed = false;
+  private readCredit = 0;
+  private readArmed = false;
+  /** The server's FIN arrived; handled once every byte before it has been read. */
+  private eofSeen = false;
   /** The server said Connection: close, or the connection is ending: take no new requests. */
   closing = false;
   /** The server said Connection: close: it closes first, and we close when its FIN arrives. */
@@ -56,13 +63,22 @@ export class ClientConn {
   bytesRead = 0;
   bytesWritten = 0;
 
-  constructor(id: number, stream: ByteStream, sim: Simulator, events: ClientConnEvents, pipeline: boolean, trickleBps: number | null) {
+  constructor(
+    id: number,
+    stream: ByteStream,
+    sim: Simulator,
+    events: ClientConnEvents,
+    pipeline: boolean,
+    trickleBps: number | null,
+    readRateBps: number | null = null,
+  ) {
     this.id = id;
     this.stream = stream;
     this.sim = sim;
     this.events = events;
     this.pipeline = pipeline;
     this.trickleBps = trickleBps;
+    this.readRateBps = readRateBps;
     stream.handlers = {
       established: () => {
         this.established = true;
@@ -145,9 +161,38 @@ export class ClientConn {
   }
 
   private readable(): void {
+    if (this.readRateBps !== null) {
+      this.armRead();
+      return;
+    }
     const parser = this.parser;
     this.bytesRead += this.stream.read(Infinity, (bytes) => parser.push(bytes));
     this.takeResponses();
+  }
+
+  /** A slow reader: read what the rate allows every READ_TICK_MS, so the receive window closes. */
+  private armRead(): void {
+    if (this.readArmed || this.done) return;
+    this.readArmed = true;
+    this.sim.after(msToNs(READ_TICK_MS), () => {
+      this.readArmed = false;
+      if (this.done) return;
+      this.readCredit += (this.readRateBps! * READ_TICK_MS) / 1000 / 8;
+      const n = Math.floor(this.readCredit);
+      if (n > 0) {
+        const parser = this.parser;
+        const got = this.stream.read(n, (bytes) => parser.push(bytes));
+        this.readCredit -= got;
+        this.bytesRead += got;
+        this.takeResponses();
+        if (this.done) return;
+      }
+      if (this.stream.readableBytes > 0) this.armRead();
+      else {
+        this.readCredit = 0; // no saving up while there is nothing to read
+        if (this.eofSeen) this.endOfStream();
+      }
+    });
   }
 
   private takeResponses(): void {
@@ -188,10 +233,20 @@ export class ClientConn {
   }
 
   private eof(): void {
+    this.eofSeen = true;
+    if (this.readRateBps !== null && this.stream.readableBytes > 0) {
+      this.armRead(); // the end comes after the bytes before it are read
+      return;
+    }
     const parser = this.parser;
     this.bytesRead += this.stream.read(Infinity, (bytes) => parser.push(bytes));
     this.takeResponses();
     if (this.done) return;
+    this.endOfStream();
+  }
+
+  private endOfStream(): void {
+    const parser = this.parser;
     const last = parser.end();
     if (last !== null) this.answered(last);
     if (this.done) return;

@@ -139,7 +139,7 @@ export class HttpFlow implements FlowRuntime {
     const tcp = client.tcp.connect({ localPort: port, remoteIp: serverIp, remotePort: spec.port, config, flowId: spec.id, sendBuffer });
     tcp.appKind = this.appKind;
     const stream = this.wrap(tcp, sendBuffer);
-    const conn = new ClientConn(this.connectionsOpened, stream, sim, this.connEvents, this.http.pipeline, this.http.trickleBps);
+    const conn = new ClientConn(this.connectionsOpened, stream, sim, this.connEvents, this.http.pipeline, this.http.trickleBps, spec.readRateBps);
     this.conns.push(conn);
     this.tcpStats.push(tcp.stats);
     this.lastTcp = tcp;

@@ -47,6 +47,8 @@ export interface ServerNodeFields {
   requestTimeoutMs: number;
   /** TCP port HTTP listens on. */
   port: number;
+  /** Each connection's socket send buffer: a response larger than this waits for the client to take it. */
+  sndBufBytes: number;
   routes: ServerRouteSpec[];
 }
 
