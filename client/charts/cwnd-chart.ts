@@ -52,7 +52,7 @@ export function cwndChartData(points: readonly CwndPoint[], mss: number, nowMs: 
   return { steps, bands, t0, t1, maxSegments: Math.max(4, Math.ceil(maxSegments * 1.1)) };
 }
 
-export function drawCwndChart(canvas: HTMLCanvasElement, data: CwndChartData): void {
+export function drawCwndChart(canvas: HTMLCanvasElement, data: CwndChartData, unitLabel: string = t('chart.segments')): void {
   const p = preparePlot(canvas);
   if (p === null) return;
   const { ctx } = p;
@@ -103,5 +103,5 @@ export function drawCwndChart(canvas: HTMLCanvasElement, data: CwndChartData): v
   ctx.fillStyle = '#aab4c8';
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  ctx.fillText(t('chart.segments'), 4, 2);
+  ctx.fillText(unitLabel, 4, 2);
 }

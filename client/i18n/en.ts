@@ -502,6 +502,8 @@ export const en = {
   'server.state.poll': 'waits in poll()',
   'server.state.idle': 'idle',
   'server.state.close': 'closes',
+  'chart.kilobytes': 'kilobytes',
+  'sender.tcpStatsOpen': 'delivered {delivered} · retransmissions {retx}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -504,4 +504,6 @@ export const ko: Record<MessageKey, string> = {
   'server.state.poll': 'poll()에서 대기',
   'server.state.idle': '쉬는 중',
   'server.state.close': '닫는 중',
+  'chart.kilobytes': '킬로바이트',
+  'sender.tcpStatsOpen': '{delivered} 전달 · 재전송 {retx}',
 };

@@ -187,7 +187,8 @@ export class RoomSource implements GameSource {
           label: f.app === 'dns' ? 'dns' : f.app === 'http' ? 'http' : null,
           cc: '',
           arq: 'tcp',
-          mss: 1000,
+          // Not in the room's state: charts then count in kilobytes instead of segments.
+          mss: 0,
           bytes: null,
           rateBps: 0,
           rwndBytes: 0,
@@ -393,7 +394,7 @@ export class RoomSource implements GameSource {
     for (const f of w.flows.values()) {
       if (f.transport !== 'tcp') continue;
       const h = w.history(f.id);
-      h.nxt = h.una + (inFlight.get(f.id) ?? 0) * f.mss;
+      h.nxt = h.una + (inFlight.get(f.id) ?? 0) * (f.mss > 0 ? f.mss : 1000);
     }
   }
 

@@ -171,7 +171,7 @@ export class FlowPanel implements Panel {
         return h('li', { class: at === undefined ? 'pending' : 'done' }, h('span', { text: t(key) }), at === undefined ? null : h('span', { class: 'muted', text: ` ${(at / 1000).toFixed(2)}s` }));
       }),
     );
-    const fixed = f.arq === 'tcp' ? null : f.windowSegments * f.mss;
+    const fixed = f.arq === 'tcp' || f.mss === 0 ? null : f.windowSegments * f.mss;
     const v = windowView(hist, fixed);
     const total = f.bytes ?? Math.max(v.acked + v.window * 3, 1);
     const beyond = Math.max(0, total - v.acked - v.inFlight - v.usable);
@@ -192,7 +192,8 @@ export class FlowPanel implements Panel {
     if (f === undefined || f.transport !== 'tcp') return;
     const hist = w.history(f.id);
     const span = chartSpanMs(w.durationMs);
-    if (this.chart === 'cwnd') drawCwndChart(this.canvas, cwndChartData(hist.cwnd, f.mss, w.nowMs, span));
+    // Without the flow's MSS (a room does not send it) the window is counted in kilobytes.
+    if (this.chart === 'cwnd') drawCwndChart(this.canvas, cwndChartData(hist.cwnd, f.mss > 0 ? f.mss : 1000, w.nowMs, span), f.mss > 0 ? t('chart.segments') : t('chart.kilobytes'));
     else drawSeqChart(this.canvas, seqChartData(hist.sends, hist.acks, w.nowMs, span));
   }
 

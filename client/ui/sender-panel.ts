@@ -11,7 +11,7 @@ import { toast } from './toast.ts';
 
 export function flowMode(f: FlowView): string {
   if (f.transport === 'udp') return t('flow.udpMode', { app: t(`app.${f.app}` as 'app.bulk') });
-  const arq = f.arq === 'tcp' ? t('flow.cc', { cc: f.cc.toUpperCase() }) : t(`arq.${f.arq}` as 'arq.go-back-n', { n: f.windowSegments });
+  const arq = f.arq === 'tcp' ? (f.cc === '' ? 'TCP' : t('flow.cc', { cc: f.cc.toUpperCase() })) : t(`arq.${f.arq}` as 'arq.go-back-n', { n: f.windowSegments });
   return `${t(`app.${f.app}` as 'app.bulk')} · ${arq}`;
 }
 
@@ -67,7 +67,7 @@ export class SenderPanel implements Panel {
       'div',
       { class: 'flow-card', data: { flow: f.id } },
       h('div', { class: 'flow-head' }, h('span', { class: `badge badge-${f.transport}`, text: f.transport.toUpperCase() }), h('strong', { text: f.id }), h('span', { class: 'muted', text: ` ${f.from} → ${f.to}` })),
-      h('div', { class: 'muted', text: `${flowMode(f)} · ${f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : rate(f.rateBps)}` }),
+      h('div', { class: 'muted', text: [flowMode(f), f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : f.rateBps > 0 ? rate(f.rateBps) : ''].filter((x) => x !== '').join(' · ') }),
       stats,
       h('div', { class: 'actions' }, start, stop),
     );
@@ -81,7 +81,13 @@ export class SenderPanel implements Panel {
     const stats: string[] = [];
     if (hist !== undefined) {
       if (f.app === 'video') stats.push(t('sender.frames', { played: n(hist.framesPlayed), skipped: n(hist.framesSkipped), late: n(hist.framesLate) }));
-      else if (f.transport === 'tcp') stats.push(t('sender.tcpStats', { delivered: bytes(hist.delivered), total: f.bytes === null ? '∞' : bytes(f.bytes), retx: n(hist.retransmits) }));
+      else if (f.transport === 'tcp') {
+        stats.push(
+          f.bytes === null
+            ? t('sender.tcpStatsOpen', { delivered: bytes(hist.delivered), retx: n(hist.retransmits) })
+            : t('sender.tcpStats', { delivered: bytes(hist.delivered), total: bytes(f.bytes), retx: n(hist.retransmits) }),
+        );
+      }
       else stats.push(t('sender.udpStats', { sent: n(hist.segmentsSent), got: n(hist.datagramsDelivered) }));
       if (f.transport === 'tcp' && f.started) stats.push(t('sender.state', { state: hist.clientState }));
     }
