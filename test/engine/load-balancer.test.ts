@@ -121,12 +121,29 @@ describe('health checks', () => {
     expect(r.engine.summary().balancers!.lb!).toMatchObject({ healthChecksSent: 21, backendsDown: [] });
   });
 
-  it('a server that dies still gets connections until its checks fail: those are lost', () => {
+  it('a server that dies still gets connections until its checks fail; the SYN retried after that goes to a live one', () => {
     const flows = [conn('a', 'c1', 300), conn('b', 'c2', 320), conn('c', 'c3', 340), conn('d', 'c1', 1300)];
     const r = run(farm({ flows, faults: [{ kind: 'node-down', node: 's2', atMs: 100 }] }), ['lb-assign']);
-    expect(assigned(r)).toEqual(['s1', 's2', 's3', 's1']);
-    const done = Object.fromEntries(Object.entries(r.engine.summary().flows).map(([id, f]) => [id, f.completed]));
-    expect(done).toEqual({ a: true, b: false, c: true, d: true });
+    // b's SYN is lost at dead s2; marked down at 700 ms, s2 loses b's entry when b retries at 1320 ms.
+    expect(r.of('lb-assign').map((e) => [e.flow, e.backend, e.reason])).toEqual([
+      ['a', 's1', 'algorithm'],
+      ['b', 's2', 'algorithm'],
+      ['c', 's3', 'algorithm'],
+      ['d', 's1', 'algorithm'],
+      ['b', 's3', 'fallback'],
+    ]);
+    for (const f of Object.values(r.engine.summary().flows)) expect(f).toMatchObject({ verifiedBytes: 20_000, completed: true });
+  });
+
+  it('an established connection to a server found dead is answered with RST, so its client gives up at once', () => {
+    const flows = [conn('x', 'c1', 0, null), conn('y', 'c2', 10, null)];
+    const r = run(farm({ backends: 2, flows, faults: [{ kind: 'node-down', node: 's2', atMs: 300 }] }), ['lb-health', 'state']);
+    expect(r.of('lb-health')).toEqual([expect.objectContaining({ t: 1200, backend: 's2', up: false })]);
+    const y = r.of('state').filter((e) => e.flow === 'y' && e.side === 'client');
+    expect(y.map((e) => e.to)).toEqual(['SYN_SENT', 'ESTABLISHED', 'CLOSED']);
+    expect(y[2]!.t).toBeGreaterThan(1200);
+    expect(y[2]!.t).toBeLessThan(4000);
+    expect(r.engine.summary().flows.x!.clientState).toBe('ESTABLISHED');
   });
 
   it('with healthCheckMs 0 the balancer never checks and keeps sending to a dead server', () => {

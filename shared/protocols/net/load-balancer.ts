@@ -6,7 +6,8 @@
 // recomputed when a packet is put on the wire). Backends route their replies through the balancer,
 // which is their gateway. A backend that is down or full is passed over; when none can take a new
 // connection it is refused with RST. It learns which backends are alive from its own health checks
-// (TCP probes, lb-health.ts), so a server that dies still gets connections until the checks notice.
+// (TCP probes, lb-health.ts), so a server that dies still gets connections until the checks notice;
+// after that a connection to it is dropped from the table (a retried SYN goes to a live server).
 //
 // Two balancers can form an active/passive pair sharing the VIP: the active one sends a heartbeat (a
 // VRRP advertisement carrying IPVS connection-sync entries, lb-sync.ts) to the passive one every
@@ -392,6 +393,17 @@ export class LoadBalancer extends Host {
       const w = this.waiting.get(c.id)!;
       if (w.packets.length >= MAX_WAITING_PACKETS_PER_CONNECTION) this.network.drop(p, { node: this.id }, 'queue-full');
       else w.packets.push(p);
+      return;
+    }
+    if (!this.backendUp(c.backend)) {
+      // Its server is down (IPVS expire_nodest_conn): the entry goes; a retransmitted SYN is
+      // scheduled again to a live server, anything else is answered with RST so the client
+      // learns at once that the connection is lost rather than retrying into the void.
+      this.table.setState(c, 'close');
+      this.queueSync(c);
+      this.table.remove(c);
+      if (syn) this.newConnection(p);
+      else this.reset(p);
       return;
     }
     this.track(c, h.flags, true);
