@@ -9,7 +9,7 @@ import { APPS } from './app/registry.ts';
 import { installPki } from './app/tls/pki.ts';
 import { parseIp } from './net/addresses.ts';
 import { Host } from './net/host.ts';
-import { DnsServer, type DnsServerSummary } from './net/dns-server.ts';
+import { DnsServer, type DnsServerSummary, type DnsServerView } from './net/dns-server.ts';
 import { LoadBalancer, type BalancerSummary, type BalancerView } from './net/load-balancer.ts';
 import { buildNode, nodeLayer } from './node-kinds.ts';
 import { Link } from './net/link.ts';
@@ -314,6 +314,12 @@ export class Engine {
       sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action, ...fields, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
     }
     return result;
+  }
+
+  /** What the game draws of a name server: its zones (records in zone-file form), figures and open connections. */
+  dnsServer(nodeId: string): DnsServerView | undefined {
+    const node = this.network.nodes.get(nodeId);
+    return node instanceof DnsServer ? node.view() : undefined;
   }
 
   /** Packets waiting for a decision at a player-controlled router, oldest first. */

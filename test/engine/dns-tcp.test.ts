@@ -3,10 +3,34 @@
 // SOA over TCP and is refused over UDP; a secondary server serves what it transferred.
 
 import { describe, expect, it } from 'vitest';
+import { encodeMessage } from '../../shared/protocols/app/dns/message.ts';
+import { Engine } from '../../shared/protocols/engine.ts';
+import type { Host } from '../../shared/protocols/net/host.ts';
 import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
+import type { TcpConfig } from '../../shared/protocols/transport/tcp/connection.ts';
+import { ByteSendBuffer } from '../../shared/protocols/transport/tcp/send-buffer.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
 import { build, run } from './helpers.ts';
 import { captureFrames, dnsScenario, field, pick, ZONE_RECORDS } from './dns-helpers.ts';
+
+const RAW_TCP: TcpConfig = {
+  mssBytes: 1460,
+  cc: 'newreno',
+  arq: 'tcp',
+  windowSegments: 4,
+  initialCwndSegments: 1,
+  initialSsthreshBytes: null,
+  rcvBufBytes: 65_536,
+  sndBufBytes: 65_536,
+  initialRtoNs: 1e9,
+  minRtoNs: 1e9,
+  maxRtoNs: 60e9,
+  mslNs: 30e9,
+  synRetries: 6,
+  maxRetransmits: 15,
+  iss: 1000,
+};
 
 /** One line per event: what happened, where, with the facts that matter for the TC → TCP story. */
 function story(events: TraceEvent[]): string[] {
@@ -180,6 +204,14 @@ describe('zone transfer (AXFR, RFC 5936)', () => {
     ]);
     expect(r.engine.summary().flows.q).toMatchObject({ lookups: [{ rcode: 'NOERROR', records: ['mail.example.com. 3600 IN AAAA 2001:db8::25'] }] });
     expect(r.engine.summary().dnsServers!.ns2).toMatchObject({ zones: ['example.com.'] });
+    // What the game draws of the secondary: the zone it copied, record by record.
+    const view = r.engine.dnsServer('ns2')!;
+    expect(view).toMatchObject({ node: 'ns2', up: true, udpQueries: 1, openTcpConnections: 0 });
+    expect(view.zoneData).toEqual([
+      { origin: 'example.com.', serial: 2024010101, records: expect.arrayContaining(['mail.example.com. 3600 IN AAAA 2001:db8::25']), more: 0 },
+    ]);
+    expect(view.zoneData[0]!.records).toHaveLength(ZONE_RECORDS.length);
+    expect(r.engine.dnsServer('pc')).toBeUndefined();
   });
 });
 
@@ -207,5 +239,84 @@ describe('TCP connections of the resolver', () => {
     );
     expect(pick(r.events, 'flow', 'action', 'reason').filter((e) => e.flow === 'q' && e.action === 'give-up')).toEqual([{ flow: 'q', action: 'give-up', reason: 'connection refused' }]);
     expect(r.engine.summary().dnsServers!.ns1).toMatchObject({ tcpConnections: 1, tcpRefused: 1 });
+  });
+});
+
+describe('the server’s side of a TCP connection (RFC 7766)', () => {
+  /** A host `x` that opens a raw TCP connection to ns1:53 and writes what it is given, when it is given. */
+  function rawClient(writes: Array<{ atMs: number; bytes: Uint8Array }>, closeAtMs: number | null, durationMs = 30_000) {
+    const loaded = loadScenario(
+      dnsScenario({ durationMs, dns: { queries: [{ name: 'www.example.com', atMs: durationMs - 1 }] }, extraNodes: [{ id: 'x', kind: 'host' }], extraLinks: [{ id: 'l3', a: 'x', b: 'r', bandwidthBps: 10_000_000, delayMs: 1 }] }),
+    );
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const engine = new Engine(loaded.scenario);
+    const events: TraceEvent[] = [];
+    engine.subscribe(['dns', 'state'], (e) => events.push(e));
+    const x = engine.network.nodes.get('x') as Host;
+    const sendBuffer = new ByteSendBuffer(1 << 16);
+    const conn = x.tcp.connect({ localPort: 40000, remoteIp: engine.network.nodes.get('ns1')!.ip, remotePort: 53, config: RAW_TCP, flowId: null, sendBuffer });
+    const received: number[] = [];
+    conn.app = { readable: (c) => void c.read(Infinity, (b) => received.push(...b)), eof: (c) => c.close() };
+    conn.connect();
+    for (const w of writes) engine.sim.at(w.atMs * 1e6, () => { sendBuffer.write(w.bytes); conn.flush(); });
+    if (closeAtMs !== null) engine.sim.at(closeAtMs * 1e6, () => { sendBuffer.finish(); conn.close(); });
+    engine.run();
+    const server = events.filter((e) => e.type === 'dns' && e.side === 'server' && String(e.client).startsWith('10.0.0.4:'));
+    const serverStates = events.filter((e) => e.type === 'state' && e.flow === null && e.side === 'server');
+    return { received: Uint8Array.from(received), server, serverStates, conn };
+  }
+
+  const framed = (m: Uint8Array) => Uint8Array.from([m.length >> 8, m.length & 0xff, ...m]);
+  const query = (id: number, name: string) =>
+    encodeMessage({ header: { id, qr: false, opcode: 0, aa: false, tc: false, rd: false, ra: false, z: 0, rcode: 0 }, questions: [{ name, type: 1, class: 1 }], answers: [], authority: [], additional: [] }).bytes;
+
+  /** Split a received byte stream into its length-prefixed messages' IDs. */
+  function ids(stream: Uint8Array): number[] {
+    const out: number[] = [];
+    for (let p = 0; p + 2 <= stream.length; ) {
+      const len = (stream[p]! << 8) | stream[p + 1]!;
+      out.push((stream[p + 2]! << 8) | stream[p + 3]!);
+      p += 2 + len;
+    }
+    return out;
+  }
+
+  it('two queries in one segment, and one split over two writes 50 ms apart, are each answered', () => {
+    const q3 = framed(query(3, 'mail.example.com.'));
+    const r = rawClient(
+      [
+        { atMs: 20, bytes: Uint8Array.from([...framed(query(1, 'www.example.com.')), ...framed(query(2, 'nope.example.com.'))]) },
+        { atMs: 40, bytes: q3.subarray(0, 7) },
+        { atMs: 90, bytes: q3.subarray(7) },
+      ],
+      200,
+    );
+    expect(r.server.map((e) => [e.action, e.id, e.rcode])).toEqual([
+      ['answer', 1, 'NOERROR'],
+      ['answer', 2, 'NXDOMAIN'],
+      ['answer', 3, 'NOERROR'],
+    ]);
+    expect(ids(r.received)).toEqual([1, 2, 3]);
+  });
+
+  it('a client that writes its query and closes at once still gets the answer before the server’s FIN', () => {
+    const r = rawClient([{ atMs: 20, bytes: framed(query(7, 'www.example.com.')) }], 20);
+    expect(ids(r.received)).toEqual([7]);
+    expect(r.conn.state).toBe('TIME_WAIT');
+  });
+
+  it('an idle connection is closed by the server after tcpIdleTimeoutMs (10 s)', () => {
+    const r = rawClient([{ atMs: 20, bytes: framed(query(9, 'www.example.com.')) }], null);
+    const fin = r.serverStates.find((e) => e.to === 'FIN_WAIT_1')!;
+    expect(fin.t).toBeCloseTo(20 + 1 + 5 + 0.1 + 10_000, -1); // the query's arrival plus the idle timeout
+    expect(ids(r.received)).toEqual([9]);
+  });
+
+  it('a message too short for a header is dropped without an answer; the connection goes on', () => {
+    const r = rawClient([{ atMs: 20, bytes: framed(new Uint8Array([1, 2, 3, 4, 5])) }, { atMs: 30, bytes: framed(query(4, 'www.example.com.')) }], 100);
+    expect(r.server.map((e) => [e.action, e.reason ?? e.rcode])).toEqual([
+      ['ignored', '5 bytes is shorter than the 12-byte header'],
+      ['answer', 'NOERROR'],
+    ]);
   });
 });

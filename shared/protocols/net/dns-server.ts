@@ -9,6 +9,7 @@
 
 import { encodeMessage, DNS_PORT, MAX_MESSAGE_BYTES, OPCODE_QUERY, parseMessage, RCODE_FORMERR, RCODE_NOTAUTH, RCODE_NOTIMP, RCODE_REFUSED, rcodeName, TYPE_AXFR, TYPE_IXFR, typeName, UDP_MESSAGE_LIMIT_BYTES, type DnsHeader, type DnsMessage, type DnsQuestion, type DnsRecord } from '../app/dns/message.ts';
 import { DnsTcpStream } from '../app/dns/tcp-stream.ts';
+import { formatRecord } from '../app/dns/text.ts';
 import { answerQuestion, compileZone, Zone, ZoneSet } from '../app/dns/zone.ts';
 import '../app/dns/decoder.ts'; // the packet inspector learns to show DNS messages
 import type { DnsNodeSpec } from '../scenario.ts';
@@ -71,6 +72,18 @@ export interface DnsServerSummary {
   tcpConnections: number;
   tcpRefused: number;
 }
+
+/** What the game draws of a name server: its zones in zone-file form, its figures, its open connections. */
+export interface DnsServerView extends DnsServerSummary {
+  node: string;
+  up: boolean;
+  zoneData: Array<{ origin: string; serial: number; records: string[]; more: number }>;
+  openTcpConnections: number;
+  cpuBacklog: number;
+}
+
+/** Records a view lists per zone; the rest are counted in `more`. */
+const VIEW_RECORDS_PER_ZONE = 200;
 
 export class DnsServer extends Host {
   override readonly kind: string = 'dns';
@@ -156,32 +169,49 @@ export class DnsServer extends Host {
     }
     const label = this.clientLabels.get(`${remoteIp}:${remotePort}`);
     const config = label?.config ?? DEFAULT_DNS_TCP;
-    let sendBuffer: ByteSendBuffer | null = null;
     return {
       flowId: label?.flowId ?? null,
       config,
-      sendBuffer: () => (sendBuffer = new ByteSendBuffer(config.sndBufBytes)),
-      accept: (conn) => this.accepted(conn, sendBuffer!),
+      sendBuffer: () => new ByteSendBuffer(config.sndBufBytes),
+      accept: (conn) => this.accepted(conn),
     };
   }
 
-  private accepted(conn: TcpConnection, sendBuffer: ByteSendBuffer): void {
+  private accepted(conn: TcpConnection): void {
     conn.appKind = 'dns';
     this.openTcp++;
     this.stats.tcpConnections++;
     const client = { ip: conn.remoteIp, port: conn.remotePort };
-    const stream: DnsTcpStream = new DnsTcpStream(conn, sendBuffer, (message) => {
+    // Queries read but not yet answered: the server closes only after answering them.
+    let working = 0;
+    let peerDone = false;
+    const closeIfDone = () => {
+      if (peerDone && working === 0) stream.close();
+    };
+    const stream: DnsTcpStream = new DnsTcpStream(conn, conn.sendBuffer as ByteSendBuffer, (message) => {
       idle.setIn(this.idleNs);
       this.stats.tcpQueries++;
-      this.work(conn.flowId, 'tcp', client, () => this.tcpQuery(stream, client, message));
+      working++;
+      const accepted = this.work(conn.flowId, 'tcp', client, () => {
+        working--;
+        this.tcpQuery(stream, client, message);
+        closeIfDone();
+      });
+      if (!accepted) working--;
     });
-    // RFC 7766 §6.2.3: a server closes a connection that stays idle.
-    const idle = new Timer(this.network.sim, () => stream.close());
+    // RFC 7766 §6.2.3: a server closes a connection that stays idle — no query being answered, no answer unsent.
+    const idle: Timer = new Timer(this.network.sim, () => {
+      if (working > 0 || stream.sending) idle.setIn(this.idleNs);
+      else stream.close();
+    });
     idle.setIn(this.idleNs);
     conn.app = {
       readable: () => stream.readable(),
       writable: () => stream.writable(),
-      eof: () => stream.close(),
+      eof: () => {
+        peerDone = true;
+        closeIfDone();
+      },
       closed: () => {
         this.openTcp--;
         idle.cancel();
@@ -255,12 +285,12 @@ export class DnsServer extends Host {
 
   // ------------------------------------------------------------------------------------ answering
 
-  /** Run a query's processing on the CPU, then `done`; a full CPU queue drops it. */
-  private work(flowId: string | null, transport: DnsTransportName, client: { ip: number; port: number }, done: () => void): void {
-    if (this.cpu.run(this.processingNs, done) < 0) {
-      this.stats.overloaded++;
-      this.traceIgnored(flowId, transport, client, 'overloaded');
-    }
+  /** Run a query's processing on the CPU, then `done`; a full CPU queue drops it (returns false). */
+  private work(flowId: string | null, transport: DnsTransportName, client: { ip: number; port: number }, done: () => void): boolean {
+    if (this.cpu.run(this.processingNs, done) >= 0) return true;
+    this.stats.overloaded++;
+    this.traceIgnored(flowId, transport, client, 'overloaded');
+    return false;
   }
 
   private decide(bytes: Uint8Array, transport: DnsTransportName, clientIp: number): Decision {
@@ -339,6 +369,22 @@ export class DnsServer extends Host {
     if (sim.trace.enabled('dns')) {
       sim.trace.emit({ type: 'dns', t: sim.nowMs, node: this.id, flow: flowId, side: 'server', action: 'ignored', transport, client: `${ipToString(client.ip)}:${client.port}`, reason });
     }
+  }
+
+  view(): DnsServerView {
+    return {
+      node: this.id,
+      up: this.up,
+      ...this.summary(),
+      zoneData: this.zones.list.map((z) => ({
+        origin: z.origin,
+        serial: z.soa.rdata.serial,
+        records: z.records.slice(0, VIEW_RECORDS_PER_ZONE).map(formatRecord),
+        more: Math.max(0, z.records.length - VIEW_RECORDS_PER_ZONE),
+      })),
+      openTcpConnections: this.openTcp,
+      cpuBacklog: this.cpu.backlog,
+    };
   }
 
   summary(): DnsServerSummary {

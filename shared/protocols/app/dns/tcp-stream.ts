@@ -60,6 +60,11 @@ export class DnsTcpStream {
     }
   }
 
+  /** Output still to go: queued here, or written and not yet acknowledged. */
+  get sending(): boolean {
+    return this.outbox.length > 0 || this.conn.sndUna < this.sendBuffer.endOff;
+  }
+
   /** Bytes of a message still expected (0 between messages). */
   get partialBytes(): number {
     return this.inbuf.length;
