@@ -163,7 +163,12 @@ export class GameScene extends Phaser.Scene {
   private fitCanvas(): { width: number; height: number } {
     const el = document.getElementById('game');
     if (el === null) return { width: this.scale.width, height: this.scale.height };
-    const inset = `${Math.round(this.hud.topHeight)}px ${Math.round(this.hud.sideWidth)}px ${Math.round(this.hud.bottomHeight)}px 0px`;
+    const top = Math.round(this.hud.topHeight);
+    const bottom = Math.round(this.hud.bottomHeight);
+    const stage = document.getElementById('stage');
+    stage?.style.setProperty('--hud-top', `${top}px`);
+    stage?.style.setProperty('--hud-bottom', `${bottom}px`);
+    const inset = `${top}px ${Math.round(this.hud.sideWidth)}px ${bottom}px 0px`;
     const rect = () => el.getBoundingClientRect();
     if (el.style.inset !== inset) el.style.inset = inset;
     // The element's size is known at once; the scale manager would only catch up on its next step.
@@ -199,7 +204,7 @@ export class GameScene extends Phaser.Scene {
     this.topo.setGeometry(this.geom);
     this.packets.setGeometry(this.geom);
     this.queue.setGeometry(this.geom);
-    this.topo.redraw(w, width, height);
+    this.topo.redraw(w);
     this.cameras.main.setZoom(1);
     this.cameras.main.setScroll(0, 0);
     this.director?.setGeometry(this.geom, width / 2, height / 2);

@@ -34,6 +34,8 @@ export class FlowPanel implements Panel {
   private readonly tabs: HTMLElement;
   private readonly body: HTMLElement;
   private flowId: string | null = null;
+  /** Whether the player picked the flow shown; until then the view follows the flow that is running. */
+  private chosen = false;
   private chart: ChartKind = 'cwnd';
   private readonly states: HTMLElement;
   private readonly stepsEl: HTMLElement;
@@ -84,6 +86,7 @@ export class FlowPanel implements Panel {
 
   select(flowId: string): void {
     this.flowId = flowId;
+    this.chosen = true;
     this.tabIds = '';
     this.update();
   }
@@ -109,7 +112,10 @@ export class FlowPanel implements Panel {
   update(): void {
     const w = this.source.world;
     const flows = [...w.flows.values()];
-    if (this.flowId === null || !w.flows.has(this.flowId)) this.flowId = flows.find((f) => f.started)?.id ?? flows[0]?.id ?? null;
+    const current = this.flowId === null ? undefined : w.flows.get(this.flowId);
+    if (current === undefined || (!this.chosen && !current.started)) {
+      this.flowId = flows.find((f) => f.started)?.id ?? current?.id ?? flows[0]?.id ?? null;
+    }
     const ids = flows.map((f) => f.id).join(',') + '|' + this.flowId;
     if (ids !== this.tabIds) {
       this.tabIds = ids;

@@ -1,7 +1,8 @@
 // The network drawn: links with their bandwidth, delay and loss, and nodes by kind, each with its
-// name, address and OSI layer. Redrawn only when something about it changes (a fault, a role), and
-// then baked into one texture: a Graphics object is tessellated again on every frame it is shown,
-// which for dozens of rounded shapes and labels costs more than everything that moves.
+// name, address and OSI layer. Redrawn only when something about it changes (a fault, a role). It
+// stays as shapes rather than one baked full-screen texture: where the browser renders in software
+// (SwiftShader here, old school laptops) sampling a texture the size of the screen every frame costs
+// far more than the few dozen shapes it would replace.
 
 import type Phaser from 'phaser';
 import { rate, t } from '../i18n/index.ts';
@@ -11,18 +12,12 @@ import type { Geometry, LinkGeom, NodeGeom } from './geometry.ts';
 
 export type TopologyHit = { node: string } | { link: string } | null;
 
-let textureSerial = 0;
-
 export class TopologyView {
   private readonly scene: Phaser.Scene;
   private readonly linksG: Phaser.GameObjects.Graphics;
   private readonly nodesG: Phaser.GameObjects.Graphics;
   private readonly texts: Phaser.GameObjects.Text[] = [];
-  private readonly textureKey = `topology-${++textureSerial}`;
-  private texture: Phaser.Textures.DynamicTexture | null = null;
-  private image: Phaser.GameObjects.Image | null = null;
-  private width = 1;
-  private height = 1;
+
   private geom: Geometry | null = null;
   /** Node and link ids to draw emphasised (the player's own node, the links it may forward on). */
   mine: string | null = null;
@@ -34,8 +29,8 @@ export class TopologyView {
 
   constructor(scene: Phaser.Scene) {
     this.scene = scene;
-    this.linksG = scene.make.graphics({}, false);
-    this.nodesG = scene.make.graphics({}, false);
+    this.linksG = scene.add.graphics().setDepth(1);
+    this.nodesG = scene.add.graphics().setDepth(3);
   }
 
   setGeometry(geom: Geometry): void {
@@ -47,9 +42,7 @@ export class TopologyView {
   }
 
   /** Redraw everything static. */
-  redraw(world: World, width = this.width, height = this.height): void {
-    this.width = width;
-    this.height = height;
+  redraw(world: World): void {
     const geom = this.geom;
     this.linksG.clear();
     this.nodesG.clear();
@@ -57,27 +50,6 @@ export class TopologyView {
     this.texts.length = 0;
     if (geom === null) return;
     this.drawAll(world, geom);
-    this.bake();
-  }
-
-  /** Render the drawing into the texture shown on screen, then free the parts. */
-  private bake(): void {
-    const width = Math.max(1, Math.ceil(this.width));
-    const height = Math.max(1, Math.ceil(this.height));
-    if (this.texture === null) {
-      this.texture = this.scene.textures.addDynamicTexture(this.textureKey, width, height);
-      if (this.texture === null) return;
-      this.image = this.scene.add.image(0, 0, this.textureKey).setOrigin(0, 0).setDepth(1);
-    } else if (this.texture.width !== width || this.texture.height !== height) {
-      this.texture.setSize(width, height);
-      this.image?.setSize(width, height);
-    }
-    this.texture.clear();
-    this.texture.draw([this.linksG, this.nodesG, ...this.texts]);
-    this.texture.render();
-    this.image?.setTexture(this.textureKey);
-    for (const tx of this.texts) tx.destroy();
-    this.texts.length = 0;
   }
 
   private drawAll(world: World, geom: Geometry): void {
@@ -116,8 +88,8 @@ export class TopologyView {
   }
 
   private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): void {
-    const tx = this.scene.make
-      .text({ x, y, text: s, style: {
+    const tx = this.scene.add
+      .text(x, y, s, {
         fontFamily: FONT_FAMILY,
         fontSize: `${size}px`,
         fontStyle: bold ? 'bold' : 'normal',
@@ -125,8 +97,9 @@ export class TopologyView {
         align: 'center',
         stroke: '#121826',
         strokeThickness: Math.max(3, Math.round(size / 5)),
-      } }, false)
-      .setOrigin(0.5, originY);
+      })
+      .setOrigin(0.5, originY)
+      .setDepth(6);
     this.texts.push(tx);
   }
 
@@ -246,9 +219,6 @@ export class TopologyView {
     this.linksG.destroy();
     this.nodesG.destroy();
     for (const tx of this.texts) tx.destroy();
-    this.image?.destroy();
-    this.texture?.destroy();
-    this.texture = null;
   }
 }
 
