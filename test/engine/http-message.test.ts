@@ -100,6 +100,7 @@ describe('HTTP request parser', () => {
     ['GET / HTTP/1.1\r\nHost : a\r\n\r\n', 400, /invalid field name/],
     ['GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n', 400, /folding/],
     ['GET nopath HTTP/1.1\r\nHost: a\r\n\r\n', 400, /origin-form/],
+    ['GET / HTTP/1.1\r\nHost: a\x01b\r\n\r\n', 400, /control character/],
   ])('answers %j with %i', (input, status, reason) => {
     const p = new RequestParser();
     p.push(enc.encode(input));

@@ -239,6 +239,7 @@ export class Server extends Host {
     if (conn.state === 'closed') return;
     conn.state = 'closed';
     this.activeConnections--;
+    if (this.activeConnections < 0) throw new Error(`invariant: ${this.id} released more connections than it held`);
     this.conns.delete(conn.id);
     this.stats.bytesIn += conn.bytesIn;
     this.stats.bytesOut += conn.bytesOut;

@@ -14,6 +14,7 @@ import {
   MAX_HEADER_FIELDS,
   MAX_TARGET_CHARS,
   headerValue,
+  isFieldValue,
   isToken,
   targetPath,
   type HttpHeader,
@@ -147,7 +148,10 @@ abstract class MessageParser<M> {
       if (colon <= 0) return this.fail(400, `header line without a field name: ${JSON.stringify(line.slice(0, 40))}`);
       const name = line.slice(0, colon);
       if (!isToken(name)) return this.fail(400, `invalid field name ${JSON.stringify(name.slice(0, 40))}`);
-      headers.push({ name, value: line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '') });
+      const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+      // RFC 9110 §5.5: no control characters (other than HTAB) in a field value.
+      if (!isFieldValue(value)) return this.fail(400, `control character in the value of ${name}`);
+      headers.push({ name, value });
     }
     return headers;
   }

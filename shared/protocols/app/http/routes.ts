@@ -3,7 +3,7 @@
 // Allow field; HEAD is GET without the body. `echo` answers the request's body, `store` keeps it (a
 // login form's fields end up in the server's records) and answers the route's body.
 
-import { httpDate, utf8, type HttpHeader, type HttpRequest } from './message.ts';
+import { httpDate, isFieldValue, utf8, type HttpHeader, type HttpRequest } from './message.ts';
 import type { ServerRouteSpec } from './spec.ts';
 
 export const SERVER_SOFTWARE = 'PacketPlay/1.0';
@@ -65,7 +65,7 @@ export class RouteTable {
     if (route.action === 'echo') {
       body = req.body;
       const requestType = req.headers.find((h) => h.name.toLowerCase() === 'content-type')?.value;
-      if (requestType !== undefined) contentType = requestType;
+      if (requestType !== undefined && requestType !== '' && isFieldValue(requestType)) contentType = requestType;
     } else {
       body = this.bodies.get(route)!;
       if (route.action === 'store') this.store(req);

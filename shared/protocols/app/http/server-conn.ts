@@ -118,6 +118,7 @@ export class ServerConn {
     if (this.out === null) return 0;
     const end = Math.min(this.out.length, this.outOff + max);
     const n = this.stream.write(this.out.subarray(this.outOff, end));
+    if (n > end - this.outOff) throw new Error(`invariant: a stream took ${n} bytes of ${end - this.outOff}`);
     this.outOff += n;
     this.bytesOut += n;
     return n;
