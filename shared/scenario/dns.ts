@@ -112,7 +112,9 @@ function absoluteQueryName(text: string): string | null {
 }
 
 interface FlowLike {
+  from: string;
   to: string;
+  clientPort?: number;
   transport: DnsTransport;
   port?: number;
   dns?: FlowDnsInput;
@@ -133,6 +135,7 @@ export function dnsFlowSpec(f: FlowLike, app: string, where: string, nodeKinds: 
   }
   if (toKind !== undefined && toKind !== 'dns') errors.push(`${where}.to: "${f.to}" is a ${toKind}; a dns flow asks a dns node`);
   if (f.port !== undefined && f.port !== DNS_PORT) errors.push(`${where}.port: a dns node answers on port 53, not ${f.port}`);
+  if (f.clientPort === DNS_PORT && nodeKinds.get(f.from) === 'dns') errors.push(`${where}.clientPort: port 53 of "${f.from}" is its name server's`);
   return resolverSpec(f.dns, f.transport, where, errors);
 }
 

@@ -74,6 +74,11 @@ describe('dns flows', () => {
     expect(errors(flow(f)).join('\n')).toContain(message);
   });
 
+  it('a secondary server’s resolver cannot answer on its own port 53', () => {
+    const s = dnsScenario({ extraNodes: [{ id: 'ns2', kind: 'dns' }], extraLinks: [{ id: 'l3', a: 'ns2', b: 'r', bandwidthBps: 1e7, delayMs: 1 }] });
+    expect(errors({ ...s, flows: [{ ...s.flows![0]!, from: 'ns2', clientPort: 53 }] })).toEqual(['flows[0].clientPort: port 53 of "ns2" is its name server\'s']);
+  });
+
   it('another application cannot take a name server’s port 53', () => {
     expect(errors(flow({ app: 'cbr', dns: undefined, port: 53 }))).toEqual(['flows[0].port: port 53 of "ns1" is its name server\'s; only dns flows use it']);
   });

@@ -9,7 +9,7 @@ import { IPV4_HEADER_BYTES } from '../../net/ipv4.ts';
 import { registerPayloadDecoder, type LayerField, type PacketLayer } from '../../net/layers.ts';
 import { UDP_HEADER_BYTES } from '../../transport/udp/header.ts';
 import { tcpHeaderLength } from '../../transport/tcp/header.ts';
-import { DNS_HEADER_BYTES, DNS_PORT, opcodeName, parseHeader, parseMessage, rcodeName, sectionCounts } from './message.ts';
+import { DNS_HEADER_BYTES, DNS_PORT, isKnownOpcode, opcodeName, parseHeader, parseMessage, rcodeName, sectionCounts } from './message.ts';
 import { formatQuestion, formatRecord } from './text.ts';
 import { TCP_LENGTH_PREFIX_BYTES } from './tcp-stream.ts';
 
@@ -82,7 +82,7 @@ function startsMessage(payload: Uint8Array): boolean {
   const length = (payload[0]! << 8) | payload[1]!;
   const message = payload.subarray(TCP_LENGTH_PREFIX_BYTES);
   const h = parseHeader(message)!;
-  return length >= DNS_HEADER_BYTES && h.z === 0 && opcodeName(h.opcode) !== String(h.opcode) && sectionCounts(message).qdcount <= 1;
+  return length >= DNS_HEADER_BYTES && h.z === 0 && isKnownOpcode(h.opcode) && sectionCounts(message).qdcount <= 1;
 }
 
 /** A TCP segment's payload: a length-prefixed message (or its beginning), or the continuation of one. */

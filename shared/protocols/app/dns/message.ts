@@ -82,6 +82,7 @@ export const RCODE_NAMES: Readonly<Record<number, string>> = {
 export const typeName = (t: number): string => TYPE_NAMES[t] ?? `TYPE${t}`;
 export const className = (c: number): string => CLASS_NAMES[c] ?? `CLASS${c}`;
 export const opcodeName = (o: number): string => OPCODE_NAMES[o] ?? String(o);
+export const isKnownOpcode = (o: number): boolean => OPCODE_NAMES[o] !== undefined;
 export const rcodeName = (r: number): string => RCODE_NAMES[r] ?? `RCODE${r}`;
 
 export interface DnsHeader {

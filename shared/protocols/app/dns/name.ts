@@ -26,7 +26,7 @@ export function nameWireBytes(labels: readonly Uint8Array[]): number {
  * the same absolute name; "." is the root). Escapes are honoured; limits are checked.
  */
 export function nameLabels(text: string): NameResult {
-  if (text === '' ) return { ok: false, error: 'a name must not be empty' };
+  if (text === '') return { ok: false, error: 'a name must not be empty' };
   if (text === ROOT_NAME) return { ok: true, labels: [] };
   const labels: Uint8Array[] = [];
   let current: number[] = [];
