@@ -10,6 +10,7 @@
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
 import { Engine } from '../../shared/protocols/engine.ts';
 import { Router } from '../../shared/protocols/net/router.ts';
+import { Tap } from '../../shared/protocols/net/tap.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
@@ -25,12 +26,15 @@ import {
   type Speed,
 } from '../../shared/messages/classroom-messages.ts';
 import {
+  BackendState,
+  BalancerState,
   ClassroomState,
   FlowState,
   LinkState,
   NodeState,
   PlayerState,
   SeatState,
+  WaitingConnectionState,
   type EventState,
   type PacketState,
 } from '../../shared/state/classroom-state.ts';
@@ -79,7 +83,35 @@ export interface RunningScenario {
 }
 
 /** Trace event types the session listens to (load-balancer and tap events once the engine has them). */
-const WANTED: readonly string[] = ['tx', 'wait', 'drop', 'command', 'state', 'rto', 'window', 'fault', 'lb-assign', 'failover', 'tap'];
+const WANTED: readonly string[] = ['tx', 'wait', 'drop', 'command', 'state', 'rto', 'window', 'fault', 'lb-assign', 'lb-health', 'failover', 'tap', 'tls'];
+
+/** Frames sent to a tap player per tick at most; the rest are counted as skipped (the capture request has them). */
+const TAP_FRAMES_PER_TICK = 10;
+/** Characters of a payload preview sent to a tap player. */
+const TAP_PREVIEW_CHARS = 512;
+const TAP_FIELDS = ['t', 'action', 'packet', 'flow', 'in', 'summary', 'protocol', 'layers', 'payloadBytes', 'preview', 'previewFormat', 'tampered', 'direction', 'bytes', 'client', 'server'] as const;
+
+/** What a tap player is told of a frame: the trace event's own fields, previews cut short. */
+export type TapFrame = Partial<Record<(typeof TAP_FIELDS)[number], unknown>>;
+
+function tapFrame(e: Record<string, unknown>): TapFrame {
+  const out: TapFrame = {};
+  for (const k of TAP_FIELDS) {
+    const v = e[k];
+    if (v === undefined) continue;
+    if (typeof v === 'string') out[k] = v.length > TAP_PREVIEW_CHARS ? v.slice(0, TAP_PREVIEW_CHARS) : v;
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.slice(0, 16).map(String);
+  }
+  return out;
+}
+
+export interface TapDelivery {
+  sessionId: string;
+  node: string;
+  frames: TapFrame[];
+  skipped: number;
+}
 
 const FLOWS_EVERY_MS = 250;
 const NODES_EVERY_MS = 250;
@@ -123,8 +155,9 @@ export class ClassroomGame {
   private stoppedFlows = new Set<string>();
   private readRates = new Map<string, number | null>();
   private fastRetransmitsSeen = new Map<string, number>();
-  private balancerAlgorithms = new Map<string, string>();
   private restoring = false;
+  /** Frames waiting to go to each tap's player, by tap node. */
+  private readonly tapOut = new Map<string, { frames: TapFrame[]; skipped: number }>();
 
   constructor(state: InstanceType<typeof ClassroomState>, first: RunningScenario, opts: GameOptions = {}) {
     this.state = state;
@@ -146,7 +179,6 @@ export class ClassroomGame {
     this.stoppedFlows = new Set();
     this.readRates = new Map(next.scenario.flows.map((f) => [f.id, f.readRateBps]));
     this.fastRetransmitsSeen = new Map();
-    this.balancerAlgorithms = new Map();
     this.clock.simMs = 0;
     this.events.round = this.state.round;
     this.engine.subscribe(
@@ -184,6 +216,7 @@ export class ClassroomGame {
     s.nodes.clear();
     s.links.clear();
     s.flows.clear();
+    s.balancers.clear();
     s.seats.clear();
     const pos = layout(sc);
     for (const spec of sc.nodes) {
@@ -214,6 +247,12 @@ export class ClassroomGame {
       f.transport = spec.transport;
       f.app = spec.app;
       s.flows.set(spec.id, f);
+    }
+    for (const spec of sc.nodes) {
+      if (spec.kind !== 'loadbalancer') continue;
+      const b = new BalancerState();
+      b.node = spec.id;
+      s.balancers.set(spec.id, b);
     }
     for (const seat of this.seats) {
       const st = new SeatState();
@@ -270,7 +309,7 @@ export class ClassroomGame {
   }
 
   private botPlays(seat: Seat): void {
-    botTakesSeat(this.engine, seat, this.balancerAlgorithms.get(seat.node) ?? 'round-robin');
+    botTakesSeat(this.engine, seat);
     const st = this.state.seats.get(seat.id);
     if (st !== undefined) st.bot = true;
     this.refreshController(seat.node);
@@ -491,7 +530,6 @@ export class ClassroomGame {
     if (typeof e.setBalancerAlgorithm !== 'function') return refuse('not-supported', 'this server cannot change balancer algorithms yet');
     const r = e.setBalancerAlgorithm(got.seat.node, msg.algorithm);
     if (!r.ok) return refuse('refused', r.reason);
-    this.balancerAlgorithms.set(got.seat.node, msg.algorithm);
     return ok();
   }
 
@@ -668,6 +706,42 @@ export class ClassroomGame {
     this.tracker.onTrace(e);
     this.scoring.onTrace(e);
     this.events.onTrace(e, this.wallMs);
+    if (e.type === 'tap') this.collectTap(e);
+  }
+
+  /** A frame crossed a tap: its player (if connected) is told, privately (never in the shared state). */
+  private collectTap(e: TraceEvent): void {
+    const node = String(e.node);
+    const holder = this.seatHolder.get(`tap:${node}`);
+    if (holder === undefined || this.players.get(holder)?.connected !== true) return;
+    let out = this.tapOut.get(node);
+    if (out === undefined) {
+      out = { frames: [], skipped: 0 };
+      this.tapOut.set(node, out);
+    }
+    if (out.frames.length < TAP_FRAMES_PER_TICK) out.frames.push(tapFrame(e));
+    else out.skipped++;
+  }
+
+  /** Frames for tap players since the last call. */
+  drainTapFrames(): TapDelivery[] {
+    const out: TapDelivery[] = [];
+    for (const [node, { frames, skipped }] of this.tapOut) {
+      const holder = this.seatHolder.get(`tap:${node}`);
+      if (holder !== undefined && (frames.length > 0 || skipped > 0)) out.push({ sessionId: holder, node, frames, skipped });
+    }
+    this.tapOut.clear();
+    return out;
+  }
+
+  /** The latest frames a tap recorded (at most `limit`), for its player. */
+  capture(sessionId: string, limit = 200): { ok: true; node: string; frames: TapFrame[] } | Reply {
+    const got = this.seatFor(sessionId, 'tap', undefined);
+    if ('refusal' in got) return got.refusal;
+    const tap = this.engine.network.nodes.get(got.seat.node);
+    if (!(tap instanceof Tap)) return refuse('not-supported', `${got.seat.node} keeps no capture`);
+    const frames = tap.capture.slice(-limit).map((r) => tapFrame({ action: 'frame', ...r } as unknown as Record<string, unknown>));
+    return { ok: true, node: got.seat.node, frames };
   }
 
   /** The routing table's choice for a packet waiting at a router (the newest waiting packet is checked first: it just arrived). */
@@ -716,7 +790,12 @@ export class ClassroomGame {
   private refreshController(nodeId: string): void {
     const n = this.state.nodes.get(nodeId);
     const node = this.engine.network.nodes.get(nodeId);
-    if (n !== undefined && node instanceof Router) n.controller = node.controller;
+    if (n === undefined) return;
+    if (node instanceof Router) n.controller = node.controller;
+    else {
+      const view = this.engine.balancer(nodeId);
+      if (view !== undefined) n.controller = view.controller;
+    }
   }
 
   private refreshNodes(): void {
@@ -727,6 +806,48 @@ export class ClassroomGame {
       if (node instanceof Router) {
         n.controller = node.controller;
         n.queue = Math.min(node.decisions.occupancy, 65535);
+      }
+    }
+    this.refreshBalancers();
+  }
+
+  private refreshBalancers(): void {
+    for (const [id, b] of this.state.balancers) {
+      const view = this.engine.balancer(id);
+      if (view === undefined) continue;
+      b.role = view.role;
+      b.active = view.active;
+      b.vip = view.vip;
+      b.algorithm = view.algorithm;
+      b.pair = view.pair ?? '';
+      const n = this.state.nodes.get(id);
+      if (n !== undefined) {
+        n.controller = view.controller;
+        n.queue = Math.min(view.waiting.length, 65535);
+      }
+      view.backends.forEach((v, i) => {
+        let be = b.backends.at(i);
+        if (be === undefined) {
+          be = new BackendState();
+          b.backends.push(be);
+        }
+        be.node = v.node;
+        be.capacity = v.capacity;
+        be.open = v.open;
+        be.assigned = v.assigned;
+        be.up = v.up;
+      });
+      const same = b.waiting.length === view.waiting.length && view.waiting.every((w, i) => b.waiting.at(i)?.connection === w.connection);
+      if (!same) {
+        b.waiting.clear();
+        for (const w of view.waiting.slice(0, 200)) {
+          const ws = new WaitingConnectionState();
+          ws.connection = w.connection;
+          ws.client = w.client;
+          ws.flow = w.flow ?? '';
+          ws.sinceMs = Math.floor(w.sinceMs);
+          b.waiting.push(ws);
+        }
       }
     }
   }

@@ -69,10 +69,20 @@ export class EventLog {
           this.add({ ...base, type: 'command', packet: num(e.packet), detail: str(e.action) }, wallNowMs);
         }
         return;
-      default:
-        // Load-balancer events (engine issue 3): a failover is notable; assignments fold like drops.
-        if ((e.type as string) === 'failover') this.add({ ...base, type: 'failover', detail: str(e.to ?? e.backend) }, wallNowMs);
-        else if ((e.type as string) === 'lb-assign') this.add({ ...base, type: 'lb-assign', detail: str(e.backend) }, wallNowMs, true);
+      case 'failover':
+        this.add({ ...base, type: 'failover', node: str(e.to), detail: str(e.from) }, wallNowMs);
+        return;
+      case 'lb-assign':
+        // Assignments come one per connection: alike ones (same balancer, same backend) fold.
+        this.add({ ...base, type: 'lb-assign', detail: typeof e.backend === 'string' ? e.backend : 'refused' }, wallNowMs, true);
+        return;
+      case 'lb-health':
+        this.add({ ...base, type: 'lb-health', detail: `${str(e.backend)}:${e.up === true ? 'up' : 'down'}` }, wallNowMs);
+        return;
+      case 'tls':
+        // The handshake's outcome, not each message: established, a certificate warning, a failure.
+        if (e.step === 'established' || e.step === 'warning' || e.step === 'failure') this.add({ ...base, type: 'tls', detail: str(e.step) }, wallNowMs);
+        return;
     }
   }
 

@@ -6,8 +6,8 @@
 // - receiver: +1 per 1000 bytes its application reads, −5 each time its window closes to zero (a
 //   receiver that reads too slowly makes its sender stall);
 // - load balancer: +1 per connection assigned, scaled by how evenly the backends are loaded (Jain's
-//   fairness index), −5 per assignment the engine reports as an overload;
-// - tap: +1 per packet it captures.
+//   fairness index), −5 per assignment to a full backend (`overloaded`);
+// - tap: +1 per frame it records, +5 per piece of application data a man-in-the-middle tap decrypts.
 // Facts arrive as trace events (drops, window, balancer and tap events) and as counters sampled
 // from the engine (packets forwarded, bytes delivered); `collect` turns both into points per seat.
 
@@ -20,6 +20,7 @@ const ROUTER_LOSSES = new Set(['queue-full', 'player', 'ttl', 'no-route']);
 const BYTES_PER_POINT = 1000;
 const ZERO_WINDOW_PENALTY = 5;
 const OVERLOAD_PENALTY = 5;
+const PLAINTEXT_POINTS = 5;
 
 interface SeatTally {
   seat: Seat;
@@ -73,16 +74,18 @@ export class Scoring {
       }
       case 'lb-assign': {
         const t = this.balancerSeatByNode.get(e.node as string);
-        if (t === undefined) return;
-        const backend = String(e.backend ?? '');
+        if (t === undefined || typeof e.backend !== 'string') return; // a refused connection assigns nothing
+        const backend = e.backend;
         t.perBackend.set(backend, (t.perBackend.get(backend) ?? 0) + 1);
         t.assignments++;
-        if (e.overload === true || e.overloaded === true) t.pending -= OVERLOAD_PENALTY;
+        if (e.overloaded === true) t.pending -= OVERLOAD_PENALTY;
         return;
       }
       case 'tap': {
         const t = this.tapSeatByNode.get(e.node as string);
-        if (t !== undefined) t.pending += 1;
+        if (t === undefined) return;
+        if (e.action === 'plaintext') t.pending += PLAINTEXT_POINTS;
+        else if (e.action === 'frame' || e.action === 'tamper' || e.action === 'intercept') t.pending += 1;
         return;
       }
     }

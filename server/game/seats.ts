@@ -21,8 +21,10 @@ export function seatId(role: SeatRole, node: string): string {
   return `${role}:${node}`;
 }
 
-/** The node kinds that are seats by themselves (node kinds are strings: load balancers and taps come with later engine versions). */
+/** The node kinds that are seats by themselves. */
 const NODE_SEATS: Record<string, SeatRole> = { router: 'router', loadbalancer: 'loadbalancer', tap: 'tap' };
+/** Node kinds whose flows make sender and receiver seats. */
+const END_KINDS = new Set(['host', 'server']);
 
 export function seatsFor(scenario: EngineScenario): Seat[] {
   const byRole = new Map<SeatRole, Seat[]>(SEAT_ROLES.map((r) => [r, []]));
@@ -31,7 +33,9 @@ export function seatsFor(scenario: EngineScenario): Seat[] {
     if (role !== undefined) byRole.get(role)!.push({ id: seatId(role, node.id), role, node: node.id, flows: [] });
   }
   for (const node of scenario.nodes) {
-    if (node.kind !== 'host') continue;
+    // Flow ends are hosts and servers; a flow to a load balancer is received by its backends, and
+    // the balancer's own seat is the role there.
+    if (!END_KINDS.has(node.kind as string)) continue;
     const out = scenario.flows.filter((f) => f.from === node.id).map((f) => f.id);
     const inc = scenario.flows.filter((f) => f.to === node.id).map((f) => f.id);
     if (out.length > 0) byRole.get('sender')!.push({ id: seatId('sender', node.id), role: 'sender', node: node.id, flows: out });

@@ -93,6 +93,9 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     inspect: validate(MESSAGES.inspect, (client: ClassroomClient, m, ctx: MessageContext) =>
       this.answer(client, ctx, 'inspect', () => this.game.inspect(client.sessionId, m.packet) as CommandReply),
     ),
+    capture: validate(MESSAGES.capture, (client: ClassroomClient, _m, ctx: MessageContext) =>
+      this.answer(client, ctx, 'capture', () => this.game.capture(client.sessionId) as CommandReply),
+    ),
     whoami: validate(MESSAGES.whoami, (client: ClassroomClient) => this.whoami(client)),
     pause: validate(MESSAGES.pause, (client: ClassroomClient, _m, ctx: MessageContext) =>
       this.answer(client, ctx, 'pause', () => this.game.pause(client.sessionId)),
@@ -284,6 +287,9 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
   private tick(dtMs: number): void {
     const t0 = performance.now();
     this.game.tick(dtMs);
+    for (const d of this.game.drainTapFrames()) {
+      this.clients.getById(d.sessionId)?.send('tap', { node: d.node, frames: d.frames as Array<Record<string, unknown>>, skipped: d.skipped });
+    }
     recordTick(performance.now() - t0);
   }
 

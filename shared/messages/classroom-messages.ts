@@ -87,7 +87,8 @@ export const readRateMessage = z.object({
 // Sender: start or stop one of the player's own flows.
 export const flowMessage = z.object({ flow: id });
 
-// Anyone: open a packet layer by layer (a request; the reply is the packet's layers).
+// Anyone: open a packet layer by layer (a request; the reply is the packet's layers). A tap player
+// asks for `capture` (a request, no payload): the latest frames its tap recorded.
 export const inspectMessage = z.object({ packet: packetId });
 
 // Host only.
@@ -122,6 +123,7 @@ export const MESSAGES = {
   'start-flow': flowMessage,
   'stop-flow': flowMessage,
   inspect: inspectMessage,
+  capture: empty,
   whoami: empty,
   pause: empty,
   resume: empty,
@@ -199,6 +201,8 @@ export interface ServerMessages {
   refused: { type: string; code: RefusalCode; reason: string };
   /** To everyone when the host ends the session. */
   ended: { code: string };
+  /** To a tap's player only: frames that crossed the tap since the last message (at most 10 per tick; `skipped` more). */
+  tap: { node: string; frames: Array<Record<string, unknown>>; skipped: number };
 }
 
 /** WebSocket close codes the server uses besides Colyseus's own (4000 consented, 4001 shutdown, 4002 protocol error). */

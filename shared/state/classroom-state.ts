@@ -127,6 +127,54 @@ export const FlowState = schema(
 );
 export type FlowState = SchemaType<typeof FlowState>;
 
+/** A backend of a load balancer. */
+export const BackendState = schema(
+  {
+    node: t.string().default(''),
+    /** Concurrent connections it may serve. */
+    capacity: t.uint32().default(0),
+    /** Connections it serves now through this balancer, and all it was given so far. */
+    open: t.uint32().default(0),
+    assigned: t.uint32().default(0),
+    /** The balancer's health checks find it alive. */
+    up: t.boolean().default(true),
+  },
+  'BackendState',
+);
+export type BackendState = SchemaType<typeof BackendState>;
+
+/** A new connection waiting at a player's balancer for an `assign` (manual algorithm). */
+export const WaitingConnectionState = schema(
+  {
+    connection: t.uint32().default(0),
+    /** The client's `ip:port`. */
+    client: t.string().default(''),
+    flow: t.string().default(''),
+    sinceMs: t.uint32().default(0),
+  },
+  'WaitingConnectionState',
+);
+export type WaitingConnectionState = SchemaType<typeof WaitingConnectionState>;
+
+/** A load balancer, refreshed about four times a second. Keyed by node id in `balancers`. */
+export const BalancerState = schema(
+  {
+    node: t.string().default(''),
+    /** `active` or `passive` (as configured), and whether the network delivers the VIP to it now. */
+    role: t.string().default('active'),
+    active: t.boolean().default(true),
+    vip: t.string().default(''),
+    /** `round-robin`, `least-connections`, `source-hash` or `manual`. */
+    algorithm: t.string().default('round-robin'),
+    /** The other balancer of an active/passive pair, or `""`. */
+    pair: t.string().default(''),
+    backends: t.array(BackendState),
+    waiting: t.array(WaitingConnectionState),
+  },
+  'BalancerState',
+);
+export type BalancerState = SchemaType<typeof BalancerState>;
+
 /**
  * A packet in the network, keyed by its id (as a string) in `packets`. On a link (`at` is `""`): it
  * leaves `from` at `departMs` and has fully arrived at `to` at `arriveMs` (simulated, whole ms).
@@ -195,6 +243,7 @@ export const ClassroomState = schema(
     nodes: t.map(NodeState),
     links: t.map(LinkState),
     flows: t.map(FlowState),
+    balancers: t.map(BalancerState),
     packets: t.map(PacketState),
     /** Packets in the network beyond the synchronised limit (not in `packets`). */
     packetsHidden: t.uint32().default(0),

@@ -16,10 +16,11 @@ vi.setConfig({ testTimeout: 120_000 });
 let server: GameServer;
 beforeAll(async () => {
   server = await startServer();
-});
+}, 120_000);
+// Closing waits for every room to close; on a busy machine that can take longer than the default hook limit.
 afterAll(async () => {
   await server.close();
-});
+}, 120_000);
 
 function serverRoom(code: string): ClassroomRoom {
   return matchMaker.getLocalRoomById(code) as unknown as ClassroomRoom;

@@ -1,6 +1,7 @@
 // The classroom rules without a network: seats, authority, bots, pause and step, faults, scoring.
 
 import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../shared/scenario/load.ts';
 import { ClassroomGame } from '../../server/game/classroom-game.ts';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import { builtinScenarios } from '../../server/scenarios/classroom-scenarios.ts';
@@ -197,7 +198,7 @@ describe('other roles', () => {
     });
   });
 
-  it('refuses balancer commands while the engine has no balancers', () => {
+  it('refuses balancer commands from a router player', () => {
     const { g } = game();
     g.addPlayer('a', 'Ann', 'student');
     expect(g.assign('a', { connection: 1, backend: 'web' })).toEqual({ ok: false, code: 'wrong-role', reason: 'a router cannot do that; it takes a loadbalancer' });
@@ -251,5 +252,106 @@ describe('scenario switch and end', () => {
     const before = state.clock.simMs;
     g.tick(1000);
     expect(state.clock.simMs).toBe(before);
+  });
+});
+
+function custom(input: unknown) {
+  const r = loadScenario(input);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  const state = new ClassroomState();
+  const g = new ClassroomGame(state, { id: 'custom', scenario: r.scenario });
+  return { g, state };
+}
+
+const link = (id: string, a: string, b: string, bandwidthBps = 10_000_000) => ({ id, a, b, bandwidthBps, delayMs: 2, queuePackets: 100 });
+
+/** Three clients reach three servers through a balancer a person plays by hand (s2 takes one connection at a time). */
+const MANUAL_BALANCER = {
+  name: 'a player balances by hand',
+  durationMs: 6000,
+  nodes: [
+    { id: 'c1', kind: 'host' }, { id: 'c2', kind: 'host' }, { id: 'c3', kind: 'host' }, { id: 'r', kind: 'router' },
+    { id: 'lb', kind: 'loadbalancer', vip: '10.0.9.1', backends: ['s1', { node: 's2', capacity: 1 }, 's3'], algorithm: 'manual', controller: 'player', decisionTimeoutMs: 1500 },
+    { id: 'sw', kind: 'switch' }, { id: 's1', kind: 'host' }, { id: 's2', kind: 'host' }, { id: 's3', kind: 'host' },
+  ],
+  links: [
+    link('c1-r', 'c1', 'r'), link('c2-r', 'c2', 'r'), link('c3-r', 'c3', 'r'), link('r-lb', 'r', 'lb', 100_000_000),
+    link('lb-sw', 'lb', 'sw', 100_000_000), link('sw-s1', 'sw', 's1'), link('sw-s2', 'sw', 's2'), link('sw-s3', 'sw', 's3'),
+  ],
+  flows: [1, 2, 3, 4].map((i) => ({ id: `conn${i}`, from: `c${((i - 1) % 3) + 1}`, to: 'lb', transport: 'tcp', app: 'bulk', bytes: 200000, startMs: (i - 1) * 100 })),
+};
+
+/** Alice logs in over plain HTTP; a tap (eve) sits on her line. */
+const TAPPED_LOGIN = {
+  name: 'a login in plain text, tapped',
+  durationMs: 3000,
+  nodes: [
+    { id: 'alice', kind: 'host' }, { id: 'eve', kind: 'tap' }, { id: 'isp', kind: 'router' },
+    { id: 'web', kind: 'server', io: 'nonblocking', routes: [{ path: '/login', method: 'POST', action: 'store', status: 200, body: 'welcome' }] },
+  ],
+  links: [link('alice-eve', 'alice', 'eve'), link('eve-isp', 'eve', 'isp'), link('dc', 'isp', 'web', 100_000_000)],
+  flows: [{ id: 'login', from: 'alice', to: 'web', transport: 'tcp', app: 'http', http: { host: 'shop.example', requests: [{ method: 'POST', path: '/login', body: 'user=alice&password=hunter2' }] } }],
+};
+
+describe('load balancer seat', () => {
+  it('lets the balancer player assign waiting connections and change the algorithm; a bot assigns when nobody plays', () => {
+    const { g, state } = custom(MANUAL_BALANCER);
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student'); // router:r
+    expect([...state.seats.keys()].slice(0, 2)).toEqual(['router:r', 'loadbalancer:lb']);
+    expect(g.role('h', 'a', 'loadbalancer:lb')).toEqual({ ok: true });
+    expect(state.nodes.get('lb')!.controller).toBe('player');
+    g.pause('h');
+    g.step('h', 400);
+    const lb = state.balancers.get('lb')!;
+    expect(lb.algorithm).toBe('manual');
+    expect(lb.backends.map((b) => b.node)).toEqual(['s1', 's2', 's3']);
+    expect(lb.waiting.map((w) => [w.connection, w.flow])).toEqual([[1, 'conn1'], [2, 'conn2'], [3, 'conn3'], [4, 'conn4']]);
+    expect(state.nodes.get('lb')!.queue).toBe(4);
+    expect(g.assign('a', { connection: 1, backend: 's9' })).toMatchObject({ ok: false, code: 'refused' });
+    expect(g.assign('a', { node: 'r', connection: 1, backend: 's2' })).toEqual({ ok: false, code: 'not-your-node', reason: 'r is not your node (you hold lb)' });
+    expect(g.assign('h', { connection: 1, backend: 's2' })).toEqual({ ok: false, code: 'no-seat', reason: 'you hold no seat' });
+    expect(g.assign('a', { connection: 1, backend: 's2' })).toEqual({ ok: true });
+    g.sync(true);
+    expect(lb.waiting.map((w) => w.connection)).toEqual([2, 3, 4]);
+    expect(lb.backends.at(1)!.assigned).toBe(1);
+    expect(state.events.some((e) => e.type === 'lb-assign' && e.node === 'lb' && e.detail === 's2')).toBe(true);
+    expect(g.algorithm('a', { algorithm: 'round-robin' })).toEqual({ ok: true });
+    g.sync(true);
+    expect(lb.algorithm).toBe('round-robin');
+    expect(lb.waiting.length).toBe(0); // no longer manual: the waiting ones were assigned at once
+    // The player leaves: the engine's bot plays the balancer.
+    g.removePlayer('a');
+    expect(state.nodes.get('lb')!.controller).toBe('bot');
+    expect(state.seats.get('loadbalancer:lb')!.bot).toBe(true);
+  });
+});
+
+describe('tap seat', () => {
+  it('tells only the tap player what crosses the tap, and keeps it out of the shared state', () => {
+    const { g, state } = custom(TAPPED_LOGIN);
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    const tapSeat = [...state.seats.values()].find((s) => s.role === 'tap')!;
+    expect(g.role('h', 'a', tapSeat.id)).toEqual({ ok: true });
+    g.addPlayer('b', 'Ben', 'student'); // takes the router; moved to the sender so that no packet waits for him
+    expect(g.role('h', 'b', 'sender:alice')).toEqual({ ok: true });
+    expect(g.capture('b', 10)).toEqual({ ok: false, code: 'wrong-role', reason: 'a sender cannot do that; it takes a tap' });
+    g.pause('h');
+    const frames: Array<Record<string, unknown>> = [];
+    for (let t = 0; t < 60; t++) {
+      g.step('h', 50);
+      for (const d of g.drainTapFrames()) {
+        expect([d.sessionId, d.node]).toEqual(['a', tapSeat.node]);
+        frames.push(...d.frames);
+      }
+    }
+    expect(frames.length).toBeGreaterThan(5);
+    expect(frames.some((f) => f.protocol === 'HTTP' && String(f.preview).includes('password=hunter2'))).toBe(true);
+    const cap = g.capture('a', 500) as { ok: true; frames: Array<Record<string, unknown>> };
+    expect(cap.ok).toBe(true);
+    expect(cap.frames.some((f) => String(f.preview).includes('password=hunter2'))).toBe(true);
+    expect(JSON.stringify(state.toJSON())).not.toContain('hunter2');
+    expect(state.players.get('a')!.score).toBeGreaterThan(0);
   });
 });

@@ -37,7 +37,7 @@ async function stopProcess(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 
 afterAll(async () => {
   await stopProcess('SIGKILL');
-});
+}, 60_000);
 
 async function getResults(code: string, token: string | null, suffix = 'results.json') {
   const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
