@@ -6,6 +6,7 @@
 import { BulkFlow } from './app/bulk.ts';
 import type { FlowRuntime, FlowSummary } from './app/flow.ts';
 import { APPS } from './app/registry.ts';
+import { serveHttps } from './app/tls/https.ts';
 import { installPki } from './app/tls/pki.ts';
 import { parseIp } from './net/addresses.ts';
 import { Host } from './net/host.ts';
@@ -97,6 +98,7 @@ export class Engine {
     });
     // Keys and certificates, drawn from the seed before any flow starts (app/tls/pki.ts).
     installPki(net, s.nodes);
+    serveHttps(net); // every server also answers HTTPS on port 443
     for (const spec of s.links) {
       const a = net.nodes.get(spec.a)!;
       const b = net.nodes.get(spec.b)!;

@@ -12,7 +12,7 @@ import type { BalancerAlgorithm } from './net/lb-scheduler.ts';
 import type { HttpFlowSpec, ServerNodeFields } from './app/http/spec.ts';
 
 export type Transport = 'tcp' | 'udp';
-export type AppKind = 'bulk' | 'cbr' | 'video' | 'http' | 'dns';
+export type AppKind = 'bulk' | 'cbr' | 'video' | 'http' | 'dns' | 'https';
 
 interface NodeSpecBase {
   id: string;

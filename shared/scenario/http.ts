@@ -132,13 +132,13 @@ interface NodeLike {
  * servers), on the port the server listens on. Returns the port and the request list, defaulted.
  */
 export function httpFlowSpec(f: FlowLike, app: string, where: string, nodes: readonly NodeLike[], errors: string[]): { port: number | null; http: HttpFlowSpec | null } {
-  if (app !== 'http') {
-    if (f.http !== undefined) errors.push(`${where}.http: only "http" flows take an http object (this flow's app is "${app}")`);
+  if (app !== 'http' && app !== 'https') {
+    if (f.http !== undefined) errors.push(`${where}.http: only "http" and "https" flows take an http object (this flow's app is "${app}")`);
     return { port: null, http: null };
   }
-  if (f.transport !== 'tcp') errors.push(`${where}.transport: "http" runs over TCP`);
+  if (f.transport !== 'tcp') errors.push(`${where}.transport: "${app}" runs over TCP`);
   if (f.http === undefined) {
-    errors.push(`${where}.http: an "http" flow needs an http object with its requests`);
+    errors.push(`${where}.http: an "${app}" flow needs an http object with its requests`);
     return { port: null, http: null };
   }
   const servers = serversBehind(f.to, nodes);
@@ -146,9 +146,10 @@ export function httpFlowSpec(f: FlowLike, app: string, where: string, nodes: rea
   if (target !== undefined && servers.length === 0) {
     errors.push(`${where}.to: "${f.to}" is a ${target.kind}; an http flow goes to a server (or a loadbalancer in front of servers)`);
   }
-  const serverPort = servers[0]?.port ?? 80;
+  // HTTPS: every server also serves HTTP over TLS on port 443 (app/tls/https.ts).
+  const serverPort = app === 'https' ? 443 : (servers[0]?.port ?? 80);
   const port = f.port ?? serverPort;
-  for (const s of servers) {
+  for (const s of app === 'https' ? [] : servers) {
     if ((s.port ?? 80) !== port) errors.push(`${where}.port: server "${s.id}" listens on ${s.port ?? 80}, not ${port}`);
   }
   const h = f.http;

@@ -53,12 +53,12 @@ const ENDPOINT_KINDS = new Set<string>(['host', 'server']);
 /** Node kinds that have a decision point a player can take over. */
 const PLAYER_KINDS = new Set<string>(['router', 'loadbalancer']);
 /** Applications that can connect to a load balancer's virtual IP (their server side runs on its backends). */
-const VIP_APPS = new Set<string>(['bulk', 'http']);
+const VIP_APPS = new Set<string>(['bulk', 'http', 'https']);
 
-const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006, http: 80, dns: 53 };
-const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000, http: 1_000_000, dns: 64_000 };
+const DEFAULT_PORT: Record<AppKind, number> = { bulk: 5001, cbr: 5004, video: 5006, http: 80, dns: 53, https: 443 };
+const DEFAULT_RATE_BPS: Record<AppKind, number> = { bulk: 1_000_000, cbr: 64_000, video: 1_000_000, http: 1_000_000, dns: 64_000, https: 1_000_000 };
 /** Applications whose byte stream can run over TLS (a `tls` object on the flow); their port is then 443. */
-const TLS_APPS = new Set<string>(['bulk']);
+const TLS_APPS = new Set<string>(['bulk', 'https']);
 const TLS_PORT = 443;
 
 function directional(
@@ -202,7 +202,8 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       playoutDelayMs: f.playoutDelayMs,
       verify: f.verify,
       dns: resolver,
-      tls: f.tls === undefined || !TLS_APPS.has(app) ? null : { serverName: f.tls.serverName ?? null },
+      // An https flow always runs over TLS; a bulk flow when it has a `tls` object.
+      tls: app === 'https' || (f.tls !== undefined && TLS_APPS.has(app)) ? { serverName: f.tls?.serverName ?? null } : null,
       http: web.http,
     };
   });

@@ -101,7 +101,7 @@ export const flowSchema = z.strictObject({
   from: id,
   to: id,
   transport: z.enum(['tcp', 'udp']),
-  app: z.enum(['bulk', 'cbr', 'video', 'http', 'dns']).optional(),
+  app: z.enum(['bulk', 'cbr', 'video', 'http', 'dns', 'https']).optional(),
   bytes: z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).optional(),
   startMs: ms(LIMITS.durationMs).default(0),

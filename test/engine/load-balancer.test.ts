@@ -359,7 +359,7 @@ describe('scenario checks', () => {
     bothActive.nodes[5].role = 'active';
     expect(errors(bothActive)).toContain('nodes[4].role: "lb1" and its pair "lb2" are both active; one must be active, the other passive');
     expect(errors(farm({ flows: [{ id: 'u', from: 'c1', to: 'lb', transport: 'udp' }] }))).toEqual([
-      'flows[0].to: "lb" is a loadbalancer; only TCP flows (bulk, http) can connect to its virtual IP',
+      'flows[0].to: "lb" is a loadbalancer; only TCP flows (bulk, http, https) can connect to its virtual IP',
     ]);
     expect(errors(farm({ flows: [{ id: 'x', from: 'lb', to: 'c1', transport: 'tcp' }] }))[0]).toMatch(/^flows\[0\]\.from: "lb" is a loadbalancer/);
     expect(errors({ ...farm({}), commands: [{ action: 'assign', atMs: 5, node: 'r', connection: 1, backend: 's1' }] })).toEqual(['commands[0].node: "r" is not a loadbalancer']);

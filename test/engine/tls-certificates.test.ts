@@ -88,7 +88,7 @@ describe('scenario checks', () => {
 
   it('TLS settings belong to TCP byte-stream flows', () => {
     const r = loadScenario(tlsScenario({ flow: { transport: 'udp', app: 'cbr' } }));
-    expect(r.ok ? [] : r.errors).toContain('flows[0].tls: TLS runs under bulk flows, not "cbr"');
+    expect(r.ok ? [] : r.errors).toContain('flows[0].tls: TLS runs under bulk, https flows, not "cbr"');
     const ok = loadScenario(tlsScenario());
     expect(ok.ok && ok.scenario.flows[0]!.port).toBe(443);
   });

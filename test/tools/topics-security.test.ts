@@ -28,6 +28,32 @@ function sim(file: string, trace: string, ...extra: string[]): Run {
   return { stdout: r.stdout, events: lines, summary, of: (type) => lines.filter((e) => e.type === type) };
 }
 
+describe('T1 HTTPS (t01-https-login.json)', () => {
+  const r = sim('t01-https-login.json', 'tap,tls');
+  const frames = (tap: string) => r.of('tap').filter((e) => e.node === tap && e.payloadBytes > 0);
+
+  it('the login over HTTPS works as over HTTP: three requests, three 200s, after a TLS handshake', () => {
+    expect(r.summary.flows['alice-https']).toMatchObject({ completed: true, responses: 3, statuses: { 200: 3 }, handshake: 'established', tlsFailure: null });
+    expect(r.summary.flows['alice-https'].tls.client.peerCertificate).toMatchObject({ subject: 'shop.example', issuer: 'Trusty Root CA' });
+    expect(r.summary.flows['bob-http']).toMatchObject({ completed: true, responses: 3, statuses: { 200: 3 } });
+  });
+
+  it("Eve reads Bob's password off the plain-HTTP line", () => {
+    const text = frames('eve2').map((e) => e.preview).join('\n');
+    expect(frames('eve2').every((e) => e.previewFormat === 'text' && e.protocol === 'HTTP')).toBe(true);
+    expect(text).toContain('POST /login HTTP/1.1');
+    expect(text).toContain('user=bob&password=correct-horse');
+  });
+
+  it("on Alice's line she sees only TLS records: the server name in the hello, never the password", () => {
+    expect(frames('eve').every((e) => e.protocol === 'TLS' && e.previewFormat === 'hex')).toBe(true);
+    const hex = frames('eve').map((e) => e.preview).join('');
+    expect(hex).toContain(Buffer.from('shop.example').toString('hex')); // server_name and certificate are not secret
+    for (const secret of ['password', 'hunter2', 'POST /login', 'Balance']) expect(hex).not.toContain(Buffer.from(secret).toString('hex'));
+    expect(frames('eve').filter((e) => e.preview.startsWith('170303')).length).toBeGreaterThanOrEqual(6); // 3 requests, 3 responses
+  });
+});
+
 describe('T2 HTTPS trust with a CA (t02-ca-trust.json)', () => {
   const r = sim('t02-ca-trust.json', 'tls,tap');
   const tls = (flow: string) => r.of('tls').filter((e) => e.flow === flow);

@@ -7,6 +7,7 @@ import { CbrFlow } from './cbr.ts';
 import { DnsResolverFlow } from './dns/resolver.ts';
 import type { FlowContext, FlowRuntime } from './flow.ts';
 import { HttpFlow } from './http/flow.ts';
+import { HttpsFlow } from './tls/https.ts';
 import { secureBulkFlow } from './tls/secure-bulk.ts';
 import { VideoFlow } from './video.ts';
 
@@ -17,4 +18,5 @@ export const APPS: Record<AppKind, (ctx: FlowContext) => FlowRuntime> = {
   dns: (ctx) => new DnsResolverFlow(ctx),
   video: (ctx) => new VideoFlow(ctx),
   http: (ctx) => new HttpFlow(ctx),
+  https: (ctx) => new HttpsFlow(ctx),
 };
