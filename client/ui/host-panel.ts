@@ -107,7 +107,10 @@ export class HostPanel implements Panel {
       fault('host.fault.linkLoss', 'fault-link-loss', (v) => (kindOf(v) === 'link' ? { kind: 'link-loss', link: idOf(v), loss: 0.1 } : null)),
       fault('host.fault.linkClean', 'fault-link-clean', (v) => (kindOf(v) === 'link' ? { kind: 'link-loss', link: idOf(v), loss: 0 } : null)),
       fault('host.fault.nodeDown', 'fault-node-down', (v) => (kindOf(v) === 'node' ? { kind: 'node-down', node: idOf(v), forMs: 5000 } : null)),
-      fault('host.fault.dropSegment', 'fault-drop-segment', (v) => (kindOf(v) === 'flow' ? { kind: 'drop-segment', flow: idOf(v), segment: Math.max(1, w.history(idOf(v)).segmentsSent + 1) } : null)),
+      // Losing one chosen segment is an engine fault the game server does not offer.
+      source.mode === 'room'
+        ? null
+        : fault('host.fault.dropSegment', 'fault-drop-segment', (v) => (kindOf(v) === 'flow' ? { kind: 'drop-segment', flow: idOf(v), segment: Math.max(1, w.history(idOf(v)).segmentsSent + 1) } : null)),
     );
 
     this.players = h('div', { class: 'players' });
@@ -146,7 +149,7 @@ export class HostPanel implements Panel {
     const opts = [
       ...[...w.links.values()].map((l) => h('option', { value: `link:${l.id}`, text: `${t('host.target.link')} ${l.id} (${l.a}–${l.b})` })),
       ...[...w.nodes.values()].map((n) => h('option', { value: `node:${n.id}`, text: `${t('host.target.node')} ${n.id}` })),
-      ...[...w.flows.values()].filter((f) => f.transport === 'tcp').map((f) => h('option', { value: `flow:${f.id}`, text: `${t('host.target.flow')} ${f.id}` })),
+      ...(this.source.mode === 'room' ? [] : [...w.flows.values()].filter((f) => f.transport === 'tcp').map((f) => h('option', { value: `flow:${f.id}`, text: `${t('host.target.flow')} ${f.id}` }))),
     ];
     setChildren(this.faultTarget, ...opts);
   }
@@ -161,7 +164,8 @@ export class HostPanel implements Panel {
     const w = this.source.world;
     setText(this.pauseBtn, w.paused ? t('host.resume') : t('host.pause'));
     for (const [s, b] of this.speedBtns) b.classList.toggle('active', Math.abs(s - w.speed) < 1e-9);
-    if (this.faultTarget.options.length !== w.links.size + w.nodes.size + [...w.flows.values()].filter((f) => f.transport === 'tcp').length) this.fillFaultTargets();
+    const flowTargets = this.source.mode === 'room' ? 0 : [...w.flows.values()].filter((f) => f.transport === 'tcp').length;
+    if (this.faultTarget.options.length !== w.links.size + w.nodes.size + flowTargets) this.fillFaultTargets();
     this.renderPlayers();
   }
 
