@@ -504,6 +504,8 @@ export const en = {
   'server.state.close': 'closes',
   'chart.kilobytes': 'kilobytes',
   'sender.tcpStatsOpen': 'delivered {delivered} · retransmissions {retx}',
+  'title.rejoin': 'Back to class {code}',
+  'title.rejoinHint': 'This tab was in a class: rejoin it with the same seat',
 } as const;
 
 export type MessageKey = keyof typeof en;

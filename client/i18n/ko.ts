@@ -506,4 +506,6 @@ export const ko: Record<MessageKey, string> = {
   'server.state.close': '닫는 중',
   'chart.kilobytes': '킬로바이트',
   'sender.tcpStatsOpen': '{delivered} 전달 · 재전송 {retx}',
+  'title.rejoin': '{code} 수업으로 돌아가기',
+  'title.rejoinHint': '이 탭은 수업 중이었습니다. 같은 자리로 다시 들어갑니다',
 };

@@ -80,3 +80,48 @@ export async function fetchScenarios(): Promise<Array<{ id: string; name: string
 export function httpUrl(path: string): string {
   return `${serverUrl().replace(/^ws/, 'http').replace(/\/$/, '')}${path}`;
 }
+
+/** What a reloaded page needs to get back into its class (kept for this tab only). */
+export interface Rejoin {
+  code: string;
+  name: string;
+  spectator: boolean;
+  /** The room's reconnection token (students, spectators). */
+  token: string | null;
+  /** The host token (the host joins again with it). */
+  hostToken: string | null;
+}
+
+const REJOIN_KEY = 'packetplay.rejoin';
+
+export function saveRejoin(r: Rejoin | null): void {
+  try {
+    if (r === null) sessionStorage.removeItem(REJOIN_KEY);
+    else sessionStorage.setItem(REJOIN_KEY, JSON.stringify(r));
+  } catch {
+    /* no storage: a reload simply starts over */
+  }
+}
+
+export function loadRejoin(): Rejoin | null {
+  try {
+    const raw = sessionStorage.getItem(REJOIN_KEY);
+    if (raw === null) return null;
+    const r = JSON.parse(raw) as Partial<Rejoin>;
+    if (typeof r.code !== 'string' || !isValidCode(r.code)) return null;
+    return { code: r.code, name: typeof r.name === 'string' ? r.name : '', spectator: r.spectator === true, token: typeof r.token === 'string' ? r.token : null, hostToken: typeof r.hostToken === 'string' ? r.hostToken : null };
+  } catch {
+    return null;
+  }
+}
+
+/** Back into a class after a reload: the host with its token, anyone else by reconnecting its seat. */
+export async function rejoinClass(r: Rejoin): Promise<ClassroomRoom> {
+  try {
+    if (r.hostToken !== null) return (await client().joinById(r.code, { name: r.name, hostToken: r.hostToken }, ClassroomState)) as ClassroomRoom;
+    if (r.token !== null) return (await client().reconnect(r.token, ClassroomState)) as ClassroomRoom;
+    return (await client().joinById(r.code, { name: r.name, spectator: r.spectator }, ClassroomState)) as ClassroomRoom;
+  } catch (err) {
+    throw classifyJoinError(err);
+  }
+}

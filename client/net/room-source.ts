@@ -13,7 +13,7 @@ import type { BaseEvent, WorldEvent } from '../model/events.ts';
 import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd } from '../model/source.ts';
 import { osiLayerOf, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
 import { World, type QueueEntry } from '../model/world.ts';
-import { type ClassroomRoom, fetchScenarios, httpUrl } from './connection.ts';
+import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
 
 type State = ClassroomRoom['state'];
 
@@ -35,6 +35,8 @@ interface FlowSeen {
 export interface RoomSourceOptions {
   code: string;
   spectator: boolean;
+  /** The player's name (kept so a reloaded page can rejoin). */
+  name?: string;
 }
 
 export class RoomSource implements GameSource {
@@ -64,6 +66,7 @@ export class RoomSource implements GameSource {
   /** The node each packet's latest hop left from (kept while the packet exists). */
   private readonly cameFrom = new Map<number, string>();
   readonly spectator: boolean;
+  private name = '';
   onRefused: ((type: string, reason: string) => void) | null = null;
 
   constructor(room: ClassroomRoom, opts: RoomSourceOptions) {
@@ -75,12 +78,17 @@ export class RoomSource implements GameSource {
     room.onMessage('host', (m: ServerMessages['host']) => {
       this.hostToken = m.token;
       this.resultsPath = m.results;
+      this.remember();
       this.host = this.makeHostControls();
       for (const fn of this.roleListeners) fn(this.role);
     });
     room.onMessage('refused', (m: ServerMessages['refused']) => this.onRefused?.(m.type, m.reason));
     room.onMessage('ended', () => this.finish({ reason: 'ended-by-host' }));
     room.onLeave((code) => this.finish({ reason: code === KICKED ? 'kicked' : code === CONSENTED ? 'left' : 'disconnected' }));
+    // The reconnection token changes with every reconnection; a reload needs the latest one.
+    if (typeof room.onReconnect === 'function') room.onReconnect(() => this.remember());
+    this.name = opts.name ?? '';
+    this.remember();
     void fetchScenarios().then((list) => {
       this.scenarioList = list.map((s) => ({ id: s.id, name: s.name }));
     });
@@ -92,6 +100,7 @@ export class RoomSource implements GameSource {
     const me = (await this.room.request('whoami', {})) as WhoAmI;
     if (me.host && me.hostToken !== undefined) {
       this.hostToken = me.hostToken;
+      this.remember();
       if (this.host === null) {
         this.host = this.makeHostControls();
         for (const fn of this.roleListeners) fn(this.role);
@@ -518,8 +527,15 @@ export class RoomSource implements GameSource {
     this.roleListeners.push(fn);
   }
 
+  /** Keep what this tab needs to get back into the class after a reload. */
+  private remember(): void {
+    if (this.ended) return;
+    saveRejoin({ code: this.code, name: this.name, spectator: this.spectator, token: this.room.reconnectionToken ?? null, hostToken: this.hostToken });
+  }
+
   private finish(end: SessionEnd): void {
     if (this.ended) return;
+    saveRejoin(null);
     this.ended = true;
     this.world.phase = 'ended';
     for (const fn of this.endListeners) fn(end);

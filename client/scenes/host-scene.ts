@@ -74,7 +74,7 @@ export class HostScene extends Phaser.Scene {
     try {
       const room = await createClass(name, this.chosen === '' ? undefined : this.chosen);
       saveName(name);
-      const source = new RoomSource(room, { code: room.roomId, spectator: false });
+      const source = new RoomSource(room, { code: room.roomId, spectator: false, name });
       await source.whoami();
       // Nothing moves until the host starts the class.
       source.host?.pause();

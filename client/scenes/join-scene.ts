@@ -102,7 +102,7 @@ export class JoinScene extends Phaser.Scene {
       const spectator = this.mode === 'watch';
       const room = await joinClass(this.code, name === '' ? t('join.defaultSpectator') : name, spectator);
       if (name !== '') saveName(name);
-      const source = new RoomSource(room, { code: room.roomId, spectator });
+      const source = new RoomSource(room, { code: room.roomId, spectator, name });
       this.scene.stop('backdrop');
       if (spectator) this.scene.start('game', { source, spectator: true });
       else this.scene.start('lobby', { source });

@@ -2,7 +2,11 @@
 
 import Phaser from 'phaser';
 import { lang, setLang, t } from '../i18n/index.ts';
+import { JoinError, loadRejoin, rejoinClass, saveRejoin, type Rejoin } from '../net/connection.ts';
+import { RoomSource } from '../net/room-source.ts';
 import { startSandbox } from '../solo/sandbox.ts';
+import { toast } from '../ui/toast.ts';
+import type { MessageKey } from '../i18n/index.ts';
 import { h } from '../ui/dom.ts';
 import { mountScreen } from './menu.ts';
 
@@ -14,6 +18,7 @@ export class TitleScene extends Phaser.Scene {
   create(): void {
     if (!this.scene.isActive('backdrop')) this.scene.launch('backdrop');
     this.scene.bringToTop();
+    const rejoin = loadRejoin();
     mountScreen(this, 'title', () => {
       const item = (testid: string, label: string, hint: string, go: () => void, primary = false) =>
         h('button', { class: `menu-item${primary ? ' primary' : ''}`, data: { testid }, on: { click: go } }, h('span', { class: 'menu-label', text: label }), h('span', { class: 'menu-hint', text: hint }));
@@ -31,7 +36,8 @@ export class TitleScene extends Phaser.Scene {
         h(
           'nav',
           { class: 'menu' },
-          item('menu-solo', t('title.solo'), t('title.soloHint'), () => this.scene.start('solo'), true),
+          rejoin === null ? null : item('menu-rejoin', t('title.rejoin', { code: rejoin.code }), t('title.rejoinHint'), () => void this.rejoin(rejoin), true),
+          item('menu-solo', t('title.solo'), t('title.soloHint'), () => this.scene.start('solo'), rejoin === null),
           item('menu-join', t('title.join'), t('title.joinHint'), () => this.scene.start('join', { mode: 'play' })),
           item('menu-host', t('title.host'), t('title.hostHint'), () => this.scene.start('host')),
           item('menu-watch', t('title.watch'), t('title.watchHint'), () => this.scene.start('join', { mode: 'watch' })),
@@ -41,5 +47,21 @@ export class TitleScene extends Phaser.Scene {
         h('p', { class: 'footnote', text: t('title.footnote') }),
       );
     });
+  }
+
+  /** Back into the class this tab was in before a reload. */
+  private async rejoin(r: Rejoin): Promise<void> {
+    try {
+      const room = await rejoinClass(r);
+      const source = new RoomSource(room, { code: r.code, spectator: r.spectator, name: r.name });
+      if (r.hostToken !== null) await source.whoami();
+      this.scene.stop('backdrop');
+      if (r.spectator) this.scene.start('game', { source, spectator: true });
+      else this.scene.start(source.world.paused && r.hostToken !== null ? 'lobby' : 'game', { source });
+    } catch (err) {
+      saveRejoin(null);
+      toast(t(err instanceof JoinError ? (`join.error.${err.kind}` as MessageKey) : 'join.error.refused'), 'bad');
+      this.scene.restart();
+    }
   }
 }

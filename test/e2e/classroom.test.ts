@@ -134,6 +134,14 @@ describe('classroom', () => {
     await spectator.waitForTimeout(1500);
     await shot(spectator, '17-spectator');
 
+    // A student reloads the page: the title offers the way back, into the same seat.
+    await b.reload();
+    await waitForScene(b, 'title');
+    expect(await b.textContent('[data-testid=menu-rejoin]')).toContain(`Back to class ${code}`);
+    await b.click('[data-testid=menu-rejoin]');
+    await waitForScene(b, 'game');
+    await b.waitForFunction(() => document.querySelector('[data-testid=role-badge]')?.textContent === 'Sender alice', null, { timeout: 15_000 });
+
     // The host ends the session: everyone sees the end screen; the host downloads the report.
     await host.click('[data-testid=host-end]');
     await waitForScene(host, 'end');
