@@ -1,7 +1,11 @@
 // The small parts of the server, each on its own: names, join codes, the packet tracker and its
 // bandwidth budget, the notable-event log, layout, seats, Jain's index.
 
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clientIsStale } from '../../server/client-build.ts';
 import { LocalPresence } from '@colyseus/core';
 import { MapSchema, ArraySchema } from '@colyseus/schema';
 import { cleanName } from '../../server/rooms/player-name.ts';
@@ -127,5 +131,33 @@ describe('scoring helpers', () => {
     expect([b.take(0), b.take(0), b.take(0), b.take(0)]).toEqual([true, true, true, false]);
     expect(b.take(334)).toBe(true); // one token back after a third of a second
     expect(b.take(334)).toBe(false);
+  });
+});
+
+describe('client build check', () => {
+  it('calls the build stale when it is missing or older than any client or shared source', () => {
+    const root = mkdtempSync(join(tmpdir(), 'packetplay-client-'));
+    const client = join(root, 'client');
+    const shared = join(root, 'shared');
+    mkdirSync(join(client, 'src'), { recursive: true });
+    mkdirSync(shared);
+    writeFileSync(join(client, 'index.html'), '<!doctype html>');
+    writeFileSync(join(client, 'src', 'main.ts'), '');
+    writeFileSync(join(shared, 'x.ts'), '');
+    expect(clientIsStale(client, shared)).toBe(true); // no build
+    mkdirSync(join(client, 'dist'));
+    writeFileSync(join(client, 'dist', 'index.html'), '');
+    const old = new Date('2026-01-01T00:00:00Z');
+    const built = new Date('2026-01-02T00:00:00Z');
+    for (const f of [join(client, 'index.html'), join(client, 'src', 'main.ts'), join(client, 'src'), client, join(shared, 'x.ts'), shared]) utimesSync(f, old, old);
+    utimesSync(join(client, 'dist', 'index.html'), built, built);
+    utimesSync(join(client, 'dist'), built, built);
+    expect(clientIsStale(client, shared)).toBe(false);
+    const later = new Date('2026-01-03T00:00:00Z');
+    utimesSync(join(client, 'src', 'main.ts'), later, later);
+    expect(clientIsStale(client, shared)).toBe(true); // a client source changed
+    utimesSync(join(client, 'src', 'main.ts'), old, old);
+    utimesSync(join(shared, 'x.ts'), later, later);
+    expect(clientIsStale(client, shared)).toBe(true); // shared code the client bundles changed
   });
 });

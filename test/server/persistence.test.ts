@@ -16,9 +16,9 @@ const dataDir = tempDir('packetplay-results-');
 const root = new URL('../../', import.meta.url).pathname;
 let proc: ChildProcess | null = null;
 
-async function startProcess(): Promise<void> {
+async function startProcess(extraEnv: Record<string, string> = {}): Promise<void> {
   proc = spawn(join(root, 'node_modules/.bin/node'), ['--disable-warning=ExperimentalWarning', join(root, 'server/main.ts')], {
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLIENT_DIR: join(dataDir, 'no-client'), REDIS_URL: '' },
+    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLIENT_DIR: join(dataDir, 'no-client'), REDIS_URL: '', MONITOR_PASSWORD: '', ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitFor(() => fetch(`${BASE}/healthz`).then((r) => r.ok, () => false), 'the server to listen', 60_000);
@@ -45,7 +45,7 @@ async function getResults(code: string, token: string | null, suffix = 'results.
 }
 
 describe('session results', () => {
-  it('are written as the session goes, survive a restart and need the host token', async () => {
+  it('are written as the session goes, survive a restart and need the host token; the monitor needs its password', async () => {
     await startProcess();
     const host = await new Client(BASE).create('classroom', { name: 'Ms Park', scenario: '2-congestion-lab' });
     const { hostToken } = (await host.request('whoami')) as { hostToken: string };
@@ -66,11 +66,17 @@ describe('session results', () => {
     ]);
     expect(progress.flows.map((f) => f.flow)).toEqual(['alice-upload', 'bob-upload']);
 
+    const monitorWithout = (await fetch(`${BASE}/monitor/api`)).status;
     // The server stops (its rooms close and write their final results) and starts again.
     student.reconnection.enabled = false;
     host.reconnection.enabled = false;
     await stopProcess('SIGTERM');
-    await startProcess();
+    // The second start also mounts the monitor (the first had none: 404).
+    expect(monitorWithout).toBe(404);
+    await startProcess({ MONITOR_PASSWORD: 's3cret-monitor' });
+    expect((await fetch(`${BASE}/monitor/api`)).status).toBe(401);
+    const auth = `Basic ${Buffer.from('admin:s3cret-monitor').toString('base64')}`;
+    expect((await fetch(`${BASE}/monitor/api`, { headers: { authorization: auth } })).status).toBe(200);
 
     expect((await getResults(code, null)).status).toBe(401);
     expect((await getResults(code, 'wrong-token')).status).toBe(403);
