@@ -2,6 +2,7 @@
 // message-size limit, in-process presence or Redis when scaled out, the session store, and the HTTP
 // routes on the same port.
 
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { Encoder } from '@colyseus/schema';
@@ -20,6 +21,8 @@ export interface GameServer {
   store: SessionStore;
   config: ServerConfig;
   listen(): Promise<void>;
+  /** The port actually bound (useful when the configured port is 0: any free port). */
+  boundPort(): number;
   /** Close every room (results are written), the transport and the store; the process may exit afterwards. */
   close(): Promise<void>;
 }
@@ -57,6 +60,10 @@ export async function buildServer(config: ServerConfig, log: Logger, opts: { gra
     store,
     config,
     listen: () => server.listen(config.port, config.host),
+    boundPort: () => {
+      const address = (server.transport as unknown as { server?: { address(): AddressInfo | string | null } }).server?.address();
+      return typeof address === 'object' && address !== null ? address.port : config.port;
+    },
     close: async () => {
       await server.gracefullyShutdown(false);
       store.close();

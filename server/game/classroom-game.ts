@@ -113,6 +113,8 @@ export interface TapDelivery {
   skipped: number;
 }
 
+/** Players who left that are kept for the results (the store has every one that was saved). */
+const MAX_DEPARTED = 1000;
 const FLOWS_EVERY_MS = 250;
 const NODES_EVERY_MS = 250;
 const LINKS_EVERY_MS = 500;
@@ -392,6 +394,8 @@ export class ClassroomGame {
     p.leftAt = this.now().toISOString();
     this.players.delete(sessionId);
     this.departed.push(p);
+    // Keep the results of the latest departures; older ones are already in the session store.
+    if (this.departed.length > MAX_DEPARTED) this.departed.splice(0, this.departed.length - MAX_DEPARTED);
     this.state.players.delete(sessionId);
     if (!this.ended) this.fillFreeSeats();
   }

@@ -20,6 +20,7 @@ import {
   type WhoAmI,
 } from '../../shared/messages/classroom-messages.ts';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
+import type { EngineScenario } from '../../shared/protocols/scenario.ts';
 import { serverContext } from '../context.ts';
 import { ClassroomGame } from '../game/classroom-game.ts';
 import { STEP_MS } from '../game/sim-clock.ts';
@@ -127,7 +128,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
   };
 
   override async onCreate(raw: unknown): Promise<void> {
-    const { store, maxRooms } = serverContext();
+    const { maxRooms } = serverContext();
     if (matchMaker.stats.local.roomCount >= maxRooms) {
       throw new ServerError(ErrorCode.MATCHMAKE_UNHANDLED, `this server runs its limit of ${maxRooms} classrooms; try again later`);
     }
@@ -137,24 +138,36 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
 
     this.roomId = await claimCode(this.presence);
     this.codeClaimed = true;
+    try {
+      this.setUp(resolved.id, resolved.scenario);
+    } catch (err) {
+      // A room that fails to start gives its code back.
+      await releaseCode(this.presence, this.roomId);
+      this.codeClaimed = false;
+      throw err;
+    }
+    serverContext().log.info({ code: this.roomId, scenario: resolved.id }, 'classroom created');
+  }
+
+  private setUp(scenarioId: string, scenario: EngineScenario): void {
+    const { store } = serverContext();
     this.setPrivate(true);
     this.patchRate = 100;
     this.state.code = this.roomId;
     this.hostToken = randomBytes(24).toString('base64url');
     this.resultsId = randomUUID();
-    this.game = new ClassroomGame(this.state, { id: resolved.id, scenario: resolved.scenario });
+    this.game = new ClassroomGame(this.state, { id: scenarioId, scenario });
     store.createSession({
       id: this.resultsId,
       code: this.roomId,
       hostToken: this.hostToken,
-      scenario: resolved.id,
-      scenarioName: resolved.scenario.name,
+      scenario: scenarioId,
+      scenarioName: scenario.name,
       at: new Date().toISOString(),
     });
     this.setSimulationInterval((dtMs) => this.tick(dtMs), STEP_MS);
     this.clock.setInterval(() => this.save(), SAVE_EVERY_MS);
     this.clock.setTimeout(() => this.closeSession(), MAX_SESSION_MS);
-    serverContext().log.info({ code: this.roomId, scenario: resolved.id }, 'classroom created');
   }
 
   override onJoin(client: ClassroomClient, raw: unknown): void {

@@ -8,7 +8,7 @@ import { MatchMakeError } from '@colyseus/sdk';
 import type { GameServer } from '../../server/app.ts';
 import { JOIN_CODE_ALPHABET } from '../../shared/messages/classroom-messages.ts';
 import type { ClassroomRoom } from '../../server/rooms/classroom-room.ts';
-import { hostRoom, join, packetsAt, sdk, startServer, stepTo, waitFor, URL, type ClassRoom } from './helpers.ts';
+import { hostRoom, join, packetsAt, sdk, startServer, stepTo, waitFor, serverUrl, type ClassRoom } from './helpers.ts';
 
 // Each test waits for facts, not for time; the long limit only matters on a machine busy with other work.
 vi.setConfig({ testTimeout: 120_000 });
@@ -283,7 +283,7 @@ describe('bad input', () => {
 describe('http', () => {
   it('answers /healthz with room and client counts', async () => {
     const host = await hostRoom();
-    const res = await fetch(`${URL}/healthz`);
+    const res = await fetch(`${serverUrl()}/healthz`);
     const body = (await res.json()) as { status: string; rooms: number; clients: number };
     expect(res.status).toBe(200);
     expect(body.status).toBe('ok');
@@ -293,10 +293,10 @@ describe('http', () => {
   });
 
   it('lists the built-in scenarios and says when the client is not built', async () => {
-    const list = (await (await fetch(`${URL}/api/scenarios`)).json()) as Array<{ id: string; seats: number }>;
+    const list = (await (await fetch(`${serverUrl()}/api/scenarios`)).json()) as Array<{ id: string; seats: number }>;
     expect(list.map((s) => [s.id, s.seats])).toEqual([['1-router-lab', 12], ['2-congestion-lab', 6], ['3-flow-control-lab', 6]]);
-    const home = await fetch(`${URL}/`);
+    const home = await fetch(`${serverUrl()}/`);
     expect(await home.text()).toContain('the browser client is not built yet');
-    expect((await fetch(`${URL}/monitor/api`)).status).toBe(404);
+    expect((await fetch(`${serverUrl()}/monitor/api`)).status).toBe(404);
   });
 });

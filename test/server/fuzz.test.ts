@@ -9,7 +9,7 @@ import { matchMaker } from '@colyseus/core';
 import type { GameServer } from '../../server/app.ts';
 import type { ClassroomRoom } from '../../server/rooms/classroom-room.ts';
 import { MESSAGES } from '../../shared/messages/classroom-messages.ts';
-import { hostRoom, join, packetsAt, startServer, stepTo, waitFor, URL, type ClassRoom } from './helpers.ts';
+import { hostRoom, join, packetsAt, startServer, stepTo, waitFor, serverUrl, type ClassRoom } from './helpers.ts';
 
 const TOTAL_MESSAGES = 4000;
 const FUZZERS = 8;
@@ -145,7 +145,7 @@ describe('fuzz', () => {
     expect(rejoins).toBeGreaterThan(FUZZERS); // the server did throw fuzzers out
 
     // The server is up and the bystander room never noticed.
-    const health = (await (await fetch(`${URL}/healthz`)).json()) as { status: string };
+    const health = (await (await fetch(`${serverUrl()}/healthz`)).json()) as { status: string };
     expect(health.status).toBe('ok');
     expect(leftB).toEqual([]);
     expect(hostB.connection.isOpen && b1.connection.isOpen && b2.connection.isOpen).toBe(true);

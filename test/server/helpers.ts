@@ -1,8 +1,9 @@
-// Shared helpers of the server tests: a real game server on loopback (port 2568, the port
-// @colyseus/testing uses, so server test files run one at a time), real SDK clients, and polling
-// for a condition on synchronised state (a test waits for a fact, never for a fixed time).
+// Shared helpers of the server tests: a real game server on loopback (on a free port the system
+// picks, so a test run never collides with another one on the same machine), real SDK clients, and
+// polling for a condition on synchronised state (a test waits for a fact, never for a fixed time).
 
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join as pathJoin } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
@@ -12,8 +13,24 @@ import { createLogger } from '../../server/log.ts';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import { builtinScenarios } from '../../server/scenarios/classroom-scenarios.ts';
 
-export const TEST_PORT = 2568;
-export const URL = `http://127.0.0.1:${TEST_PORT}`;
+let baseUrl = '';
+
+/** The address of the server the last startServer() started. */
+export function serverUrl(): string {
+  return baseUrl;
+}
+
+/** A TCP port nobody listens on now (for a server started as a separate process). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 export type State = InstanceType<typeof ClassroomState>;
 export type ClassRoom = Room<unknown, State>;
@@ -25,7 +42,7 @@ export function tempDir(prefix = 'packetplay-test-'): string {
 export async function startServer(over: Partial<ServerConfig> = {}): Promise<GameServer> {
   const config: ServerConfig = {
     ...configFromEnv({}),
-    port: TEST_PORT,
+    port: 0,
     host: '127.0.0.1',
     dataDir: tempDir(),
     clientDir: pathJoin(tempDir(), 'no-client'),
@@ -34,11 +51,12 @@ export async function startServer(over: Partial<ServerConfig> = {}): Promise<Gam
   };
   const game = await buildServer(config, createLogger(config.logLevel));
   await game.listen();
+  baseUrl = `http://127.0.0.1:${game.boundPort()}`;
   return game;
 }
 
 export function sdk(): Client {
-  return new Client(URL);
+  return new Client(baseUrl);
 }
 
 /** The host creates a classroom (by default the router lab) and pauses it at once, so tests decide when time moves. */

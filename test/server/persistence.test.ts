@@ -1,5 +1,5 @@
 // Results are written while a session runs, survive a server restart, and are downloadable only
-// with the host token. The server runs as a real process (npm start's entry) on port 2581, so the
+// with the host token. The server runs as a real process (npm start's entry) on a free port, so the
 // restart is a real one.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,15 +8,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from '@colyseus/sdk';
 import { resultsCsv } from '../../server/persistence/results-format.ts';
 import type { SessionResults } from '../../server/persistence/session-store.ts';
-import { tempDir, waitFor } from './helpers.ts';
+import { freePort, tempDir, waitFor } from './helpers.ts';
 
-const PORT = 2581;
-const BASE = `http://127.0.0.1:${PORT}`;
+let PORT = 0;
+let BASE = '';
 const dataDir = tempDir('packetplay-results-');
 const root = new URL('../../', import.meta.url).pathname;
 let proc: ChildProcess | null = null;
 
 async function startProcess(extraEnv: Record<string, string> = {}): Promise<void> {
+  if (PORT === 0) {
+    PORT = await freePort();
+    BASE = `http://127.0.0.1:${PORT}`;
+  }
   proc = spawn(join(root, 'node_modules/.bin/node'), ['--disable-warning=ExperimentalWarning', join(root, 'server/main.ts')], {
     env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLIENT_DIR: join(dataDir, 'no-client'), REDIS_URL: '', MONITOR_PASSWORD: '', ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
