@@ -4,16 +4,17 @@
 // bytes received per client per second, packets in the network, and disconnects.
 //
 // Options: --rooms 30 --clients 30 (per room, host included) --seconds 60 (measured) --warmup 10
-// --scenario 1-router-lab (a built-in id, or `busy`: 20 TCP flows keeping about 500 packets in
+// --scenario 1-router-lab (a built-in id, a scenario file `*.json`, or `busy`: 20 TCP flows keeping about 500 packets in
 // flight, with the routers left to their bots) --speed 1 --url http://host:port (use a running
 // server instead of starting one on --port 2584).
 //
 // Bots: router players forward what waits at their router on the routing table's link (at most 10
-// a second, like a quick student); receivers change their read rate every 10 s; senders and
-// observers inspect a packet every 5 s; the host does nothing after creating the room.
+// a second, like a quick student); balancer players assign waiting connections to the least loaded
+// backend; tap players fetch their capture every 5 s; receivers change their read rate every 10 s;
+// senders and observers inspect a packet every 5 s; the host does nothing after creating the room.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -62,6 +63,13 @@ function busyScenario() {
     flows.push({ id: `f${i}`, from: `s${i}`, to: `d${i}`, transport: 'tcp', mss: 536, rwndBytes: 16384, initialCwndSegments: 4, initialRtoMs: 20000, minRtoMs: 3000, startMs: i * 500 });
   }
   return { name: 'busy: about 500 packets in flight', durationMs: 3_600_000, nodes, links, flows };
+}
+
+/** A scenario file sent as an object; recorded commands are left out (in a classroom, people give them). */
+function scenarioFile(path: string): Record<string, unknown> {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  delete json.commands;
+  return json;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -145,6 +153,16 @@ function play(bot: Bot, tick: number): void {
         sent++;
       }
     }
+  } else if (bot.role === 'loadbalancer') {
+    // A balancer player assigns each waiting connection to the backend with the fewest open ones.
+    const b = room.state.balancers.get(bot.node);
+    const waiting = b?.waiting.at(0);
+    if (b !== undefined && waiting !== undefined) {
+      const backends = [...b.backends.values()].filter((x) => x.up).sort((x, y) => x.open - y.open);
+      if (backends[0] !== undefined) room.send('assign', { connection: waiting.connection, backend: backends[0].node });
+    }
+  } else if (bot.role === 'tap' && tick % 25 === bot.roomIndex % 25) {
+    void room.request('capture').catch(() => {});
   } else if (bot.role === 'receiver' && tick % 50 === bot.roomIndex % 50) {
     const flow = [...room.state.flows.values()].find((f) => f.to === bot.node);
     if (flow !== undefined) room.send('read-rate', { flow: flow.id, rateBps: tick % 100 < 50 ? 16_000 : null });
@@ -164,7 +182,7 @@ async function main(): Promise<void> {
   const port = Number(args.port);
   const server = args.url === undefined ? await startServer(port) : null;
   const url = args.url ?? `http://127.0.0.1:${port}`;
-  const scenario = args.scenario === 'busy' ? busyScenario() : args.scenario;
+  const scenario = args.scenario === 'busy' ? busyScenario() : args.scenario.endsWith('.json') ? scenarioFile(args.scenario) : args.scenario;
   console.log(`loadtest: ${ROOMS} rooms × ${CLIENTS} clients, scenario ${args.scenario}, speed ${SPEED}, against ${url}`);
 
   const t0 = Date.now();
