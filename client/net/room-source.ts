@@ -12,7 +12,7 @@ import { SPEEDS } from '../../shared/messages/classroom-messages.ts';
 import type { BaseEvent, WorldEvent } from '../model/events.ts';
 import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd } from '../model/source.ts';
 import { osiLayerOf, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
-import { World, type QueueEntry } from '../model/world.ts';
+import { World, type BalancerView, type QueueEntry } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
 
 type State = ClassroomRoom['state'];
@@ -84,6 +84,8 @@ export class RoomSource implements GameSource {
     });
     room.onMessage('refused', (m: ServerMessages['refused']) => this.onRefused?.(m.type, m.reason));
     room.onMessage('ended', () => this.finish({ reason: 'ended-by-host' }));
+    // What crosses the player's own tap comes to this player alone, as messages.
+    room.onMessage('tap', (m: ServerMessages['tap']) => this.tapFrames(m.node, m.frames));
     room.onLeave((code) => this.finish({ reason: code === KICKED ? 'kicked' : code === CONSENTED ? 'left' : 'disconnected' }));
     // The reconnection token changes with every reconnection; a reload needs the latest one.
     if (typeof room.onReconnect === 'function') room.onReconnect(() => this.remember());
@@ -159,6 +161,7 @@ export class RoomSource implements GameSource {
     this.syncTopology(s);
     this.syncPlayers(s);
     this.syncPackets(s);
+    this.syncBalancers(s);
     this.syncFlows(s);
     this.syncEvents(s);
     if (s.phase === 'ended') {
@@ -263,6 +266,8 @@ export class RoomSource implements GameSource {
     for (const f of w.flows.values()) f.controllable = this.host !== null || flows.includes(f.id);
     const next: MyRole = { role: asRole(role, this.spectator), node, flows };
     if (next.role !== this.role.role || next.node !== this.role.node || next.flows.join() !== this.role.flows.join()) {
+      // A new tap player starts with what the tap already recorded.
+      if (next.role === 'tap' && next.node !== null && (this.role.role !== 'tap' || this.role.node !== next.node)) void this.loadCapture(next.node);
       this.role = next;
       for (const fn of this.roleListeners) fn(next);
     }
@@ -319,6 +324,37 @@ export class RoomSource implements GameSource {
       if (n !== undefined && n.queueLimit < q.length) n.queueLimit = 0;
     }
     for (const node of [...w.queues.keys()]) if (!queues.has(node)) w.setQueue(node, []);
+  }
+
+  /** Balancers as the state has them (refreshed about four times a second). */
+  private syncBalancers(s: State): void {
+    const w = this.world;
+    if (s.balancers === undefined) return;
+    w.balancers.clear();
+    s.balancers.forEach((b, id) => {
+      const backends: BalancerView['backends'] = [];
+      b.backends.forEach((x) => backends.push({ node: x.node, capacity: x.capacity, open: x.open, assigned: x.assigned, up: x.up }));
+      const waiting: BalancerView['waiting'] = [];
+      b.waiting.forEach((x) => waiting.push({ connection: x.connection, client: x.client, flow: x.flow === '' ? null : x.flow, sinceMs: x.sinceMs }));
+      w.balancers.set(id, {
+        node: b.node,
+        role: b.role === 'passive' ? 'passive' : 'active',
+        active: b.active,
+        vip: b.vip,
+        algorithm: b.algorithm as BalancerView['algorithm'],
+        controller: w.nodes.get(id)?.controller ?? 'bot',
+        pair: b.pair === '' ? null : b.pair,
+        backends,
+        waiting,
+      });
+    });
+  }
+
+  private tapFrames(node: string, frames: ReadonlyArray<Record<string, unknown>>): void {
+    for (const f of frames) {
+      const t = typeof f.t === 'number' ? f.t : this.world.nowMs;
+      this.world.ingest({ ...f, type: 'tap', t, node, action: typeof f.action === 'string' ? f.action : 'frame' } as WorldEvent);
+    }
   }
 
   /**
@@ -465,6 +501,18 @@ export class RoomSource implements GameSource {
         return { type: 'command', ...base, node: ev.node, action: ev.detail, packet: ev.packet, ok: true };
       default:
         return { type: ev.type, ...base, flow, packet: ev.packet, detail: ev.detail, count };
+    }
+  }
+
+  private async loadCapture(node: string): Promise<void> {
+    try {
+      const reply = (await this.room.request('capture', {})) as { ok: boolean; node?: string; frames?: Array<Record<string, unknown>> };
+      if (reply.ok && Array.isArray(reply.frames)) {
+        this.world.taps.delete(node);
+        this.tapFrames(reply.node ?? node, reply.frames);
+      }
+    } catch {
+      /* an older server without captures: the live frames still come */
     }
   }
 

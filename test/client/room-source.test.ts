@@ -225,6 +225,37 @@ describe('room source', () => {
   });
 });
 
+describe('room source: balancers and taps', () => {
+  test('a balancer in the state becomes the view the balancer panel reads', () => {
+    const state = initialState() as FakeState & { balancers: Map<string, unknown> };
+    state.nodes.set('lb', { id: 'lb', kind: 'loadbalancer', ip: '10.0.9.1', x: 500, y: 200, up: true, controller: 'player', queue: 1 });
+    state.balancers = new Map([
+      [
+        'lb',
+        {
+          node: 'lb', role: 'active', active: true, vip: '10.0.9.1', algorithm: 'manual', pair: '',
+          backends: [{ node: 's1', capacity: 2, open: 1, assigned: 3, up: true }],
+          waiting: [{ connection: 4, client: '10.0.0.1:49152', flow: 'f', sinceMs: 900 }],
+        },
+      ],
+    ]);
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    expect(s.world.balancers.get('lb')).toEqual({
+      node: 'lb', role: 'active', active: true, vip: '10.0.9.1', algorithm: 'manual', controller: 'player', pair: null,
+      backends: [{ node: 's1', capacity: 2, open: 1, assigned: 3, up: true }],
+      waiting: [{ connection: 4, client: '10.0.0.1:49152', flow: 'f', sinceMs: 900 }],
+    });
+  });
+
+  test("the tap's frames, sent to its player alone, are what the tap panel lists", () => {
+    const fake = fakeRoom(initialState());
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    fake.message('tap', { node: 'tap1', skipped: 0, frames: [{ t: 1200, action: 'frame', packet: 9, protocol: 'HTTP', preview: 'password=hunter2', previewFormat: 'text' }] });
+    expect(s.world.taps.get('tap1')).toEqual([{ type: 'tap', t: 1200, node: 'tap1', action: 'frame', packet: 9, protocol: 'HTTP', preview: 'password=hunter2', previewFormat: 'text' }]);
+  });
+});
+
 describe('joining', () => {
   test('codes are typed loosely and checked strictly', () => {
     expect(normalizeCode(' abc-234 ')).toBe('ABC234');
