@@ -173,9 +173,12 @@ export class ClassroomGame {
   /** Run a scenario from its start: a new engine, new seats; people are seated again in arrival order. */
   private start(next: RunningScenario): void {
     const s = this.state;
+    // Built first: a scenario the engine cannot build leaves the running one untouched.
+    const engine = new Engine(next.scenario);
     this.running = next;
-    this.engine = new Engine(next.scenario);
+    this.engine = engine;
     this.seats = seatsFor(next.scenario);
+    this.tapOut.clear();
     this.tracker?.clear();
     this.tracker = new PacketTracker(this.trackerLimits, (node, id) => this.nextHop(node, id));
     this.stoppedFlows = new Set();

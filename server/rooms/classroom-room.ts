@@ -186,10 +186,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     }
     if (kind === 'host') this.hostJoined = true;
     this.buckets.set(client.sessionId, new TokenBucket(LIMITS.commandsPerSecond, Date.now()));
-    // The transport closes a socket that sends an oversized or malformed frame as an abnormal close
-    // (1006), like a network drop; its error event tells the two apart.
-    const socket = client.ref as unknown as { on?: (event: 'error', fn: () => void) => void };
-    socket.on?.('error', () => this.misbehaved.add(client.sessionId));
+    this.watchSocket(client);
     this.game.addPlayer(client.sessionId, name, kind);
     if (kind === 'host') client.send('host', { token: this.hostToken, code: this.roomId, results: resultsPath(this.roomId) });
   }
@@ -213,7 +210,17 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
       client.leave(CLOSE_CODES.kicked, 'removed by the host');
       return;
     }
+    this.watchSocket(client);
     this.game.reconnectPlayer(client.sessionId);
+  }
+
+  /**
+   * The transport closes a socket that sends an oversized or malformed frame as an abnormal close
+   * (1006), like a network drop; the socket's error event tells the two apart.
+   */
+  private watchSocket(client: ClassroomClient): void {
+    const socket = client.ref as unknown as { on?: (event: 'error', fn: () => void) => void };
+    socket.on?.('error', () => this.misbehaved.add(client.sessionId));
   }
 
   override onLeave(client: ClassroomClient): void {
