@@ -157,7 +157,6 @@ export class ClassroomGame {
   private stoppedFlows = new Set<string>();
   private readRates = new Map<string, number | null>();
   private fastRetransmitsSeen = new Map<string, number>();
-  private restoring = false;
   /** Frames waiting to go to each tap's player, by tap node. */
   private readonly tapOut = new Map<string, { frames: TapFrame[]; skipped: number }>();
 
@@ -596,7 +595,7 @@ export class ClassroomGame {
           this.applyFault({ kind: 'link-down', link: msg.link, atMs: now, untilMs: untilOf(msg.forMs) });
         } else if (msg.kind === 'link-up') {
           if (link.up) return refuse('invalid', `link ${msg.link} is up`);
-          this.restore({ kind: 'link-down', link: msg.link, atMs: now, untilMs: now });
+          this.applyFault({ kind: 'link-up', link: msg.link, atMs: now });
         } else {
           const spec = this.running.scenario.links.find((l) => l.id === msg.link)!;
           const ab = `${spec.a}->${spec.b}`;
@@ -621,7 +620,7 @@ export class ClassroomGame {
           this.applyFault({ kind: 'node-down', node: msg.node, atMs: now, untilMs: untilOf(msg.forMs) });
         } else {
           if (node.up) return refuse('invalid', `node ${msg.node} is up`);
-          this.restore({ kind: 'node-down', node: msg.node, atMs: now, untilMs: now });
+          this.applyFault({ kind: 'node-up', node: msg.node, atMs: now });
         }
         break;
       }
@@ -641,15 +640,6 @@ export class ClassroomGame {
    * very instant does it through the public API (the repeated "down" it traces is not logged). The
    * engine applies it when simulated time next moves.
    */
-  private restore(f: FaultSpec): void {
-    this.restoring = true;
-    try {
-      this.engine.applyFault(f);
-    } finally {
-      this.restoring = false;
-    }
-  }
-
   role(sessionId: string, target: string, seatId: string): Reply {
     const denied = this.hostOnly(sessionId);
     if (denied) return denied;
@@ -709,7 +699,6 @@ export class ClassroomGame {
   // ---------------------------------------------------------------- trace → facts
 
   private onTrace(e: TraceEvent): void {
-    if (this.restoring && e.type === 'fault') return;
     this.tracker.onTrace(e);
     this.scoring.onTrace(e);
     this.events.onTrace(e, this.wallMs);

@@ -135,7 +135,7 @@ export class Engine {
     const serverHosts = server instanceof LoadBalancer ? server.backendHosts() : [server];
     const flow = APPS[spec.app]({ sim: this.sim, network: this.network, spec, client, server, serverIp, serverHosts });
     this.flows.set(spec.id, flow);
-    this.sim.at(msToNs(spec.startMs), () => flow.start());
+    if (spec.autoStart) this.sim.at(msToNs(spec.startMs), () => flow.start());
     if (spec.stopMs !== null) this.sim.at(msToNs(spec.stopMs), () => flow.stop());
   }
 
@@ -165,13 +165,18 @@ export class Engine {
         link.setUp(false);
         traceFault({ link: fault.link, up: false });
         if (fault.untilMs !== null) {
-          sim.at(Math.max(msToNs(fault.untilMs), sim.nowNs), () => {
-            link.setUp(true);
-            if (sim.trace.enabled('fault')) sim.trace.emit({ type: 'fault', t: sim.nowMs, kind: 'link-up', link: fault.link, up: true });
-          });
+          sim.at(Math.max(msToNs(fault.untilMs), sim.nowNs), () => this.applyFault({ kind: 'link-up', link: fault.link, atMs: sim.nowMs }));
         }
         return;
       }
+      case 'link-up':
+        this.network.links.get(fault.link)!.setUp(true);
+        traceFault({ link: fault.link, up: true });
+        return;
+      case 'node-up':
+        this.setNodeUp(this.network.nodes.get(fault.node)!, true);
+        traceFault({ node: fault.node, up: true });
+        return;
       case 'link-loss': {
         const link = this.network.links.get(fault.link)!;
         for (const ch of link.channels) {
@@ -186,10 +191,7 @@ export class Engine {
         this.setNodeUp(node, false);
         traceFault({ node: fault.node, up: false });
         if (fault.untilMs !== null) {
-          sim.at(Math.max(msToNs(fault.untilMs), sim.nowNs), () => {
-            this.setNodeUp(node, true);
-            if (sim.trace.enabled('fault')) sim.trace.emit({ type: 'fault', t: sim.nowMs, kind: 'node-up', node: fault.node, up: true });
-          });
+          sim.at(Math.max(msToNs(fault.untilMs), sim.nowNs), () => this.applyFault({ kind: 'node-up', node: fault.node, atMs: sim.nowMs }));
         }
       }
     }
@@ -260,7 +262,7 @@ export class Engine {
         action: cmd.action,
         packet: cmd.packet,
         ok: result.ok,
-        ...(result.ok ? {} : { reason: result.reason }),
+        ...(result.ok ? (result.packet !== undefined ? { copy: result.packet } : {}) : { reason: result.reason }),
       });
     }
     return result;

@@ -117,6 +117,8 @@ export interface FlowSpec {
   bytes: number | null;
   rateBps: number;
   startMs: number;
+  /** False: the flow starts only when a player (the sender role) or a tool starts it. */
+  autoStart: boolean;
   stopMs: number | null;
   mss: number;
   cc: CongestionAlgorithm;
@@ -160,7 +162,9 @@ export type FaultSpec =
   | { kind: 'duplicate-segment'; flow: string; segment: number }
   | { kind: 'link-down'; link: string; atMs: number; untilMs: number | null }
   | { kind: 'link-loss'; link: string; atMs: number; loss: Record<string, number> }
-  | { kind: 'node-down'; node: string; atMs: number; untilMs: number | null };
+  | { kind: 'node-down'; node: string; atMs: number; untilMs: number | null }
+  | { kind: 'link-up'; link: string; atMs: number }
+  | { kind: 'node-up'; node: string; atMs: number };
 
 export interface EngineScenario {
   name: string;

@@ -6,9 +6,9 @@ import { nodeLayer } from '../protocols/node-kinds.ts';
 import type { TimedCommand } from '../protocols/roles/commands.ts';
 import { checkDnsNodes, dnsFlowSpec } from './dns.ts';
 import { scenarioSchema, type ScenarioParsed } from './schema.ts';
+import { balancerSpec } from './balancers.ts';
 import { checkTls } from './tls.ts';
 import { httpFlowSpec, serverSpec } from './http.ts';
-import { balancerSpec } from './balancers.ts';
 
 export type LoadResult = { ok: true; scenario: EngineScenario } | { ok: false; errors: string[] };
 
@@ -179,6 +179,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       bytes: f.bytes ?? null,
       rateBps: f.rateBps ?? DEFAULT_RATE_BPS[app],
       startMs: f.startMs,
+      autoStart: f.autoStart,
       stopMs: f.stopMs ?? null,
       mss,
       cc: f.cc,
@@ -232,6 +233,12 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
         if (!nodeKinds.has(f.node)) errors.push(`${where}.node: no node with id "${f.node}"`);
         if (f.untilMs !== undefined && f.untilMs < f.atMs) errors.push(`${where}.untilMs: must not be before atMs`);
         return { ...f, untilMs: f.untilMs ?? null };
+      case 'link-up':
+        if (!linkIds.has(f.link)) errors.push(`${where}.link: no link with id "${f.link}"`);
+        return f;
+      case 'node-up':
+        if (!nodeKinds.has(f.node)) errors.push(`${where}.node: no node with id "${f.node}"`);
+        return f;
     }
   });
 

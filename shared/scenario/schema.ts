@@ -105,6 +105,7 @@ export const flowSchema = z.strictObject({
   bytes: z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).optional(),
   startMs: ms(LIMITS.durationMs).default(0),
+  autoStart: z.boolean().default(true),
   stopMs: ms(LIMITS.durationMs).optional(),
   mss: positiveInt(LIMITS.mss).min(64, 'must be at least 64').optional(),
   cc: z.enum(['aimd', 'tahoe', 'reno', 'newreno']).default('newreno'),
@@ -139,6 +140,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('link-down'), link: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),
   z.strictObject({ kind: z.literal('link-loss'), link: id, atMs: ms(LIMITS.durationMs), loss: perDirection }),
   z.strictObject({ kind: z.literal('node-down'), node: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),
+  z.strictObject({ kind: z.literal('link-up'), link: id, atMs: ms(LIMITS.durationMs) }),
+  z.strictObject({ kind: z.literal('node-up'), node: id, atMs: ms(LIMITS.durationMs) }),
 ]);
 
 const packetId = z.number().int('must be a whole number').min(1, 'must be a packet id');

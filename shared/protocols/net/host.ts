@@ -66,10 +66,10 @@ export class Host extends NetNode {
       return;
     }
     if (p.tcp !== null) {
-      this.network.consumed(p);
+      this.network.consumed(p, this.id);
       this.tcp.segmentArrives(p);
     } else if (p.udp !== null) {
-      if (this.udp.datagramArrives(p)) this.network.consumed(p);
+      if (this.udp.datagramArrives(p)) this.network.consumed(p, this.id);
       else this.network.drop(p, { node: this.id }, 'no-socket');
     } else {
       this.network.drop(p, { node: this.id }, 'no-socket');

@@ -555,7 +555,7 @@ export class LoadBalancer extends Host {
   /** Answer a segment with RST from the VIP (RFC 9293 §3.10.7.1), consuming it. */
   private reset(p: Packet): void {
     const h = p.tcp!;
-    this.network.consumed(p);
+    this.network.consumed(p, this.id);
     if (h.flags & RST) return;
     const segLen = p.payloadLength + (h.flags & SYN ? 1 : 0) + (h.flags & FIN ? 1 : 0);
     const header: TcpHeader =

@@ -91,9 +91,14 @@ export class Network {
     }
   }
 
-  /** An endpoint took the packet (it reached its destination's transport layer). */
-  consumed(_p: Packet): void {
+  /** An endpoint took the packet (it reached its destination's transport layer, or a proxy took it over). */
+  consumed(p: Packet, nodeId: string): void {
     this.packetsConsumed++;
+    p.hopLink = null;
+    const sim = this.sim;
+    if (sim.trace.enabled('arrive')) {
+      sim.trace.emit({ type: 'arrive', t: sim.nowMs, packet: p.id, node: nodeId, flow: p.flowId, kind: p.kind });
+    }
   }
 
   scheduleSegmentFault(flowId: string, segment: number, fault: SegmentFault): void {

@@ -19,6 +19,7 @@ export const TRACE_TYPES = [
   'video', // a video frame was played, late or missing at its playout deadline
   'fault', // a scheduled fault took effect
   'l2', // a switch learned, forwarded, flooded or filtered a frame; a hub repeated one
+  'arrive', // a packet reached the endpoint that takes it (its journey ends there)
   'lb-assign', // a load balancer assigned a new connection to a backend (or refused it)
   'failover', // the passive balancer of a pair took the virtual IP over
   'lb-health', // a balancer's health checks found a backend down, or up again

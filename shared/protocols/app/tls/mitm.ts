@@ -338,7 +338,7 @@ export class MitmProxy {
   /** The frame goes into the tap's own TCP endpoints instead of onward. */
   take(p: Packet, via: Interface): void {
     const net = this.tap.network;
-    net.consumed(p);
+    net.consumed(p, this.tap.id);
     const t = p.tcp!;
     if (t.dstPort === HTTPS_PORT) {
       let s = this.sessions.get(sessionKey(p.ip.src, t.srcPort, p.ip.dst));
