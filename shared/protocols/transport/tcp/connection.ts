@@ -218,7 +218,7 @@ export class TcpConnection {
   // ---------------------------------------------------------------- wire conversion
 
   private seqOf(off: number): number {
-    return (this.iss + 1 + off) % SEQ_MODULO;
+    return (this.iss + 1 + off) >>> 0; // mod 2^32: exact for any integer offset below 2^53
   }
 
   private rcvNxtOff(): number {
@@ -226,13 +226,13 @@ export class TcpConnection {
   }
 
   private ackSeq(): number {
-    return (this.irs + 1 + this.rcvNxtOff()) % SEQ_MODULO;
+    return (this.irs + 1 + this.rcvNxtOff()) >>> 0;
   }
 
   /** A peer sequence number as our receive offset (relative to the current RCV.NXT). */
   private peerOff(seq: number): number {
     const nxt = this.rcvNxtOff();
-    return nxt + seqDiff(seq, (this.irs + 1 + nxt) % SEQ_MODULO);
+    return nxt + seqDiff(seq, (this.irs + 1 + nxt) >>> 0);
   }
 
   /** An acknowledgment number as our send offset (relative to SND.UNA). */
@@ -879,7 +879,7 @@ export class TcpConnection {
       options = {
         sack: this.rcv
           .blocks(TCP_MAX_SACK_BLOCKS)
-          .map(([s, e]) => [(recvBase + s) % SEQ_MODULO, (recvBase + e) % SEQ_MODULO] as [number, number]),
+          .map(([s, e]) => [(recvBase + s) >>> 0, (recvBase + e) >>> 0] as [number, number]),
       };
     }
     const window = this.advertisedWindowField(isSyn);

@@ -4,8 +4,9 @@
 
 export const SEQ_MODULO = 4294967296;
 
+/** seq + n modulo 2^32 (`>>> 0` is the modulo for any integer below 2^53, without a float division). */
 export function seqAdd(seq: number, n: number): number {
-  return (seq + n) % SEQ_MODULO;
+  return (seq + n) >>> 0;
 }
 
 /** Signed distance a − b in sequence space, in (−2^31, 2^31]. */

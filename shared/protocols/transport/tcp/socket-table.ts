@@ -44,7 +44,11 @@ const MAX_CONNECTIONS = 4096;
 export class TcpSocketTable implements TcpHostPort {
   readonly host: Host;
   private readonly listeners = new Map<number, Listener>();
-  private readonly connections = new Map<number, Map<number, TcpConnection>>();
+  /**
+   * local port → remote port → connections (usually one; several when remote hosts share a port).
+   * Keys stay small integers: a combined (address, port) key would be a float, which Maps hash slowly.
+   */
+  private readonly connections = new Map<number, Map<number, TcpConnection[]>>();
   private count = 0;
   resetsSent = 0;
 
@@ -86,7 +90,7 @@ export class TcpSocketTable implements TcpHostPort {
   /** Every connection, for inspection. */
   all(): TcpConnection[] {
     const out: TcpConnection[] = [];
-    for (const m of this.connections.values()) for (const c of m.values()) out.push(c);
+    for (const m of this.connections.values()) for (const list of m.values()) out.push(...list);
     return out;
   }
 
@@ -97,20 +101,37 @@ export class TcpSocketTable implements TcpHostPort {
       byRemote = new Map();
       this.connections.set(conn.localPort, byRemote);
     }
-    const key = conn.remoteIp * 65536 + conn.remotePort;
-    if (byRemote.has(key)) throw new Error(`${this.host.id}: TCP connection to port ${conn.remotePort} already exists`);
-    byRemote.set(key, conn);
+    let list = byRemote.get(conn.remotePort);
+    if (list === undefined) {
+      list = [];
+      byRemote.set(conn.remotePort, list);
+    }
+    if (list.some((c) => c.remoteIp === conn.remoteIp)) {
+      throw new Error(`${this.host.id}: TCP connection to port ${conn.remotePort} already exists`);
+    }
+    list.push(conn);
     this.count++;
   }
 
   closed(conn: TcpConnection): void {
-    const byRemote = this.connections.get(conn.localPort);
-    if (byRemote?.delete(conn.remoteIp * 65536 + conn.remotePort)) this.count--;
+    const list = this.connections.get(conn.localPort)?.get(conn.remotePort);
+    const i = list === undefined ? -1 : list.indexOf(conn);
+    if (i >= 0) {
+      list!.splice(i, 1);
+      this.count--;
+    }
+  }
+
+  private lookup(localPort: number, remoteIp: number, remotePort: number): TcpConnection | undefined {
+    const list = this.connections.get(localPort)?.get(remotePort);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (list[i]!.remoteIp === remoteIp) return list[i];
+    return undefined;
   }
 
   segmentArrives(p: Packet): void {
     const h = p.tcp!;
-    const conn = this.connections.get(h.dstPort)?.get(p.ip.src * 65536 + h.srcPort);
+    const conn = this.lookup(h.dstPort, p.ip.src, h.srcPort);
     if (conn !== undefined) {
       conn.segmentArrives(p);
       return;
@@ -157,7 +178,7 @@ export class TcpSocketTable implements TcpHostPort {
 
   private halfOpen(port: number): number {
     let n = 0;
-    for (const c of this.connections.get(port)?.values() ?? []) if (c.state === 'SYN_RECEIVED') n++;
+    for (const list of this.connections.get(port)?.values() ?? []) for (const c of list) if (c.state === 'SYN_RECEIVED') n++;
     return n;
   }
 
