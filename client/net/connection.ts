@@ -5,6 +5,7 @@ import { Client, MatchMakeError, type Room } from '@colyseus/sdk';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, ROOM_NAME, type JoinOptions } from '../../shared/messages/classroom-messages.ts';
 import { serverUrl } from '../app.ts';
+import { lang } from '../i18n/index.ts';
 
 export type ClassroomRoom = Room<unknown, InstanceType<typeof ClassroomState>>;
 
@@ -63,14 +64,24 @@ export async function joinClass(rawCode: string, name: string, spectator: boolea
   }
 }
 
-/** The built-in classroom scenarios the server offers (GET /api/scenarios). */
+/**
+ * The built-in classroom scenarios the server offers (GET /api/scenarios), with the name and
+ * description in the player's language where the scenario file gives them.
+ */
 export async function fetchScenarios(): Promise<Array<{ id: string; name: string; description: string; seats: number }>> {
   try {
     const base = serverUrl().replace(/^ws/, 'http').replace(/\/$/, '');
     const res = await fetch(`${base}/api/scenarios`);
     if (!res.ok) return [];
-    const list = (await res.json()) as Array<{ id: string; name: string; description?: string; seats?: number }>;
-    return list.map((s) => ({ id: s.id, name: s.name, description: s.description ?? '', seats: s.seats ?? 0 }));
+    type Localised = Partial<Record<string, { name?: string; description?: string }>>;
+    const list = (await res.json()) as Array<{ id: string; name: string; description?: string; seats?: number; i18n?: Localised }>;
+    const mine = lang();
+    return list.map((s) => ({
+      id: s.id,
+      name: s.i18n?.[mine]?.name ?? s.name,
+      description: s.i18n?.[mine]?.description ?? s.description ?? '',
+      seats: s.seats ?? 0,
+    }));
   } catch {
     return [];
   }

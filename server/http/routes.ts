@@ -47,6 +47,7 @@ export function mountRoutes(app: Application, opts: RouteOptions): void {
         id: b.id,
         name: b.name,
         description: b.description,
+        i18n: b.i18n,
         seats: b.seats,
         nodes: b.scenario.nodes.length,
         flows: b.scenario.flows.length,

@@ -16,6 +16,8 @@ export interface BuiltinScenario {
   id: string;
   name: string;
   description: string;
+  /** Name and description per language, where the file gives them. */
+  i18n: Partial<Record<'ko' | 'en', { name?: string; description?: string }>>;
   seats: number;
   scenario: EngineScenario;
 }
@@ -35,11 +37,12 @@ export function builtinScenarios(dir = CLASSROOM_SCENARIO_DIR): BuiltinScenario[
     if (!r.ok) throw new Error(`${file}: ${r.errors.join('; ')}`);
     const limits = ClassroomGame.checkLimits(r.scenario);
     if (limits.length > 0) throw new Error(`${file}: ${limits.join('; ')}`);
-    const raw = JSON.parse(text) as { description?: string };
+    const raw = JSON.parse(text) as { description?: string; i18n?: BuiltinScenario['i18n'] };
     return {
       id: basename(file, '.json'),
       name: r.scenario.name,
       description: raw.description ?? '',
+      i18n: raw.i18n ?? {},
       seats: seatsFor(r.scenario).length,
       scenario: r.scenario,
     };

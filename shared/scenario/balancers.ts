@@ -92,6 +92,12 @@ export function balancerSpec(
     algorithm: b.algorithm ?? pair?.algorithm ?? 'round-robin',
     pair: pair?.id ?? null,
     role,
+    // A passive balancer must expect heartbeats at the pace its active pair sends them.
+    heartbeatMs: b.heartbeatMs ?? pair?.heartbeatMs ?? 100,
+    failoverHeartbeats: b.failoverHeartbeats ?? pair?.failoverHeartbeats ?? 3,
+    healthCheckMs: b.healthCheckMs ?? pair?.healthCheckMs ?? 500,
+    healthCheckTimeoutMs: b.healthCheckTimeoutMs ?? pair?.healthCheckTimeoutMs ?? 200,
+    healthCheckFailures: b.healthCheckFailures ?? pair?.healthCheckFailures ?? 2,
   };
   return out;
 }

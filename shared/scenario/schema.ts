@@ -69,15 +69,17 @@ export const nodeKindSchemas = [
     algorithm: z.enum(['round-robin', 'least-connections', 'source-hash', 'manual']).optional(),
     pair: id.optional(),
     role: z.enum(['active', 'passive']).optional(),
-    heartbeatMs: z.number().min(10, 'must be at least 10').max(40_000, 'must be at most 40000').default(100),
-    failoverHeartbeats: positiveInt(255).default(3),
+    // Timing a passive balancer leaves out is its pair's (defaults: 100 ms, 3 heartbeats; checks every
+    // 500 ms, 200 ms timeout, 2 failures).
+    heartbeatMs: z.number().min(10, 'must be at least 10').max(40_000, 'must be at most 40000').optional(),
+    failoverHeartbeats: positiveInt(255).optional(),
     decisionTimeoutMs: z.number().positive('must be greater than 0').max(60_000, 'must be at most 60000').default(1000),
     idleTimeoutMs: z.number().positive('must be greater than 0').max(LIMITS.durationMs).default(900_000),
     closeLingerMs: ms(600_000).default(10_000),
     maxConnections: positiveInt(65_536).default(4096),
-    healthCheckMs: ms(60_000).default(500),
-    healthCheckTimeoutMs: z.number().positive('must be greater than 0').max(60_000, 'must be at most 60000').default(200),
-    healthCheckFailures: positiveInt(100).default(2),
+    healthCheckMs: ms(60_000).optional(),
+    healthCheckTimeoutMs: z.number().positive('must be greater than 0').max(60_000, 'must be at most 60000').optional(),
+    healthCheckFailures: positiveInt(100).optional(),
     healthCheckPort: port.default(80),
   }),
   z.strictObject({ kind: z.literal('server'), ...nodeBase, ...tlsNodeFields, ...serverNodeFields }),
@@ -160,6 +162,10 @@ export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().max(LIMITS.nameChars).optional(),
   description: z.string().max(4000).optional(),
+  /** The name and description in other languages, for people choosing a scenario (e.g. a Korean class). */
+  i18n: z
+    .partialRecord(z.enum(['ko', 'en']), z.strictObject({ name: z.string().max(LIMITS.nameChars).optional(), description: z.string().max(4000).optional() }))
+    .optional(),
   seed: z.number().int('must be a whole number').min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   durationMs: z.number().positive('must be greater than 0').max(LIMITS.durationMs, `must be at most ${LIMITS.durationMs} (one day)`),
   nodes: z.array(nodeSchema).min(1, 'needs at least one node').max(LIMITS.nodes, `may hold at most ${LIMITS.nodes} nodes`),

@@ -294,7 +294,13 @@ describe('http', () => {
 
   it('lists the built-in scenarios and says when the client is not built', async () => {
     const list = (await (await fetch(`${serverUrl()}/api/scenarios`)).json()) as Array<{ id: string; seats: number }>;
-    expect(list.map((s) => [s.id, s.seats])).toEqual([['1-router-lab', 12], ['2-congestion-lab', 6], ['3-flow-control-lab', 6]]);
+    expect(list.map((s) => [s.id, s.seats])).toEqual([
+      ['1-router-lab', 12],
+      ['2-congestion-lab', 6],
+      ['3-flow-control-lab', 6],
+      ['4-security-lab', 9],
+      ['5-load-balancer-lab', 9],
+    ]);
     const home = await fetch(`${serverUrl()}/`);
     expect(await home.text()).toContain('the browser client is not built yet');
     expect((await fetch(`${serverUrl()}/monitor/api`)).status).toBe(404);

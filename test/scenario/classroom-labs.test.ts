@@ -1,0 +1,43 @@
+// The built-in classroom labs run on their own as well: with bots in every seat (what a class sees
+// before anyone takes a role), each lab shows what it is there to teach.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../shared/protocols/engine.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
+
+function lab(file: string, durationMs: number): Engine {
+  const raw = JSON.parse(readFileSync(new URL(`../../scenarios/classroom/${file}`, import.meta.url), 'utf8'));
+  raw.durationMs = durationMs;
+  for (const n of raw.nodes) if (n.controller === 'player') n.controller = 'bot';
+  const r = loadScenario(raw);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return new Engine(r.scenario);
+}
+
+describe('classroom labs with bots in every seat', () => {
+  it('security lab: Eve reads the HTTP password, not the HTTPS one; Carol refuses Mallory, Bob clicks through', () => {
+    const e = lab('4-security-lab.json', 150_000);
+    const taps: string[] = [];
+    e.subscribe(['tap'], (ev) => {
+      if (ev.node === 'eve' && typeof ev.preview === 'string') taps.push(`${ev.flow}:${ev.preview}`);
+    });
+    const s = e.run();
+    expect(taps.some((t) => t.startsWith('alice-http:') && t.includes('password=hunter2'))).toBe(true);
+    expect(taps.some((t) => t.startsWith('alice-https:') && t.includes('hunter2'))).toBe(false);
+    expect(s.flows['alice-https']).toMatchObject({ handshake: 'established', responses: 3 });
+    expect(s.flows['carol-https']).toMatchObject({ handshake: 'failed', tlsFailure: { alert: 'unknown_ca' } });
+    expect(s.flows['bob-https']).toMatchObject({ handshake: 'established', responses: 1 });
+    expect(String(s.flows['bob-https']!.warning)).toMatch(/^Not secure/);
+  });
+
+  it('load-balancer lab: connections spread over the three servers, no failover until the active one fails', () => {
+    const e = lab('5-load-balancer-lab.json', 120_000);
+    const s = e.run();
+    const lb = (s as unknown as { balancers: Record<string, { assignments: Record<string, number>; failovers: number; active: boolean }> }).balancers;
+    expect(lb['lb-a']!.active).toBe(true);
+    expect(lb['lb-b']!.failovers + lb['lb-a']!.failovers).toBe(0);
+    expect(Object.values(lb['lb-a']!.assignments).every((n) => n > 20)).toBe(true);
+    for (const f of Object.values(s.flows)) expect(f).toMatchObject({ errors: 0 });
+  });
+});
