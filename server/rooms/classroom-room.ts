@@ -184,11 +184,19 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     } else {
       kind = options.spectator === true ? 'spectator' : 'student';
     }
+    // Two students called the same are one too many in a class of thirty: the second picks another name.
+    if (kind === 'student' && this.nameInUse(name)) throw new ServerError(BAD_REQUEST, `the name "${name}" is already taken in this class`);
     if (kind === 'host') this.hostJoined = true;
     this.buckets.set(client.sessionId, new TokenBucket(LIMITS.commandsPerSecond, Date.now()));
     this.watchSocket(client);
     this.game.addPlayer(client.sessionId, name, kind);
     if (kind === 'host') client.send('host', { token: this.hostToken, code: this.roomId, results: resultsPath(this.roomId) });
+  }
+
+  private nameInUse(name: string): boolean {
+    const wanted = name.toLocaleLowerCase();
+    for (const p of this.game.players.values()) if (!p.spectator && p.name.toLocaleLowerCase() === wanted) return true;
+    return false;
   }
 
   override onDrop(client: ClassroomClient, code?: number): void {
@@ -297,7 +305,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     if (!reply.ok) return reply;
     this.closeResults();
     this.broadcast('ended', { code: this.roomId });
-    void this.lock();
+    // Not locked: someone typing the code now is told the session has ended (onJoin), not that it is full.
     this.clock.setTimeout(() => this.disconnect(), AFTER_END_MS);
     return reply;
   }

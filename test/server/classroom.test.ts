@@ -69,6 +69,9 @@ describe('create and join', () => {
     const host = await hostRoom();
     await expect(join(host.roomId, { hostToken: 'not-it' })).rejects.toThrow('that is not the host token of this session');
     await expect(join(host.roomId, { name: 42 })).rejects.toThrow('options.name');
+    const first = await join(host.roomId, { name: 'Minji' });
+    await expect(join(host.roomId, { name: ' minji ' })).rejects.toThrow('the name "minji" is already taken in this class');
+    await first.leave();
     await expect(sdk().create('classroom', { scenario: 'no-such-lab' })).rejects.toThrow('no built-in scenario "no-such-lab"');
     await expect(sdk().create('classroom', { scenario: { durationMs: 1000, nodes: [] } })).rejects.toThrow('nodes: needs at least one node');
     await leaveAll(host);
@@ -207,7 +210,7 @@ describe('host controls', () => {
     expect(await ended).toEqual({ code: host.roomId });
     await waitFor(() => ann.state.phase === 'ended', 'phase ended');
     expect(await ann.request('start-flow', { flow: 'download' })).toEqual({ ok: false, code: 'ended', reason: 'the session has ended' });
-    await expect(join(host.roomId)).rejects.toThrow();
+    await expect(join(host.roomId)).rejects.toThrow('this session has ended');
     await leaveAll(ann, host);
   });
 });
