@@ -1,29 +1,12 @@
 // The load-balancing topic scenarios (T16, scenarios/topics/t16-*.json), each run through the `sim`
 // command as a teacher or tool would, checking the facts the scenario exists to show.
 
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { simTopic, type SimRun } from './run-sim.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 
-interface Run {
-  events: Array<Record<string, any>>;
-  summary: Record<string, any>;
-  of(type: string): Array<Record<string, any>>;
-}
 
-function sim(file: string, trace: string): Run {
-  const r = spawnSync(process.execPath, ['tools/sim.ts', `scenarios/topics/${file}`, '--trace', trace], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`sim ${file} failed (${r.status}): ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  const summary = lines.pop()!;
-  expect(summary.type).toBe('summary');
-  return { events: lines, summary, of: (type) => lines.filter((e) => e.type === type) };
-}
+const sim = (file: string, trace: string): SimRun => simTopic(file, trace);
 
 describe('T16 round robin (t16-round-robin.json)', () => {
   const r = sim('t16-round-robin.json', 'lb-assign,lb-health,fault');

@@ -2,31 +2,13 @@
 // scenarios/topics/t0[1-4]-*.json), each run through the `sim` command as a teacher or tool would,
 // checking the protocol facts the scenario exists to show.
 
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CRYPTO_COST_NS } from '../../shared/protocols/app/tls/crypto-cost.ts';
+import { simTopic, type SimRun } from './run-sim.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 
-interface Run {
-  stdout: string;
-  events: Array<Record<string, any>>;
-  summary: Record<string, any>;
-  of(type: string): Array<Record<string, any>>;
-}
 
-function sim(file: string, trace: string, ...extra: string[]): Run {
-  const r = spawnSync(process.execPath, ['tools/sim.ts', `scenarios/topics/${file}`, '--trace', trace, ...extra], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`sim ${file} failed (${r.status}): ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  const summary = lines.pop()!;
-  expect(summary.type).toBe('summary');
-  return { stdout: r.stdout, events: lines, summary, of: (type) => lines.filter((e) => e.type === type) };
-}
+const sim = (file: string, trace: string, ...extra: string[]): SimRun => simTopic(file, trace, ...extra);
 
 describe('T1 HTTPS (t01-https-login.json)', () => {
   const r = sim('t01-https-login.json', 'tap,tls');
@@ -143,7 +125,7 @@ describe('T3 TLS handshake (t03-tls-handshake.json)', () => {
   it('is deterministic through the sim command', () => {
     expect(sim('t03-tls-handshake.json', 'tls,tap').stdout).toBe(r.stdout);
     const other = sim('t03-tls-handshake.json', 'tls', '--seed', '99');
-    const master = (x: Run) => x.of('tls').find((e) => e.step === 'keys')!.masterSecret;
+    const master = (x: SimRun) => x.of('tls').find((e) => e.step === 'keys')!.masterSecret;
     expect(master(other)).not.toBe(master(r));
   });
 });

@@ -2,29 +2,12 @@
 // T15 (the chicken shop's four quadrants) — each run through the `sim` command as a teacher or tool
 // would, checking the protocol facts the scenario exists to show.
 
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { simTopic, type SimRun } from './run-sim.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 
-interface Run {
-  events: Array<Record<string, any>>;
-  summary: Record<string, any>;
-  of(type: string): Array<Record<string, any>>;
-}
 
-function sim(file: string, trace: string): Run {
-  const r = spawnSync(process.execPath, ['tools/sim.ts', `scenarios/topics/${file}`, '--trace', trace], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`sim ${file} failed (${r.status}): ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  const summary = lines.pop()!;
-  expect(summary.type).toBe('summary');
-  return { events: lines, summary, of: (type) => lines.filter((e) => e.type === type) };
-}
+const sim = (file: string, trace: string): SimRun => simTopic(file, trace);
 
 describe('T1 HTTP in plain text (t01-http-plaintext.json)', () => {
   const r = sim('t01-http-plaintext.json', 'http,state,tap');

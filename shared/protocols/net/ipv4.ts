@@ -31,6 +31,23 @@ export interface ParsedIpv4Header extends Ipv4Header {
   checksumValid: boolean;
 }
 
+/** The header of a datagram a node originates: no options, Don't Fragment, the default TTL. */
+export function originatedIpv4(identification: number, protocol: number, src: number, dst: number): Ipv4Header {
+  return {
+    dscp: 0,
+    ecn: 0,
+    totalLength: 0, // set from the packet's size when it is built
+    identification,
+    dontFragment: true,
+    moreFragments: false,
+    fragmentOffset: 0,
+    ttl: DEFAULT_TTL,
+    protocol,
+    src,
+    dst,
+  };
+}
+
 export function emitIpv4(h: Ipv4Header, out: Uint8Array, offset: number): void {
   out[offset] = (4 << 4) | 5;
   out[offset + 1] = (h.dscp << 2) | h.ecn;

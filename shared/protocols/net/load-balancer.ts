@@ -23,7 +23,7 @@ import type { Network } from './network.ts';
 import type { NetNode } from './node.ts';
 import { Packet } from './packet.ts';
 import { ipToString, parseIp } from './addresses.ts';
-import { DEFAULT_TTL, IP_PROTOCOL_TCP } from './ipv4.ts';
+import { IP_PROTOCOL_TCP, originatedIpv4 } from './ipv4.ts';
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
 import { ACK, FIN, RST, SYN, type TcpHeader } from '../transport/tcp/header.ts';
 import { seqAdd } from '../transport/tcp/seq.ts';
@@ -574,19 +574,7 @@ export class LoadBalancer extends Host {
       net.nextPacketId(),
       net.sim.nowNs,
       { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
-      {
-        dscp: 0,
-        ecn: 0,
-        totalLength: 0,
-        identification: this.nextIpId(),
-        dontFragment: true,
-        moreFragments: false,
-        fragmentOffset: 0,
-        ttl: DEFAULT_TTL,
-        protocol: IP_PROTOCOL_TCP,
-        src,
-        dst,
-      },
+      originatedIpv4(this.nextIpId(), IP_PROTOCOL_TCP, src, dst),
       header,
       null,
       0,

@@ -13,7 +13,7 @@
 import { ipToString } from '../../net/addresses.ts';
 import { ETHERTYPE_IPV4 } from '../../net/ethernet.ts';
 import type { Interface } from '../../net/interface.ts';
-import { DEFAULT_TTL, IP_PROTOCOL_TCP } from '../../net/ipv4.ts';
+import { IP_PROTOCOL_TCP, originatedIpv4 } from '../../net/ipv4.ts';
 import { Packet } from '../../net/packet.ts';
 import type { PayloadSource } from '../../net/payload.ts';
 import type { Tap } from '../../net/tap.ts';
@@ -236,19 +236,7 @@ class MitmSession implements TcpHostPort {
       net.nextPacketId(),
       net.sim.nowNs,
       { dst: toClient ? this.clientMac : this.nextHopMac, src: toClient ? this.nextHopMac : this.clientMac, etherType: ETHERTYPE_IPV4 },
-      {
-        dscp: 0,
-        ecn: 0,
-        totalLength: 0,
-        identification: this.proxy.nextIpId(),
-        dontFragment: true,
-        moreFragments: false,
-        fragmentOffset: 0,
-        ttl: DEFAULT_TTL,
-        protocol: IP_PROTOCOL_TCP,
-        src: conn.localIp,
-        dst: conn.remoteIp,
-      },
+      originatedIpv4(this.proxy.nextIpId(), IP_PROTOCOL_TCP, conn.localIp, conn.remoteIp),
       header,
       null,
       payloadLength,

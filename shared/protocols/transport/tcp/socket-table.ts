@@ -3,7 +3,7 @@
 // RST unless it is one). It also turns a connection's outgoing segments into IP packets.
 
 import type { Host } from '../../net/host.ts';
-import { IP_PROTOCOL_TCP, DEFAULT_TTL } from '../../net/ipv4.ts';
+import { IP_PROTOCOL_TCP, originatedIpv4 } from '../../net/ipv4.ts';
 import { ETHERTYPE_IPV4 } from '../../net/ethernet.ts';
 import { Packet } from '../../net/packet.ts';
 import { ACK, RST, SYN, FIN, type TcpHeader } from './header.ts';
@@ -234,19 +234,7 @@ export class TcpSocketTable implements TcpHostPort {
       net.nextPacketId(),
       net.sim.nowNs,
       { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
-      {
-        dscp: 0,
-        ecn: 0,
-        totalLength: 0,
-        identification: host.nextIpId(),
-        dontFragment: true,
-        moreFragments: false,
-        fragmentOffset: 0,
-        ttl: DEFAULT_TTL,
-        protocol: IP_PROTOCOL_TCP,
-        src: host.ip,
-        dst: dstIp,
-      },
+      originatedIpv4(host.nextIpId(), IP_PROTOCOL_TCP, host.ip, dstIp),
       header,
       null,
       payloadLength,

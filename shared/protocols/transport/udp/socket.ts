@@ -3,7 +3,7 @@
 // bound is discarded (ICMP port unreachable is not modelled).
 
 import type { Host } from '../../net/host.ts';
-import { IP_PROTOCOL_UDP, DEFAULT_TTL } from '../../net/ipv4.ts';
+import { IP_PROTOCOL_UDP, originatedIpv4 } from '../../net/ipv4.ts';
 import { ETHERTYPE_IPV4 } from '../../net/ethernet.ts';
 import { Packet } from '../../net/packet.ts';
 import { UDP_MAX_PAYLOAD_BYTES } from './header.ts';
@@ -52,19 +52,7 @@ export class UdpSocketTable {
       net.nextPacketId(),
       net.sim.nowNs,
       { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
-      {
-        dscp: 0,
-        ecn: 0,
-        totalLength: 0,
-        identification: host.nextIpId(),
-        dontFragment: true,
-        moreFragments: false,
-        fragmentOffset: 0,
-        ttl: DEFAULT_TTL,
-        protocol: IP_PROTOCOL_UDP,
-        src: host.ip,
-        dst: dstIp,
-      },
+      originatedIpv4(host.nextIpId(), IP_PROTOCOL_UDP, host.ip, dstIp),
       null,
       { srcPort, dstPort },
       payload.length,
