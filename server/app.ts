@@ -15,6 +15,7 @@ import { mountRoutes } from './http/routes.ts';
 import { colyseusLogger } from './log.ts';
 import { SessionStore } from './persistence/session-store.ts';
 import { ClassroomRoom } from './rooms/classroom-room.ts';
+import { selectLeastBusyProcess } from './rooms/placement.ts';
 
 export interface GameServer {
   server: Server;
@@ -48,6 +49,8 @@ export async function buildServer(config: ServerConfig, log: Logger, opts: { gra
     express: (app) => mountRoutes(app, { store, clientDist: join(config.clientDir, 'dist'), monitorPassword: config.monitorPassword }),
     presence,
     driver,
+    // Only scaled out does placement matter; one process places every room on itself.
+    ...(config.redisUrl !== undefined ? { selectProcessIdToCreateRoom: selectLeastBusyProcess } : {}),
     publicAddress: config.publicAddress,
     logger: colyseusLogger(log),
     greet: false,
