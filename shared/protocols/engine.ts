@@ -22,7 +22,9 @@ import { Router } from './net/router.ts';
 import { Tap, type TapRecord } from './net/tap.ts';
 import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
-import type { BalancerCommand, CommandResult, RouterCommand, TimedCommand } from './roles/commands.ts';
+import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, TimedCommand } from './roles/commands.ts';
+import type { ArqMode } from './transport/tcp/arq.ts';
+import type { CongestionAlgorithm } from './transport/tcp/congestion/index.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
 import { Simulator } from './sim/simulator.ts';
 import { msToNs, nsToMs } from './sim/time.ts';
@@ -245,6 +247,7 @@ export class Engine {
 
   private apply(cmd: TimedCommand): CommandResult {
     if (cmd.action === 'assign' || cmd.action === 'algorithm') return this.applyBalancer(cmd);
+    if (cmd.action === 'start-flow' || cmd.action === 'stop-flow' || cmd.action === 'read-rate') return this.applyFlow(cmd);
     const node = this.network.nodes.get(cmd.node);
     let result: CommandResult;
     if (!(node instanceof Router)) result = { ok: false, reason: `${cmd.node} is not a router` };
@@ -335,12 +338,8 @@ export class Engine {
 
   /** The receiving application of a flow reads at `readRateBps` from now on (null: as fast as data arrives). */
   setReadRate(flowId: string, readRateBps: number | null): CommandResult {
-    const flow = this.flows.get(flowId);
-    if (flow === undefined) return { ok: false, reason: `no flow ${flowId}` };
-    if (!(flow instanceof BulkFlow)) return { ok: false, reason: `flow ${flowId} has no reading application` };
-    if (readRateBps !== null && !(readRateBps > 0)) return { ok: false, reason: 'read rate must be greater than 0' };
-    flow.setReadRate(readRateBps);
-    return { ok: true };
+    const node = this.flows.get(flowId)?.spec.to ?? '';
+    return this.apply({ action: 'read-rate', node, flow: flowId, rateBps: readRateBps, atMs: this.sim.nowMs });
   }
 
   /** A packet in the network opened layer by layer, or undefined if it is gone. */
@@ -349,19 +348,60 @@ export class Engine {
     return p === undefined ? undefined : inspectPacket(p);
   }
 
-  startFlow(flowId: string): CommandResult {
-    const flow = this.flows.get(flowId);
-    if (flow === undefined) return { ok: false, reason: `no flow ${flowId}` };
-    if (flow.started) return { ok: false, reason: `flow ${flowId} already started` };
-    flow.start();
-    return { ok: true };
+  /** Start a flow now, in the congestion control or ARQ mode its scenario offers (`choices`). */
+  startFlow(flowId: string, modes: { cc?: CongestionAlgorithm; arq?: ArqMode } = {}): CommandResult {
+    const node = this.flows.get(flowId)?.spec.from ?? '';
+    return this.apply({ action: 'start-flow', node, flow: flowId, ...modes, atMs: this.sim.nowMs });
   }
 
   stopFlow(flowId: string): CommandResult {
-    const flow = this.flows.get(flowId);
-    if (flow === undefined) return { ok: false, reason: `no flow ${flowId}` };
-    flow.stop();
-    return { ok: true };
+    const node = this.flows.get(flowId)?.spec.from ?? '';
+    return this.apply({ action: 'stop-flow', node, flow: flowId, atMs: this.sim.nowMs });
+  }
+
+  /** A sender's or receiver's command, from a player now or from the scenario's log; applied ones are logged for replay. */
+  private applyFlow(cmd: FlowCommand & { atMs: number }): CommandResult {
+    const result = this.flowCommandResult(cmd);
+    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    const sim = this.sim;
+    if (sim.trace.enabled('command')) {
+      const { atMs: _at, node, action, ...fields } = cmd;
+      sim.trace.emit({ type: 'command', t: sim.nowMs, node, action, ...fields, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+    }
+    return result;
+  }
+
+  private flowCommandResult(cmd: FlowCommand): CommandResult {
+    const flow = this.flows.get(cmd.flow);
+    if (flow === undefined) return { ok: false, reason: `no flow ${cmd.flow}` };
+    const end = cmd.action === 'read-rate' ? flow.spec.to : flow.spec.from;
+    if (cmd.node !== end) return { ok: false, reason: `flow ${cmd.flow} is ${cmd.action === 'read-rate' ? 'read' : 'sent'} at ${end}, not ${cmd.node}` };
+    switch (cmd.action) {
+      case 'read-rate': {
+        if (!(flow instanceof BulkFlow)) return { ok: false, reason: `flow ${cmd.flow} has no reading application` };
+        if (cmd.rateBps !== null && !(cmd.rateBps > 0)) return { ok: false, reason: 'read rate must be greater than 0' };
+        flow.setReadRate(cmd.rateBps);
+        return { ok: true };
+      }
+      case 'stop-flow':
+        flow.stop();
+        return { ok: true };
+      case 'start-flow': {
+        if (flow.started) return { ok: false, reason: `flow ${cmd.flow} already started` };
+        const spec = flow.spec;
+        const cc = cmd.cc ?? spec.cc;
+        const arq = cmd.arq ?? spec.arq;
+        if (cc !== spec.cc && !spec.choices.cc.includes(cc)) return { ok: false, reason: `flow ${cmd.flow} does not offer congestion control ${cc}` };
+        if (arq !== spec.arq && !spec.choices.arq.includes(arq)) return { ok: false, reason: `flow ${cmd.flow} does not offer ARQ mode ${arq}` };
+        if (cc !== spec.cc || arq !== spec.arq) {
+          if (!(flow instanceof BulkFlow)) return { ok: false, reason: `flow ${cmd.flow} has fixed modes` };
+          const windowSegments = arq === 'stop-and-wait' ? 1 : spec.choices.windowSegments;
+          flow.configure({ ...spec, cc, arq, windowSegments });
+        }
+        flow.start();
+        return { ok: true };
+      }
+    }
   }
 
   /** Find a packet still in the network (on a link or waiting at a node) by id. */

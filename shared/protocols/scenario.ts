@@ -107,6 +107,14 @@ export interface LinkSpecInput {
   corruption: Record<string, number>;
 }
 
+/** Modes a sender may pick before starting a bulk TCP flow; each list includes the flow's default. */
+export interface FlowChoices {
+  cc: CongestionAlgorithm[];
+  arq: ArqMode[];
+  /** The window of the windowed ARQ modes as the file gave it (stop-and-wait uses 1). */
+  windowSegments: number;
+}
+
 export interface FlowSpec {
   id: string;
   from: string;
@@ -123,6 +131,8 @@ export interface FlowSpec {
   mss: number;
   cc: CongestionAlgorithm;
   arq: ArqMode;
+  /** What the sender may choose when it starts the flow (a `start-flow` command); empty: fixed. */
+  choices: FlowChoices;
   windowSegments: number;
   initialCwndSegments: number;
   initialSsthreshSegments: number | null;

@@ -1,11 +1,12 @@
 // Turns a scenario file into the engine's fully defaulted scenario, or into clear messages that name
 // the field at fault ("links[1].b: no node with id 'r9'"). Never throws for bad input.
 
-import type { EngineScenario, FlowSpec, AppKind, FaultSpec, NodeSpec } from '../protocols/scenario.ts';
+import type { EngineScenario, FlowChoices, FlowSpec, AppKind, FaultSpec, NodeSpec } from '../protocols/scenario.ts';
 import { nodeLayer } from '../protocols/node-kinds.ts';
-import type { TimedCommand } from '../protocols/roles/commands.ts';
+import type { FlowCommand, TimedCommand } from '../protocols/roles/commands.ts';
 import { checkDnsNodes, dnsFlowSpec } from './dns.ts';
-import { scenarioSchema, type ScenarioParsed } from './schema.ts';
+import { scenarioSchema, type flowSchema, type ScenarioParsed } from './schema.ts';
+import type { z } from 'zod';
 import { balancerSpec } from './balancers.ts';
 import { checkTls } from './tls.ts';
 import { httpFlowSpec, serverSpec } from './http.ts';
@@ -170,6 +171,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       usedPorts.add(clientKey);
     }
     if (f.maxRtoMs < f.minRtoMs) errors.push(`${where}.maxRtoMs: must not be below minRtoMs`);
+    const choices = flowChoices(f, app, where, errors);
     return {
       id: f.id,
       from: f.from,
@@ -184,6 +186,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       mss,
       cc: f.cc,
       arq: f.arq,
+      choices,
       windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
       initialCwndSegments: f.initialCwndSegments,
       initialSsthreshSegments: f.initialSsthreshSegments ?? null,
@@ -247,6 +250,10 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
 
   const commands: TimedCommand[] = s.commands.map((c, i) => {
     const where = `commands[${i}]`;
+    if (c.action === 'start-flow' || c.action === 'stop-flow' || c.action === 'read-rate') {
+      checkFlowCommand(c, where, flows, errors);
+      return c;
+    }
     const node = s.nodes.find((n) => n.id === c.node);
     if (node === undefined) errors.push(`${where}.node: no node with id "${c.node}"`);
     else if (c.action === 'assign' || c.action === 'algorithm') {
@@ -273,4 +280,35 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     faults,
     commands,
   };
+}
+
+/** The modes a sender may pick when starting a bulk TCP flow; each list keeps the flow's own default. */
+function flowChoices(f: z.infer<typeof flowSchema>, app: AppKind, where: string, errors: string[]): FlowChoices {
+  const none: FlowChoices = { cc: [], arq: [], windowSegments: f.windowSegments };
+  if (f.choices === undefined) return none;
+  if (app !== 'bulk') {
+    errors.push(`${where}.choices: only bulk TCP transfers offer a choice of modes, not "${app}"`);
+    return none;
+  }
+  const cc = f.choices.cc ?? [];
+  const arq = f.choices.arq ?? [];
+  for (const [field, list, own] of [['cc', cc, f.cc], ['arq', arq, f.arq]] as const) {
+    if (new Set<string>(list).size !== list.length) errors.push(`${where}.choices.${field}: lists a mode twice`);
+    if (list.length > 0 && !(list as readonly string[]).includes(own)) errors.push(`${where}.${field}: "${own}" is not among choices.${field} (${list.join(', ')})`);
+  }
+  return { cc: [...cc], arq: [...arq], windowSegments: f.windowSegments };
+}
+
+/** A flow command names the flow, the host that gives it (sender or receiver) and only offered modes. */
+function checkFlowCommand(c: FlowCommand, where: string, flows: readonly FlowSpec[], errors: string[]): void {
+  const flow = flows.find((f) => f.id === c.flow);
+  if (flow === undefined) {
+    errors.push(`${where}.flow: no flow with id "${c.flow}"`);
+    return;
+  }
+  const end = c.action === 'read-rate' ? flow.to : flow.from;
+  if (c.node !== end) errors.push(`${where}.node: "${c.action}" for flow "${c.flow}" is given at ${c.action === 'read-rate' ? 'its receiver' : 'its sender'} "${end}", not "${c.node}"`);
+  if (c.action !== 'start-flow') return;
+  if (c.cc !== undefined && c.cc !== flow.cc && !flow.choices.cc.includes(c.cc)) errors.push(`${where}.cc: flow "${c.flow}" does not offer "${c.cc}"`);
+  if (c.arq !== undefined && c.arq !== flow.arq && !flow.choices.arq.includes(c.arq)) errors.push(`${where}.arq: flow "${c.flow}" does not offer "${c.arq}"`);
 }

@@ -98,6 +98,9 @@ export const linkSchema = z.strictObject({
   corruption: perDirection.default(0),
 });
 
+const ccSchema = z.enum(['aimd', 'tahoe', 'reno', 'newreno']);
+const arqSchema = z.enum(['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat']);
+
 export const flowSchema = z.strictObject({
   id,
   from: id,
@@ -110,8 +113,15 @@ export const flowSchema = z.strictObject({
   autoStart: z.boolean().default(true),
   stopMs: ms(LIMITS.durationMs).optional(),
   mss: positiveInt(LIMITS.mss).min(64, 'must be at least 64').optional(),
-  cc: z.enum(['aimd', 'tahoe', 'reno', 'newreno']).default('newreno'),
-  arq: z.enum(['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat']).default('tcp'),
+  cc: ccSchema.default('newreno'),
+  arq: arqSchema.default('tcp'),
+  /** Modes the sending player may choose when starting the flow (bulk TCP only). */
+  choices: z
+    .strictObject({
+      cc: z.array(ccSchema).min(1, 'must offer at least one mode').max(4).optional(),
+      arq: z.array(arqSchema).min(1, 'must offer at least one mode').max(4).optional(),
+    })
+    .optional(),
   windowSegments: positiveInt(LIMITS.windowSegments).default(4),
   initialCwndSegments: positiveInt(LIMITS.cwndSegments).default(1),
   initialSsthreshSegments: positiveInt(LIMITS.cwndSegments).optional(),
@@ -154,6 +164,15 @@ export const commandSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('duplicate'), atMs: ms(LIMITS.durationMs), node: id, packet: packetId }),
   z.strictObject({ action: z.literal('assign'), atMs: ms(LIMITS.durationMs), node: id, connection: z.number().int('must be a whole number').min(1, 'must be a connection id'), backend: id }),
   z.strictObject({ action: z.literal('algorithm'), atMs: ms(LIMITS.durationMs), node: id, algorithm: z.enum(['round-robin', 'least-connections', 'source-hash', 'manual']) }),
+  z.strictObject({ action: z.literal('start-flow'), atMs: ms(LIMITS.durationMs), node: id, flow: id, cc: ccSchema.optional(), arq: arqSchema.optional() }),
+  z.strictObject({ action: z.literal('stop-flow'), atMs: ms(LIMITS.durationMs), node: id, flow: id }),
+  z.strictObject({
+    action: z.literal('read-rate'),
+    atMs: ms(LIMITS.durationMs),
+    node: id,
+    flow: id,
+    rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).nullable(),
+  }),
 ]);
 
 export const routeSchema = z.strictObject({ node: id, to: id, via: id });

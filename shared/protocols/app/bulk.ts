@@ -12,7 +12,6 @@ import { RateLimitedReader } from './reader.ts';
 import { tcpConfigFor } from './tcp-config.ts';
 
 export class BulkFlow implements FlowRuntime {
-  readonly spec: FlowContext['spec'];
   private readonly ctx: FlowContext;
   private readonly pattern: PatternSource;
   client: TcpConnection | null = null;
@@ -29,7 +28,6 @@ export class BulkFlow implements FlowRuntime {
 
   constructor(ctx: FlowContext) {
     this.ctx = ctx;
-    this.spec = ctx.spec;
     this.readRate = ctx.spec.readRateBps;
     // The salt ties the byte pattern to the flow, so bytes from another flow would not verify.
     this.pattern = new PatternSource(hashString(ctx.spec.id));
@@ -39,13 +37,27 @@ export class BulkFlow implements FlowRuntime {
       ip === clientIp && port === spec.clientPort && this.server === null
         ? {
             flowId: spec.id,
-            config: tcpConfigFor(spec, 'server'),
+            // The modes as configured when the SYN arrives (a sender may have chosen them at start).
+            config: tcpConfigFor(this.spec, 'server'),
             sendBuffer: () => new PatternSendBuffer(new PatternSource(0), 0, 1),
             accept: (conn: TcpConnection) => this.accepted(conn),
           }
         : null;
     // Behind a load balancer any backend may get the connection: each listens for it.
     for (const host of ctx.serverHosts) host.tcp.listen(spec.port, match);
+  }
+
+  get spec(): FlowContext['spec'] {
+    return this.ctx.spec;
+  }
+
+  /** Before the start: the same flow in other modes (the sender's choice among the scenario's `choices`). */
+  configure(spec: FlowContext['spec']): void {
+    if (this.started) throw new Error(`flow ${spec.id}: modes are chosen before the start`);
+    if (spec.id !== this.ctx.spec.id || spec.clientPort !== this.ctx.spec.clientPort || spec.port !== this.ctx.spec.port) {
+      throw new Error(`flow ${spec.id}: only its modes may change`);
+    }
+    this.ctx.spec = spec;
   }
 
   start(): void {

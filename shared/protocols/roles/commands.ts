@@ -3,6 +3,8 @@
 // the same scenario, seed and commands give the same run.
 
 import type { BalancerAlgorithm } from '../net/lb-scheduler.ts';
+import type { ArqMode } from '../transport/tcp/arq.ts';
+import type { CongestionAlgorithm } from '../transport/tcp/congestion/index.ts';
 
 export type RouterAction = 'forward' | 'drop' | 'hold' | 'duplicate';
 
@@ -46,8 +48,34 @@ export interface AlgorithmCommand {
 }
 export type BalancerCommand = AssignCommand | AlgorithmCommand;
 
+/**
+ * A sender starts its flow, choosing the congestion control or ARQ mode among those the scenario
+ * offers (`choices`); `node` is the flow's sending host.
+ */
+export interface StartFlowCommand {
+  action: 'start-flow';
+  node: string;
+  flow: string;
+  cc?: CongestionAlgorithm;
+  arq?: ArqMode;
+}
+/** The sending application stops writing (TCP then closes); `node` is the sending host. */
+export interface StopFlowCommand {
+  action: 'stop-flow';
+  node: string;
+  flow: string;
+}
+/** The receiving application reads at `rateBps` from now on (null: as fast as data arrives); `node` is the receiving host. */
+export interface ReadRateCommand {
+  action: 'read-rate';
+  node: string;
+  flow: string;
+  rateBps: number | null;
+}
+export type FlowCommand = StartFlowCommand | StopFlowCommand | ReadRateCommand;
+
 /** A command with the simulated time (ms) at which it takes effect. */
-export type TimedCommand = (RouterCommand | BalancerCommand) & { atMs: number };
+export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand) & { atMs: number };
 
 export type CommandResult = { ok: true; packet?: number } | { ok: false; reason: string };
 
