@@ -213,7 +213,9 @@ export const en = {
 
   // Sender
   'sender.title': 'Your transfers',
-  'sender.hint': 'Choosing TCP or UDP (or an ARQ mode) means starting that flow.',
+  'sender.hint': 'Pick TCP or UDP by starting that flow; where a transfer offers them, pick its congestion control and ARQ mode before Start.',
+  'sender.ccChoice': 'Congestion control',
+  'sender.arqChoice': 'Reliability (ARQ)',
   'sender.start': 'Start',
   'sender.stop': 'Stop',
   'sender.hangUp': 'Hang up',
@@ -483,6 +485,7 @@ export const en = {
   'sandbox.handshake': 'Handshake up close: one tiny connection, slowly',
   'sandbox.arq': 'Go-Back-N vs Selective Repeat on a lossy link',
   'sandbox.fairness': 'Two AIMD senders share a bottleneck',
+  'sandbox.modes': 'Pick TCP’s modes (congestion control, ARQ) and race NewReno',
   'sandbox.httpPlaintext': 'T1: a login over plain HTTP, with a tap on the wire',
   'sandbox.caTrust': 'T2: certificates, a CA, and a forged one',
   'sandbox.tlsHandshake': 'T3: the TLS handshake, step by step',

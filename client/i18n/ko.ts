@@ -215,7 +215,9 @@ export const ko: Record<MessageKey, string> = {
 
   // 송신자
   'sender.title': '내 전송',
-  'sender.hint': 'TCP나 UDP(또는 ARQ 방식)를 고른다는 것은 그 흐름을 시작한다는 뜻입니다.',
+  'sender.hint': 'TCP나 UDP는 그 흐름을 시작해서 고릅니다. 전송이 허용하면 시작하기 전에 혼잡 제어와 ARQ 방식을 고르세요.',
+  'sender.ccChoice': '혼잡 제어',
+  'sender.arqChoice': '재전송 방식(ARQ)',
   'sender.start': '시작',
   'sender.stop': '멈추기',
   'sender.hangUp': '통화 끊기',
@@ -485,6 +487,7 @@ export const ko: Record<MessageKey, string> = {
   'sandbox.handshake': '핸드셰이크 자세히 보기: 작은 연결 하나를 천천히',
   'sandbox.arq': '손실 많은 링크에서 Go-Back-N과 선택적 재전송 비교',
   'sandbox.fairness': 'AIMD 송신자 둘이 병목 링크를 나눠 씀',
+  'sandbox.modes': 'TCP 방식(혼잡 제어, ARQ)을 골라 NewReno와 겨루기',
   'sandbox.httpPlaintext': 'T1: 평문 HTTP로 로그인하기, 회선 위의 탭과 함께',
   'sandbox.caTrust': 'T2: 인증서와 인증 기관, 그리고 위조된 인증서',
   'sandbox.tlsHandshake': 'T3: TLS 핸드셰이크를 한 단계씩',

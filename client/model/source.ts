@@ -4,6 +4,7 @@
 
 import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
 import type { RouterAction } from '../../shared/protocols/roles/commands.ts';
+import type { FlowModes } from './topology.ts';
 import type { World } from './world.ts';
 
 export type SourceMode = 'solo' | 'sandbox' | 'room';
@@ -64,7 +65,8 @@ export interface GameSource {
   /** Called every frame with real elapsed ms: the local engine advances, a room extrapolates its clock. */
   tick(realDtMs: number): void;
   router(intent: RouterIntent): Promise<IntentResult>;
-  startFlow(flow: string): Promise<IntentResult>;
+  /** Start a flow, in modes chosen among its `choices` (none: its own modes). */
+  startFlow(flow: string, modes?: FlowModes): Promise<IntentResult>;
   stopFlow(flow: string): Promise<IntentResult>;
   setReadRate(flow: string, bps: number | null): Promise<IntentResult>;
   /** Send a connection waiting at a (manual) load balancer to a backend. */

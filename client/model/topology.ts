@@ -30,6 +30,19 @@ export interface LinkView {
   up: boolean;
 }
 
+export interface FlowChoicesView {
+  cc: string[];
+  arq: string[];
+  /** The window of the windowed ARQ modes (stop-and-wait uses 1). */
+  windowSegments: number;
+}
+
+/** The modes a sender picks before starting: congestion control and ARQ mode. */
+export interface FlowModes {
+  cc?: string;
+  arq?: string;
+}
+
 export interface FlowView {
   id: string;
   from: string;
@@ -47,6 +60,8 @@ export interface FlowView {
   /** How fast the receiving application reads, bits/s; null for as fast as data arrives. */
   readRateBps: number | null;
   windowSegments: number;
+  /** Modes the sender may pick when starting the flow (the scenario's `choices`); absent or empty: fixed. */
+  choices?: FlowChoicesView;
   started: boolean;
   /** Whether the player may start and stop this flow (a sender role or the host). */
   controllable: boolean;

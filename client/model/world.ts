@@ -232,8 +232,12 @@ export class World {
     this.queues.set(nodeId, entries);
   }
 
+  /** Counts resets, so views holding their own history (captions) know to start over. */
+  generation = 0;
+
   /** Forget all dynamic state (a new scenario or a rejoin). */
   reset(): void {
+    this.generation++;
     this.packets.clear();
     this.queues.clear();
     this.histories.clear();

@@ -48,6 +48,7 @@ export class GameScene extends Phaser.Scene {
   private geom: Geometry | null = null;
   private topoVersion = -1;
   private captionsDirty = false;
+  private captionGeneration = -1;
   private readonly offs: Array<() => void> = [];
   private ended = false;
   private realNow = 0;
@@ -230,6 +231,12 @@ export class GameScene extends Phaser.Scene {
   }
 
   private showCaption(c: Caption): void {
+    // Captions of the scenario before a reset (another scenario loaded) would describe nodes no longer there.
+    const generation = this.source.world.generation;
+    if (generation !== this.captionGeneration) {
+      this.captionGeneration = generation;
+      this.hud.feed.clear();
+    }
     const hooks = testHooks();
     hooks.captions[c.key] = (hooks.captions[c.key] ?? 0) + 1;
     this.hud.feed.add(c);

@@ -20,7 +20,9 @@ import type {
   SessionEnd,
   SourceMode,
 } from '../model/source.ts';
-import { osiLayerOf, type FlowView, type LinkView, type NodeView } from '../model/topology.ts';
+import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView } from '../model/topology.ts';
+import type { ArqMode } from '../../shared/protocols/transport/tcp/arq.ts';
+import type { CongestionAlgorithm } from '../../shared/protocols/transport/tcp/congestion/index.ts';
 import { World, type QueueEntry } from '../model/world.ts';
 
 /** Longest stretch of simulated time one frame may run (a tab that slept must not run minutes at once). */
@@ -126,6 +128,7 @@ export class LocalSource implements GameSource {
       rwndBytes: f.rwndBytes,
       readRateBps: f.readRateBps,
       windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
+      choices: { cc: [...f.choices.cc], arq: [...f.choices.arq], windowSegments: f.choices.windowSegments },
       started: false,
       controllable: this.mode === 'sandbox' || this.role.flows.includes(f.id),
     }));
@@ -244,8 +247,15 @@ export class LocalSource implements GameSource {
     }
   }
 
-  async startFlow(flow: string): Promise<IntentResult> {
-    const r = result(this.engine.startFlow(flow));
+  async startFlow(flow: string, modes: FlowModes = {}): Promise<IntentResult> {
+    const r = result(this.engine.startFlow(flow, modes as { cc?: CongestionAlgorithm; arq?: ArqMode }));
+    const v = this.world.flows.get(flow);
+    const spec = this.engine.flows.get(flow)?.spec;
+    if (r.ok && v !== undefined && spec !== undefined) {
+      v.cc = spec.cc;
+      v.arq = spec.arq;
+      v.windowSegments = spec.windowSegments;
+    }
     this.refreshDynamic();
     return r;
   }

@@ -114,6 +114,43 @@ const ENTRIES: readonly SandboxEntry[] = [
       ],
     },
   },
+  {
+    // The player picks the modes of "yours" before starting it; NewReno beside it is the yardstick.
+    id: 'modes',
+    title: 'sandbox.modes',
+    scenario: {
+      name: 'modes',
+      seed: 11,
+      durationMs: 180_000,
+      nodes: [
+        { id: 'you', kind: 'host' },
+        { id: 'them', kind: 'host' },
+        { id: 'router', kind: 'router' },
+        { id: 'server', kind: 'host' },
+      ],
+      links: [
+        { id: 'a', a: 'you', b: 'router', bandwidthBps: 512_000, delayMs: 100, queuePackets: 30 },
+        { id: 'b', a: 'them', b: 'router', bandwidthBps: 512_000, delayMs: 100, queuePackets: 30 },
+        { id: 'bottleneck', a: 'router', b: 'server', bandwidthBps: 256_000, delayMs: 300, queuePackets: 10, loss: { 'router->server': 0.01 } },
+      ],
+      flows: [
+        {
+          id: 'yours',
+          from: 'you',
+          to: 'server',
+          transport: 'tcp',
+          app: 'bulk',
+          bytes: 200_000,
+          mss: 1000,
+          cc: 'newreno',
+          windowSegments: 8,
+          autoStart: false,
+          choices: { cc: ['aimd', 'tahoe', 'reno', 'newreno'], arq: ['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat'] },
+        },
+        { id: 'newreno', from: 'them', to: 'server', transport: 'tcp', app: 'bulk', bytes: 200_000, mss: 1000, cc: 'newreno', startMs: 500 },
+      ],
+    },
+  },
   { id: 't01-http-plaintext', title: 'sandbox.httpPlaintext', scenario: httpPlaintext, speed: 0.01 },
   { id: 't02-ca-trust', title: 'sandbox.caTrust', scenario: caTrust, speed: 0.01 },
   { id: 't03-tls-handshake', title: 'sandbox.tlsHandshake', scenario: tlsHandshake, speed: 0.01 },

@@ -1,10 +1,11 @@
-// The sender's controls: start and stop each transfer or stream this player may run. A scenario
-// offers the choices (the same call over TCP or over UDP, a transfer with Go-Back-N or Selective
-// Repeat...) as separate flows, so choosing a transport or a mode is choosing which flow to start.
+// The sender's controls: start and stop each transfer or stream this player may run. A transport
+// is chosen by starting one flow or another (the same call over TCP or over UDP are two flows); a
+// bulk transfer whose scenario offers `choices` lets the player pick its congestion control and
+// ARQ mode before pressing Start.
 
 import { bytes, n, rate, t } from '../i18n/index.ts';
 import type { GameSource } from '../model/source.ts';
-import type { FlowView } from '../model/topology.ts';
+import type { FlowModes, FlowView } from '../model/topology.ts';
 import { h, setChildren, setText } from './dom.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
@@ -17,9 +18,16 @@ export function flowMode(f: FlowView): string {
 
 interface Card {
   root: HTMLElement;
+  mode: HTMLElement;
   stats: HTMLElement;
   start: HTMLButtonElement;
   stop: HTMLButtonElement;
+  /** The mode buttons, by "cc:reno" / "arq:go-back-n". */
+  choices: Map<string, HTMLButtonElement>;
+}
+
+function arqLabel(arq: string, windowSegments: number): string {
+  return t(`arq.${arq}` as 'arq.go-back-n', { n: arq === 'stop-and-wait' ? 1 : windowSegments });
 }
 
 export class SenderPanel implements Panel {
@@ -28,6 +36,8 @@ export class SenderPanel implements Panel {
   private readonly flowsFilter: (f: FlowView) => boolean;
   private readonly body: HTMLElement;
   private readonly cards = new Map<string, Card>();
+  /** What the player picked for each flow not yet started. */
+  private readonly picked = new Map<string, FlowModes>();
   private shown = '';
 
   constructor(source: GameSource, flowsFilter: (f: FlowView) => boolean) {
@@ -54,7 +64,7 @@ export class SenderPanel implements Panel {
       class: 'btn btn-primary',
       data: { testid: `start-${f.id}` },
       text: t('sender.start'),
-      on: { click: () => void this.act(this.source.startFlow(f.id)) },
+      on: { click: () => void this.act(this.source.startFlow(f.id, this.picked.get(f.id) ?? {})) },
     });
     const stop = h('button', {
       class: 'btn',
@@ -63,20 +73,71 @@ export class SenderPanel implements Panel {
       on: { click: () => void this.act(this.source.stopFlow(f.id)) },
     });
     const stats = h('div', { class: 'stats' });
+    const mode = h('div', { class: 'muted' });
+    const choices = new Map<string, HTMLButtonElement>();
+    const choiceRow = (kind: 'cc' | 'arq', modes: readonly string[], label: (m: string) => string) =>
+      modes.length < 2
+        ? null
+        : h(
+            'div',
+            { class: 'flow-choice' },
+            h('span', { class: 'muted', text: t(kind === 'cc' ? 'sender.ccChoice' : 'sender.arqChoice') }),
+            h(
+              'div',
+              { class: 'segmented' },
+              ...modes.map((m) => {
+                const b = h('button', {
+                  class: 'btn btn-small',
+                  data: { testid: `choose-${f.id}-${m}` },
+                  text: label(m),
+                  on: { click: () => this.pick(f.id, kind, m) },
+                });
+                choices.set(`${kind}:${m}`, b);
+                return b;
+              }),
+            ),
+          );
+    const windowSegments = f.choices?.windowSegments ?? f.windowSegments;
     const root = h(
       'div',
       { class: 'flow-card', data: { flow: f.id } },
       h('div', { class: 'flow-head' }, h('span', { class: `badge badge-${f.transport}`, text: f.transport.toUpperCase() }), h('strong', { text: f.id }), h('span', { class: 'muted', text: ` ${f.from} → ${f.to}` })),
-      h('div', { class: 'muted', text: [flowMode(f), f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : f.rateBps > 0 ? rate(f.rateBps) : ''].filter((x) => x !== '').join(' · ') }),
+      mode,
+      choiceRow('cc', f.choices?.cc ?? [], (m) => t('flow.cc', { cc: m.toUpperCase() })),
+      choiceRow('arq', f.choices?.arq ?? [], (m) => arqLabel(m, windowSegments)),
       stats,
       h('div', { class: 'actions' }, start, stop),
     );
-    const card = { root, stats, start, stop };
+    const card = { root, mode, stats, start, stop, choices };
     this.cards.set(f.id, card);
     return card;
   }
 
+  /** The modes the flow will start in (the player's picks over its own), or runs in once started. */
+  private modesOf(f: FlowView): FlowView {
+    if (f.started) return f;
+    const p = this.picked.get(f.id);
+    const arq = p?.arq ?? f.arq;
+    const windowSegments = arq === 'stop-and-wait' ? 1 : (f.choices?.windowSegments ?? f.windowSegments);
+    return { ...f, cc: p?.cc ?? f.cc, arq, windowSegments };
+  }
+
+  private pick(flow: string, kind: 'cc' | 'arq', mode: string): void {
+    this.picked.set(flow, { ...this.picked.get(flow), [kind]: mode });
+    this.update();
+  }
+
   private refresh(f: FlowView, c: Card): void {
+    const shown = this.modesOf(f);
+    setText(c.mode, [flowMode(shown), f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : f.rateBps > 0 ? rate(f.rateBps) : ''].filter((x) => x !== '').join(' · '));
+    for (const [key, b] of c.choices) {
+      const [kind, m] = key.split(':') as ['cc' | 'arq', string];
+      const on = (kind === 'cc' ? shown.cc : shown.arq) === m;
+      b.classList.toggle('active', on);
+      b.setAttribute('aria-pressed', String(on));
+      // The teaching ARQ modes run a fixed window: congestion control only matters under TCP's own.
+      b.disabled = f.started || !f.controllable || (kind === 'cc' && shown.arq !== 'tcp');
+    }
     const hist = this.source.world.histories.get(f.id);
     const stats: string[] = [];
     if (hist !== undefined) {

@@ -16,6 +16,7 @@ export class TopBar implements Panel {
   readonly root: HTMLElement;
   private readonly source: GameSource;
   private readonly clockEl: HTMLElement;
+  private readonly nameEl: HTMLElement;
   private readonly speedEl: HTMLElement;
   private readonly roleEl: HTMLElement;
   private readonly objectiveEl: HTMLElement;
@@ -56,11 +57,13 @@ export class TopBar implements Panel {
       text: lang() === 'ko' ? 'EN' : '한국어',
       on: { click: () => setLang(lang() === 'ko' ? 'en' : 'ko') },
     });
+    // Updated every frame: the host (or the sandbox) may load another scenario under the same bar.
+    this.nameEl = h('strong', { class: 'scenario-name', data: { testid: 'scenario-name' }, text: source.world.scenarioName });
     const leave = h('button', { class: 'btn btn-small', data: { testid: 'leave' }, text: t('top.leave'), on: { click: opts.onLeave } });
     this.root = h(
       'header',
       { class: 'top-bar' },
-      h('div', { class: 'top-left' }, h('strong', { class: 'scenario-name', data: { testid: 'scenario-name' }, text: source.world.scenarioName }), opts.objective !== null ? h('div', { class: 'objective-line' }, this.objectiveEl, this.objectiveStatus) : null),
+      h('div', { class: 'top-left' }, this.nameEl, opts.objective !== null ? h('div', { class: 'objective-line' }, this.objectiveEl, this.objectiveStatus) : null),
       h('div', { class: 'top-mid' }, this.clockEl, controls ?? this.speedEl),
       h('div', { class: 'top-right' }, this.roleEl, langBtn, leave),
     );
@@ -80,6 +83,7 @@ export class TopBar implements Panel {
 
   update(): void {
     const w = this.source.world;
+    setText(this.nameEl, w.scenarioName);
     setText(this.clockEl, `${clock(w.nowMs)} / ${clock(w.durationMs)}`);
     setText(this.speedEl, w.paused ? t('top.paused') : `×${w.speed}`);
     this.speedEl.classList.toggle('paused', w.paused);

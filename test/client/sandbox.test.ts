@@ -35,4 +35,18 @@ describe('sandbox', () => {
     // Over plain HTTP the password crosses the tap as readable text.
     expect(frames.some((f) => f.previewFormat === 'text' && /password/i.test(f.preview ?? ''))).toBe(true);
   });
+  test('a sender picks the congestion control and ARQ mode its transfer offers, then starts it', async () => {
+    const modes = sandboxLibrary().find((s) => s.id === 'modes')!;
+    const source = new LocalSource(modes.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1 });
+    const yours = source.world.flows.get('yours')!;
+    expect(yours.choices).toEqual({ cc: ['aimd', 'tahoe', 'reno', 'newreno'], arq: ['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat'], windowSegments: 8 });
+    expect(source.world.flows.get('newreno')!.choices).toEqual({ cc: [], arq: [], windowSegments: 4 });
+    expect(await source.startFlow('newreno', { cc: 'tahoe' })).toEqual({ ok: false, reason: 'flow newreno does not offer congestion control tahoe' });
+    source.advance(1000);
+    expect(yours.started).toBe(false);
+    expect(await source.startFlow('yours', { arq: 'stop-and-wait' })).toEqual({ ok: true });
+    expect([yours.started, yours.cc, yours.arq, yours.windowSegments]).toEqual([true, 'newreno', 'stop-and-wait', 1]);
+    expect(await source.startFlow('yours', { cc: 'tahoe' })).toEqual({ ok: false, reason: 'flow yours already started' });
+    expect(await source.startFlow('newreno')).toEqual({ ok: false, reason: 'flow newreno already started' });
+  });
 });
