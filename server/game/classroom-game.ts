@@ -15,6 +15,7 @@ import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.
 import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
+import { TcpConnection } from '../../shared/protocols/transport/tcp/connection.ts';
 import {
   LIMITS,
   type AlgorithmMessage,
@@ -82,8 +83,11 @@ export interface RunningScenario {
   scenario: EngineScenario;
 }
 
-/** Trace event types the session listens to (load-balancer and tap events once the engine has them). */
-const WANTED: readonly string[] = ['tx', 'wait', 'drop', 'command', 'state', 'rto', 'window', 'fault', 'lb-assign', 'lb-health', 'failover', 'tap', 'tls'];
+/**
+ * Trace event types the session listens to (load-balancer and tap events once the engine has them).
+ * `send` and `ack` describe the segment each new packet carries; `cwnd` gives the sender's phase.
+ */
+const WANTED: readonly string[] = ['tx', 'wait', 'drop', 'command', 'state', 'rto', 'window', 'fault', 'lb-assign', 'lb-health', 'failover', 'tap', 'tls', 'send', 'ack', 'cwnd'];
 
 /** Frames sent to a tap player per tick at most; the rest are counted as skipped (the capture request has them). */
 const TAP_FRAMES_PER_TICK = 10;
@@ -157,6 +161,8 @@ export class ClassroomGame {
   private stoppedFlows = new Set<string>();
   private readRates = new Map<string, number | null>();
   private fastRetransmitsSeen = new Map<string, number>();
+  /** Reason of each flow's latest congestion window change at its sender (the `cwnd` trace). */
+  private cwndReasons = new Map<string, string>();
   /** Frames waiting to go to each tap's player, by tap node. */
   private readonly tapOut = new Map<string, { frames: TapFrame[]; skipped: number }>();
 
@@ -183,6 +189,7 @@ export class ClassroomGame {
     this.stoppedFlows = new Set();
     this.readRates = new Map(next.scenario.flows.map((f) => [f.id, f.readRateBps]));
     this.fastRetransmitsSeen = new Map();
+    this.cwndReasons = new Map();
     this.clock.simMs = 0;
     this.events.round = this.state.round;
     this.engine.subscribe(
@@ -699,6 +706,15 @@ export class ClassroomGame {
   // ---------------------------------------------------------------- trace → facts
 
   private onTrace(e: TraceEvent): void {
+    // Segment and congestion window events are frequent and matter to the packet facts and flow figures alone.
+    if (e.type === 'send' || e.type === 'ack') {
+      this.tracker.onTrace(e);
+      return;
+    }
+    if (e.type === 'cwnd') {
+      if (e.side === 'client' && typeof e.flow === 'string') this.cwndReasons.set(e.flow, String(e.reason));
+      return;
+    }
     this.tracker.onTrace(e);
     this.scoring.onTrace(e);
     this.events.onTrace(e, this.wallMs);
@@ -880,6 +896,18 @@ export class ClassroomGame {
       f.goodputBps = sum.goodputBps;
       f.completed = sum.completed === true;
       f.readRateBps = this.readRates.get(id) ?? 0;
+      f.cwndReason = this.cwndReasons.get(id) ?? '';
+      const sender = senderOf(flow);
+      if (sender !== null) {
+        f.una = sender.sndUna;
+        f.nxt = sender.sndNxt;
+        f.sndMax = sender.sndMax;
+        f.rwndBytes = sender.sndWnd;
+        f.mss = Math.min(sender.mss, 65535);
+        // Whole milliseconds: the figure changes with every RTT sample, and finer steps would cost bytes at every refresh.
+        f.srttMs = sender.rto.hasSample ? Math.max(1, Math.round(sender.rto.srttNs / 1e6)) : 0;
+        f.rtoMs = Math.round(sender.rto.rtoNs / 1e6);
+      }
       const seen = this.fastRetransmitsSeen.get(id) ?? 0;
       if (sum.fastRetransmits > seen) {
         this.events.add({ t: now, type: 'fast-retransmit', node: '', link: '', flow: id, packet: 0, detail: 'client', count: sum.fastRetransmits - seen }, this.wallMs);
@@ -932,6 +960,17 @@ export class ClassroomGame {
     if (s.commands.length > 0) errors.push('commands: a classroom scenario cannot carry recorded commands (players give them)');
     return errors;
   }
+}
+
+/**
+ * The TCP connection at a flow's sending end, for the flows that keep one (bulk transfers, video over
+ * TCP, TLS flows); null for UDP and for flows that open many connections (HTTP, DNS).
+ */
+export function senderOf(flow: unknown): TcpConnection | null {
+  const f = flow as { client?: unknown; clientTcp?: unknown };
+  if (f.client instanceof TcpConnection) return f.client;
+  if (f.clientTcp instanceof TcpConnection) return f.clientTcp;
+  return null;
 }
 
 /** The role a player shows when holding no seat. */

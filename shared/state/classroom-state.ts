@@ -122,6 +122,24 @@ export const FlowState = schema(
     /** The receiving application's read rate; 0 means as fast as data arrives. */
     readRateBps: t.number().default(0),
     completed: t.boolean().default(false),
+    /**
+     * The sender's window over its byte stream (TCP flows whose sender the server can read; all 0
+     * otherwise), as offsets from its initial sequence number + 1 (0 = the first data byte, -1 before
+     * the SYN is acknowledged; the FIN counts one): SND.UNA (oldest unacknowledged), SND.NXT (next to
+     * send; it falls back to `una` when the retransmission timer fires) and the highest sent + 1.
+     */
+    una: t.number().default(0),
+    nxt: t.number().default(0),
+    sndMax: t.number().default(0),
+    /** The receive window the receiver last advertised, as the sender uses it (SND.WND), bytes. */
+    rwndBytes: t.number().default(0),
+    /** The sender's segment size, bytes; 0 when the sender's figures are not available. */
+    mss: t.uint16().default(0),
+    /** The sender's smoothed round-trip time (0 before the first sample) and retransmission timeout, in whole ms. */
+    srttMs: t.number().default(0),
+    rtoMs: t.number().default(0),
+    /** Reason of the sender's latest congestion window change (the `cwnd` trace event's `reason`), or `""`. */
+    cwndReason: t.string().default(''),
   },
   'FlowState',
 );
@@ -200,6 +218,22 @@ export const PacketState = schema(
     held: t.boolean().default(false),
     /** While it waits at a router: the link the routing table would forward it on (a hint for the router player). */
     next: t.string().default(''),
+    // The fields below have no default: each is sent only when it says something (a default would
+    // cost two bytes per field for every packet), and a reader takes an absent one as false or 0.
+    /** It carries a retransmission (a TCP segment sent again, a DNS query resent); set only then. */
+    retransmit: t.boolean(),
+    /**
+     * TCP segments of a flow: when the sending end sent it (simulated ms; present for every such
+     * segment, absent for anything else), whether that end is the flow's server (else its client),
+     * and its sequence number, acknowledgment number and payload length. `seq` counts from the sender's
+     * initial sequence number + 1 (0 = its first data byte, -1 for the SYN itself), `ack` from the other
+     * end's, both modulo 2^32, as the flow views count; `ack` is 0 without the ACK flag.
+     */
+    sentMs: t.uint32(),
+    fromServer: t.boolean(),
+    seq: t.number(),
+    ack: t.number(),
+    len: t.number(),
   },
   'PacketState',
 );

@@ -1,5 +1,6 @@
 // The classroom room over real WebSockets with real @colyseus/sdk clients: create and join by code,
-// roles and bots, a router player's drop and the sender's retransmission as the clients see them,
+// roles and bots, a router player's drop and the sender's retransmission as the clients see them
+// (the retransmitted segment and the sender's window included),
 // refusals that change nothing, reconnection, pause/step/speed, faults, kick and end.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +9,7 @@ import { MatchMakeError } from '@colyseus/sdk';
 import type { GameServer } from '../../server/app.ts';
 import { JOIN_CODE_ALPHABET } from '../../shared/messages/classroom-messages.ts';
 import type { ClassroomRoom } from '../../server/rooms/classroom-room.ts';
+import { senderOf } from '../../server/game/classroom-game.ts';
 import { hostRoom, join, packetsAt, sdk, startServer, stepTo, waitFor, serverUrl, type ClassRoom } from './helpers.ts';
 
 // Each test waits for facts, not for time; the long limit only matters on a machine busy with other work.
@@ -136,6 +138,48 @@ describe('router play', () => {
     await leaveAll(ann, ben, host);
   });
 
+  it('syncs a dropped segment’s retransmission with the same sequence number, and the sender’s window as the engine has it', async () => {
+    const host = await hostRoom();
+    const ann = await join(host.roomId, { name: 'Ann' }); // r1
+    const engine = serverRoom(host.roomId).game.engine;
+    type Seen = { id: number; kind: string; fromServer: boolean; seq: number; ack: number; len: number; retransmit: boolean; sentMs: number };
+    // Segment fields are sent only when they are not false or 0.
+    const fact = (p: Seen): Seen => ({ id: p.id, kind: p.kind, fromServer: p.fromServer === true, seq: p.seq ?? 0, ack: p.ack ?? 0, len: p.len ?? 0, retransmit: p.retransmit === true, sentMs: p.sentMs });
+    let dropped: Seen | null = null;
+    let again: Seen | null = null;
+    // Ann forwards everything at r1 on the routing table's link, except the download's first data segment.
+    for (let simMs = 500; again === null && simMs <= 30_000; simMs += 500) {
+      await stepTo(host, simMs, [host, ann]);
+      for (const p of packetsAt(ann, 'r1')) {
+        if (p.flow === 'download' && p.kind === 'data' && dropped === null) {
+          dropped = fact(p);
+          expect(await ann.request('drop', { packet: p.id })).toEqual({ ok: true });
+        } else if (p.flow === 'download' && p.retransmit === true) {
+          again = fact(p);
+        } else {
+          expect(await ann.request('forward', { packet: p.id, link: p.next })).toEqual({ ok: true });
+        }
+      }
+    }
+    // The first segment of the stream: bytes 0-535, sent once the handshake was done (at 5.2 s).
+    expect(dropped).toMatchObject({ kind: 'data', fromServer: false, seq: 0, ack: 0, len: 536, retransmit: false });
+    expect(dropped!.sentMs).toBeGreaterThan(5000);
+    // Its timer fires and the same bytes go again, in a new packet marked as a retransmission.
+    expect(again).toMatchObject({ kind: 'data', fromServer: false, seq: dropped!.seq, ack: 0, len: 536, retransmit: true });
+    expect(again!.id).not.toBe(dropped!.id);
+    expect(again!.sentMs).toBeGreaterThan(dropped!.sentMs);
+    // Paused after the step: the state has the sender's figures as the engine has them now.
+    const sender = senderOf(engine.flows.get('download'))!;
+    const f = ann.state.flows.get('download')!;
+    expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss]).toEqual([sender.sndUna, sender.sndNxt, sender.sndMax, sender.sndWnd, sender.mss]);
+    expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss]).toEqual([0, 536, 536, 4288, 536]);
+    expect(f.cwndReason).toBe('timeout');
+    expect(f.cwnd).toBe(536);
+    expect(f.srttMs).toBe(Math.round(sender.rto.srttNs / 1e6));
+    expect(f.rtoMs).toBe(Math.round(sender.rto.rtoNs / 1e6));
+    await leaveAll(ann, host);
+  });
+
   it('answers inspect with the packet’s layers, only for packets a player may see', async () => {
     const host = await hostRoom();
     const ann = await join(host.roomId, { name: 'Ann' }); // r1
@@ -196,7 +240,7 @@ describe('host controls', () => {
     const ann = await join(host.roomId, { name: 'Ann' });
     const ben = await join(host.roomId, { name: 'Ben' });
     expect(await host.request('role', { player: ann.sessionId, seat: 'sender:laptop' })).toEqual({ ok: true });
-    await waitFor(() => ben.state.players.get(ann.sessionId)!.seat === 'sender:laptop', 'Ann moved');
+    await waitFor(() => ben.state.players.get(ann.sessionId)?.seat === 'sender:laptop', 'Ann moved');
     expect(await ann.request('stop-flow', { flow: 'download' })).toEqual({ ok: true });
 
     const kicked = new Promise<number>((resolve) => ben.onLeave((code) => resolve(code)));

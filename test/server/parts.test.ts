@@ -89,6 +89,43 @@ describe('packet tracker', () => {
     expect(t.flush(m, 1000)).toBe(29);
     expect(m.size).toBe(11);
   });
+
+  it('gives each TCP packet the segment its sender traced with it, counted from the ends’ initial sequence numbers', () => {
+    const t = new PacketTracker({ maxSynced: 100, addsPerSecond: 100, addsBurst: 100 });
+    const m = new MapSchema<PacketState>();
+    const seg = (type: 'send' | 'ack', at: number, side: string, seq: number, ack: number, len: number, flags: string, retransmit = false) =>
+      t.onTrace(type === 'send' ? { type, t: at, flow: 'f', side, seq, ack, len, flags, retransmit } : { type, t: at, flow: 'f', side, seq, ack, window: 4000 });
+    // SYN (ISN 4294967000, so the stream wraps past 2^32), SYN-ACK (ISN 77), then data and its ACK.
+    t.onTrace(tx(1, 'l1', 'a', 'r', 0, 10));
+    seg('send', 0, 'client', 4294967000, 0, 0, 'SYN');
+    t.onTrace(tx(2, 'l1', 'r', 'a', 20, 30));
+    seg('send', 20, 'server', 77, 4294967001, 0, 'SYN,ACK');
+    t.onTrace({ ...tx(3, 'l1', 'a', 'r', 30, 40), retransmit: false });
+    seg('send', 30, 'client', 4294967001 + 500, 78, 536, 'ACK');
+    // A segment dropped at its sender's own queue has no tx: the segment after it is not pinned on packet 3.
+    t.onTrace({ type: 'drop', t: 30, link: 'l1', packet: 99, flow: 'f', kind: 'data', reason: 'queue-full' });
+    seg('send', 30, 'client', (4294967001 + 1036) % 2 ** 32, 78, 536, 'ACK');
+    t.onTrace({ ...tx(4, 'l1', 'r', 'a', 50, 60) });
+    seg('ack', 50, 'server', 78, (4294967001 + 1036) % 2 ** 32, 0, '');
+    t.onTrace({ ...tx(5, 'l1', 'a', 'r', 70, 80), retransmit: true });
+    seg('send', 70, 'client', (4294967001 + 1036) % 2 ** 32, 78, 536, 'ACK', true);
+    t.flush(m, 0);
+    const row = (id: number) => {
+      const p = m.get(String(id))!;
+      return [p.sentMs, p.fromServer, p.seq, p.ack, p.len, p.retransmit];
+    };
+    // Fields without a default are set only when they say something (unset, they cost nothing on the wire).
+    expect(row(1)).toEqual([0, undefined, -1, undefined, undefined, undefined]);
+    expect(row(2)).toEqual([20, true, -1, undefined, undefined, undefined]);
+    expect(row(3)).toEqual([30, undefined, 500, undefined, 536, undefined]);
+    expect(row(4)).toEqual([50, true, undefined, 1036, undefined, undefined]);
+    expect(row(5)).toEqual([70, undefined, 1036, undefined, 536, true]);
+    // Not a TCP segment: nothing but its hop.
+    t.onTrace({ ...tx(6, 'l1', 'a', 'r', 90, 100), kind: 'udp' });
+    t.onTrace({ type: 'send', t: 90, flow: 'f', side: 'client', seq: 7, len: 100, flags: 'UDP', retransmit: false });
+    t.flush(m, 0);
+    expect(row(6)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
 });
 
 describe('event log', () => {
