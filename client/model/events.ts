@@ -62,6 +62,8 @@ export interface SendEvent extends BaseEvent {
   len: number;
   flags: string;
   retransmit: boolean;
+  /** The segment's offset in its sender's byte stream, when the source already counts from the ISN (a room's packet facts); else derived from `seq`. */
+  rel?: number;
 }
 
 export interface AckEvent extends BaseEvent {
@@ -71,6 +73,8 @@ export interface AckEvent extends BaseEvent {
   seq: number;
   ack: number;
   window: number;
+  /** The acknowledged offset in the other end's byte stream, when the source already counts from the ISN (a room's packet facts); else derived from `ack`. */
+  rel?: number;
 }
 
 export interface StateEvent extends BaseEvent {

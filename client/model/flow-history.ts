@@ -191,7 +191,7 @@ export class FlowHistory {
       }
       if (fin && !this.steps.has('fin-client')) this.steps.set('fin-client', e.t);
       if (e.len > 0) {
-        const rel = this.rel(e.seq);
+        const rel = e.rel ?? this.rel(e.seq);
         push(this.sends, { t: e.t, rel, len: e.len, retransmit: e.retransmit });
         if (rel + e.len > this.nxt) this.nxt = rel + e.len;
         this.segmentsSent++;
@@ -210,8 +210,9 @@ export class FlowHistory {
       if (this.steps.has('fin-server') && !this.steps.has('ack-client')) this.steps.set('ack-client', e.t);
       return;
     }
-    if (this.clientIss === null) return;
-    const rel = Math.min(this.rel(e.ack), this.nxt);
+    if (e.rel === undefined && this.clientIss === null) return;
+    // Counted here, the ACK of the FIN (one more than the data sent) is kept at the data's end.
+    const rel = e.rel ?? Math.min(this.rel(e.ack), this.nxt);
     if (rel > this.una) this.una = rel;
     this.rwnd = e.window;
     push(this.acks, { t: e.t, rel, window: e.window });

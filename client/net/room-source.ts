@@ -9,13 +9,15 @@
 import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
 import type { CommandReply, ServerMessages, WhoAmI } from '../../shared/messages/classroom-messages.ts';
 import { SPEEDS } from '../../shared/messages/classroom-messages.ts';
-import type { BaseEvent, WorldEvent } from '../model/events.ts';
+import type { AckEvent, BaseEvent, SendEvent, WorldEvent } from '../model/events.ts';
+import type { AckPoint, SegmentPoint } from '../model/flow-history.ts';
 import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd } from '../model/source.ts';
 import { osiLayerOf, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
 import { World, type BalancerView, type QueueEntry } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
 
 type State = ClassroomRoom['state'];
+type PacketEntry = State['packets'] extends { forEach(cb: (v: infer V) => void): void } ? V : never;
 
 /** How far behind the extrapolated server time the picture runs, in server steps. */
 const LAG_STEPS = 2;
@@ -30,6 +32,7 @@ interface FlowSeen {
   cwnd: number;
   ssthresh: number;
   delivered: number;
+  reason: string;
 }
 
 export interface RoomSourceOptions {
@@ -65,6 +68,10 @@ export class RoomSource implements GameSource {
   private scenarioList: Array<{ id: string; name: string }> = [];
   /** The node each packet's latest hop left from (kept while the packet exists). */
   private readonly cameFrom = new Map<number, string>();
+  /** Packets whose TCP segment is already in its flow's history (kept while the packet exists). */
+  private readonly segmentsSeen = new Set<number>();
+  /** Client retransmissions already told from their packets, per flow, not yet matched by the flow's counter. */
+  private readonly retransmitsTold = new Map<string, number>();
   readonly spectator: boolean;
   private name = '';
   onRefused: ((type: string, reason: string) => void) | null = null;
@@ -182,6 +189,8 @@ export class RoomSource implements GameSource {
       this.lastEventSeq = 0;
       this.eventCounts.clear();
       this.flowSeen.clear();
+      this.segmentsSeen.clear();
+      this.retransmitsTold.clear();
       const nodes: NodeView[] = [];
       s.nodes.forEach((n) =>
         nodes.push({ id: n.id, kind: n.kind, ip: n.ip, layer: osiLayerOf(n.kind), controller: n.controller === 'player' ? 'player' : 'bot', owner: null, up: n.up, queueLimit: 0, pos: { x: n.x, y: n.y } }),
@@ -199,7 +208,8 @@ export class RoomSource implements GameSource {
           label: f.app === 'dns' ? 'dns' : f.app === 'http' ? 'http' : null,
           cc: '',
           arq: 'tcp',
-          // Not in the room's state: charts then count in kilobytes instead of segments.
+          // The flow's figures bring it once its sender is known (not at all for flows of many
+          // connections): until then charts count in kilobytes instead of segments.
           mss: 0,
           bytes: null,
           rateBps: 0,
@@ -277,15 +287,22 @@ export class RoomSource implements GameSource {
     const w = this.world;
     const present = new Set<number>();
     const queues = new Map<string, QueueEntry[]>();
+    const segments: PacketEntry[] = [];
     s.packets.forEach((p) => {
       present.add(p.id);
+      // Only a TCP segment of a flow has `sentMs` (fields without a default are absent until set).
+      if (typeof p.sentMs === 'number' && !this.segmentsSeen.has(p.id)) {
+        this.segmentsSeen.add(p.id);
+        segments.push(p);
+      }
+      const retransmit = p.retransmit === true;
       if (p.at !== '') {
         let q = queues.get(p.at);
         if (q === undefined) {
           q = [];
           queues.set(p.at, q);
         }
-        q.push({ id: p.id, kind: p.kind, flow: p.flow === '' ? null : p.flow, dest: this.destOf(p.id, p.kind, p.flow), next: p.next === '' ? null : p.next, held: p.held, retransmit: false, duplicate: false, sinceMs: 0 });
+        q.push({ id: p.id, kind: p.kind, flow: p.flow === '' ? null : p.flow, dest: this.destOf(p.id, p.kind, p.flow), next: p.next === '' ? null : p.next, held: p.held, retransmit, duplicate: false, sinceMs: 0 });
         if (w.packets.get(p.id) !== undefined) w.packets.remove(p.id);
         return;
       }
@@ -302,12 +319,15 @@ export class RoomSource implements GameSource {
         bytes: 0,
         departMs: p.departMs,
         arriveMs: p.arriveMs,
-        retransmit: false,
+        retransmit,
         duplicate: false,
         app: null,
       });
     });
     if (this.cameFrom.size > 4 * present.size + 256) for (const id of [...this.cameFrom.keys()]) if (!present.has(id)) this.cameFrom.delete(id);
+    if (this.segmentsSeen.size > 4 * present.size + 256) for (const id of [...this.segmentsSeen]) if (!present.has(id)) this.segmentsSeen.delete(id);
+    segments.sort((a, b) => a.sentMs - b.sentMs || a.id - b.id);
+    for (const p of segments) this.segment(p);
     // Gone from the state before its hop ended: dropped (the drop event says why) or hidden.
     const list = w.packets.list;
     for (let i = list.length - 1; i >= 0; i--) {
@@ -324,6 +344,40 @@ export class RoomSource implements GameSource {
       if (n !== undefined && n.queueLimit < q.length) n.queueLimit = 0;
     }
     for (const node of [...w.queues.keys()]) if (!queues.has(node)) w.setQueue(node, []);
+  }
+
+  /**
+   * A TCP segment seen for the first time becomes the `send` or `ack` its sender traced, at the moment
+   * it was sent, with its place in the byte stream (the state counts from the ISN, as the views do):
+   * the time-sequence diagram plots it, and a retransmission is told like the engine in the page tells it.
+   */
+  private segment(p: PacketEntry): void {
+    const w = this.world;
+    const f = w.flows.get(p.flow);
+    if (f === undefined || f.transport !== 'tcp') return;
+    const side = p.fromServer === true ? 'server' : 'client';
+    const h = w.history(f.id);
+    const retransmit = p.retransmit === true;
+    // Absent numbers are zeros (the server leaves them out).
+    const seq = p.seq ?? 0;
+    const ack = p.ack ?? 0;
+    const len = p.len ?? 0;
+    if (p.kind === 'ack' && len === 0) {
+      // The advertised window comes with the flow's figures (`rwndBytes`), not with each ACK.
+      const rwnd = h.rwnd;
+      const e: AckEvent = { type: 'ack', t: p.sentMs, flow: f.id, side, seq, ack, window: rwnd ?? 0, rel: ack };
+      w.ingest(e);
+      h.rwnd = rwnd;
+      if (side === 'server') keepTimeOrder(h.acks);
+      return;
+    }
+    // Handshake and teardown steps come from the state's `state` events; a SYN or FIN is told only when sent again.
+    if (len === 0 && !retransmit) return;
+    const flags = p.kind === 'syn' ? 'SYN' : p.kind === 'syn-ack' ? 'SYN,ACK' : p.kind === 'fin' ? 'FIN,ACK' : p.kind === 'rst' ? 'RST' : 'ACK';
+    const e: SendEvent = { type: 'send', t: p.sentMs, flow: f.id, side, seq, ack, len, flags, retransmit, rel: seq };
+    w.ingest(e);
+    if (side === 'client' && len > 0) keepTimeOrder(h.sends);
+    if (retransmit && side === 'client') this.retransmitsTold.set(f.id, (this.retransmitsTold.get(f.id) ?? 0) + 1);
   }
 
   /** Balancers as the state has them (refreshed about four times a second). */
@@ -404,24 +458,36 @@ export class RoomSource implements GameSource {
       f.started = fs.running || fs.state !== '' || fs.deliveredBytes > 0;
       f.readRateBps = fs.readRateBps === 0 ? null : fs.readRateBps;
       const h = w.history(fs.id);
-      const seen = this.flowSeen.get(fs.id) ?? { retransmits: 0, timeouts: 0, fastRetransmits: 0, cwnd: 0, ssthresh: 0, delivered: 0 };
+      const seen = this.flowSeen.get(fs.id) ?? { retransmits: 0, timeouts: 0, fastRetransmits: 0, cwnd: 0, ssthresh: 0, delivered: 0, reason: '' };
       const emit = (e: BaseEvent) => w.ingest(e as WorldEvent);
       if (fs.retransmits > seen.retransmits) {
-        emit({ type: 'send', t, flow: fs.id, side: 'client', seq: 0, ack: 0, len: 0, flags: '', retransmit: true, count: fs.retransmits - seen.retransmits });
+        // Retransmissions whose packets the state listed were told with them; the rest (packets the
+        // state did not list) are told here, counted.
+        const rise = fs.retransmits - seen.retransmits;
+        const told = this.retransmitsTold.get(fs.id) ?? 0;
+        this.retransmitsTold.set(fs.id, Math.max(0, told - rise));
+        if (rise > told) emit({ type: 'send', t, flow: fs.id, side: 'client', seq: 0, ack: 0, len: 0, flags: '', retransmit: true, count: rise - told });
       }
-      if (f.transport === 'tcp' && (fs.cwnd !== seen.cwnd || fs.ssthresh !== seen.ssthresh) && fs.cwnd > 0) {
-        // Fast retransmits arrive as their own events (with their instant); here only the phase.
-        const reason = fs.timeouts > seen.timeouts ? 'timeout' : fs.fastRetransmits > seen.fastRetransmits ? 'fast-recovery' : fs.cwnd < fs.ssthresh ? 'slow-start' : 'congestion-avoidance';
-        emit({ type: 'cwnd', t, flow: fs.id, cwnd: fs.cwnd, ssthresh: fs.ssthresh, reason });
+      const reason = typeof fs.cwndReason === 'string' ? fs.cwndReason : '';
+      if (f.transport === 'tcp' && (fs.cwnd !== seen.cwnd || fs.ssthresh !== seen.ssthresh || reason !== seen.reason) && fs.cwnd > 0) {
+        // The sender's own reason for its latest change; an older server without it leaves it to be guessed.
+        // (Fast retransmits also arrive as their own events, with their instant.)
+        const why = reason !== '' ? reason : fs.timeouts > seen.timeouts ? 'timeout' : fs.fastRetransmits > seen.fastRetransmits ? 'fast-recovery' : fs.cwnd < fs.ssthresh ? 'slow-start' : 'congestion-avoidance';
+        emit({ type: 'cwnd', t, flow: fs.id, cwnd: fs.cwnd, ssthresh: fs.ssthresh, reason: why });
       }
       if (fs.deliveredBytes !== seen.delivered) {
         h.delivered = fs.deliveredBytes;
-        if (f.transport === 'tcp') {
-          // The receiver's in-order progress stands in for the ACK line (the state carries no segments).
-          h.acks.push({ t, rel: fs.deliveredBytes, window: 0 });
-          if (fs.deliveredBytes > h.una) h.una = fs.deliveredBytes;
-          if (h.una > h.nxt) h.nxt = h.una;
-        } else h.datagramsDelivered = fs.deliveredBytes;
+        if (f.transport !== 'tcp') h.datagramsDelivered = fs.deliveredBytes;
+      }
+      if (f.transport === 'tcp' && fs.mss > 0) {
+        // The sender's own figures (the state has them for flows with one connection): exact, and
+        // they cover segments the state did not list. Offsets only grow; a newer segment may be ahead.
+        f.mss = fs.mss;
+        if (fs.una > h.una) h.una = fs.una;
+        if (fs.sndMax > h.nxt) h.nxt = fs.sndMax;
+        if (fs.una >= 0 && fs.state !== 'SYN_SENT') h.rwnd = fs.rwndBytes;
+        h.srttMs = fs.srttMs > 0 ? fs.srttMs : null;
+        h.rtoMs = fs.rtoMs > 0 ? fs.rtoMs : null;
       }
       // The server's counters are the truth; events above only carried the moments.
       h.retransmits = fs.retransmits;
@@ -431,16 +497,8 @@ export class RoomSource implements GameSource {
       h.ssthreshBytes = fs.ssthresh;
       if (fs.state !== '') h.clientState = fs.state;
       if (fs.serverState !== '') h.serverState = fs.serverState;
-      this.flowSeen.set(fs.id, { retransmits: fs.retransmits, timeouts: fs.timeouts, fastRetransmits: fs.fastRetransmits, cwnd: fs.cwnd, ssthresh: fs.ssthresh, delivered: fs.deliveredBytes });
+      this.flowSeen.set(fs.id, { retransmits: fs.retransmits, timeouts: fs.timeouts, fastRetransmits: fs.fastRetransmits, cwnd: fs.cwnd, ssthresh: fs.ssthresh, delivered: fs.deliveredBytes, reason });
     });
-    // Bytes in flight: data packets of the flow on its links (an estimate; the state has no sequence numbers).
-    const inFlight = new Map<string, number>();
-    for (const p of w.packets.list) if (p.kind === 'data' && p.flow !== null) inFlight.set(p.flow, (inFlight.get(p.flow) ?? 0) + 1);
-    for (const f of w.flows.values()) {
-      if (f.transport !== 'tcp') continue;
-      const h = w.history(f.id);
-      h.nxt = h.una + (inFlight.get(f.id) ?? 0) * (f.mss > 0 ? f.mss : 1000);
-    }
   }
 
   private syncEvents(s: State): void {
@@ -634,6 +692,15 @@ export class RoomSource implements GameSource {
     this.endListeners.length = 0;
     this.roleListeners.length = 0;
     this.stateListeners.length = 0;
+  }
+}
+
+/** Segments may come to light out of order (a packet the state listed only from a later hop): the newest point moves back to its time. */
+function keepTimeOrder(points: Array<SegmentPoint | AckPoint>): void {
+  for (let i = points.length - 1; i > 0 && points[i - 1]!.t > points[i]!.t; i--) {
+    const p = points[i]!;
+    points[i] = points[i - 1]!;
+    points[i - 1] = p;
   }
 }
 

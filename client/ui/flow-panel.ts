@@ -198,7 +198,7 @@ export class FlowPanel implements Panel {
     if (f === undefined || f.transport !== 'tcp') return;
     const hist = w.history(f.id);
     const span = chartSpanMs(w.durationMs);
-    // Without the flow's MSS (a room does not send it) the window is counted in kilobytes.
+    // Without the flow's MSS (a room sends it only for flows whose sender it can read) the window is counted in kilobytes.
     if (this.chart === 'cwnd') drawCwndChart(this.canvas, cwndChartData(hist.cwnd, f.mss > 0 ? f.mss : 1000, w.nowMs, span), f.mss > 0 ? t('chart.segments') : t('chart.kilobytes'));
     else drawSeqChart(this.canvas, seqChartData(hist.sends, hist.acks, w.nowMs, span));
   }

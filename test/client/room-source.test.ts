@@ -6,6 +6,12 @@ import type { ClassroomRoom } from '../../client/net/connection.ts';
 import { classifyJoinError, isValidCode, normalizeCode } from '../../client/net/connection.ts';
 import { RoomSource } from '../../client/net/room-source.ts';
 import type { WorldEvent } from '../../client/model/events.ts';
+import { windowView } from '../../client/model/flow-history.ts';
+
+interface FakePacket {
+  id: number; kind: string; flow: string; link: string; from: string; to: string; departMs: number; arriveMs: number; at: string; held: boolean; next: string;
+  retransmit?: boolean; sentMs?: number; fromServer?: boolean; seq?: number; ack?: number; len?: number;
+}
 
 interface FakeState {
   code: string;
@@ -19,7 +25,7 @@ interface FakeState {
   nodes: Map<string, { id: string; kind: string; ip: string; x: number; y: number; up: boolean; controller: string; queue: number }>;
   links: Map<string, { id: string; a: string; b: string; bandwidthBps: number; delayMs: number; queuePackets: number; up: boolean; lossAB: number; lossBA: number; queueAB: number; queueBA: number }>;
   flows: Map<string, Record<string, unknown>>;
-  packets: Map<string, { id: number; kind: string; flow: string; link: string; from: string; to: string; departMs: number; arriveMs: number; at: string; held: boolean; next: string }>;
+  packets: Map<string, FakePacket>;
   packetsHidden: number;
   events: Array<{ seq: number; t: number; type: string; node: string; link: string; flow: string; packet: number; detail: string; count: number }>;
 }
@@ -148,6 +154,71 @@ describe('room source', () => {
     fake.patch();
     expect(drops).toHaveLength(2);
     expect(s.world.dropsByReason.get('loss')).toBe(4);
+  });
+
+  test('segments in the state draw the time-sequence diagram; a retransmitted one is marked and told once', () => {
+    const state = initialState();
+    state.packets.clear();
+    const hop = { link: 'l1', from: 'laptop', to: 'r1', departMs: 900, arriveMs: 1400, at: '', held: false, next: '' };
+    // As the server sends them: zeros and false left out.
+    const data = (id: number, sentMs: number, seq: number, retransmit = false) => ({ id, kind: 'data', flow: 'f', ...hop, ...(retransmit ? { retransmit } : {}), sentMs, ...(seq !== 0 ? { seq } : {}), len: 536 });
+    state.packets.set('10', data(10, 900, 0));
+    state.packets.set('11', data(11, 900, 536));
+    state.packets.set('12', { id: 12, kind: 'ack', flow: 'f', ...hop, from: 'r1', to: 'laptop', at: 'r1', fromServer: true, sentMs: 950, ack: 536 });
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const seen: WorldEvent[] = [];
+    s.world.on((e) => seen.push(e));
+    const h = s.world.history('f');
+    expect(h.sends).toEqual([
+      { t: 900, rel: 0, len: 536, retransmit: false },
+      { t: 900, rel: 536, len: 536, retransmit: false },
+    ]);
+    expect(h.acks).toEqual([{ t: 950, rel: 536, window: 0 }]);
+    // Packet 11 is lost; its bytes go again in packet 13, first listed waiting at r1 (already on its second hop).
+    state.clock.simMs = 1300;
+    state.packets.delete('10');
+    state.packets.delete('11');
+    state.packets.delete('12');
+    state.packets.set('13', { ...data(13, 1200, 536, true), at: 'r1', next: 'l2' });
+    state.packets.set('14', { ...data(14, 1250, 1072, true) });
+    state.flows.get('f')!.retransmits = 2;
+    fake.patch();
+    expect(s.world.queues.get('r1')).toMatchObject([{ id: 13, retransmit: true }]);
+    expect(s.world.packets.get(14)).toMatchObject({ retransmit: true });
+    expect(h.sends.slice(2)).toEqual([
+      { t: 1200, rel: 536, len: 536, retransmit: true },
+      { t: 1250, rel: 1072, len: 536, retransmit: true },
+    ]);
+    // Told as the sender's retransmissions at the instants they were sent, not again by the counter.
+    expect(seen.filter((e) => e.type === 'send').map((e) => [e.t, e.retransmit, e.rel])).toEqual([[1200, true, 536], [1250, true, 1072]]);
+    expect(h.retransmits).toBe(2);
+    // A segment the state shows only later, sent before the last one, takes its place in time.
+    state.packets.set('15', data(15, 1100, 1608));
+    fake.patch();
+    expect(h.sends.map((p) => p.t)).toEqual([900, 900, 1100, 1200, 1250]);
+  });
+
+  test('the sender’s window, RTT and phase come from the flow’s figures', () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const f = state.flows.get('f')!;
+    Object.assign(f, { una: 1072, nxt: 2144, sndMax: 3216, rwndBytes: 4288, mss: 536, srttMs: 2210, rtoMs: 4400, cwnd: 2144, ssthresh: 65535, cwndReason: 'slow-start' });
+    state.clock.simMs = 1500;
+    fake.patch();
+    const h = s.world.history('f');
+    expect([h.una, h.nxt, h.rwnd, h.srttMs, h.rtoMs, h.phase]).toEqual([1072, 3216, 4288, 2210, 4400, 'slow-start']);
+    expect(s.world.flows.get('f')!.mss).toBe(536);
+    // acked 1072, in flight 3216 − 1072 = 2144, usable min(cwnd 2144, rwnd 4288) − 2144 = 0.
+    expect(windowView(h)).toEqual({ acked: 1072, inFlight: 2144, usable: 0, window: 2144 });
+    // The timer fired: the engine says so itself.
+    Object.assign(f, { cwnd: 536, ssthresh: 1072, timeouts: 1, cwndReason: 'timeout', nxt: 1072 });
+    state.clock.simMs = 1750;
+    fake.patch();
+    expect(h.phase).toBe('timeout');
+    expect(h.cwnd.at(-1)).toEqual({ t: 1750, cwnd: 536, ssthresh: 1072, phase: 'timeout' });
+    expect(windowView(h)).toEqual({ acked: 1072, inFlight: 2144, usable: 0, window: 536 });
   });
 
   test('state events become TCP state changes and handshake steps', () => {
