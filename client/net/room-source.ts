@@ -12,7 +12,7 @@ import { SPEEDS } from '../../shared/messages/classroom-messages.ts';
 import type { AckEvent, BaseEvent, SendEvent, WorldEvent } from '../model/events.ts';
 import type { AckPoint, SegmentPoint } from '../model/flow-history.ts';
 import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd } from '../model/source.ts';
-import { osiLayerOf, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
+import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
 import { World, type BalancerView, type QueueEntry } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
 
@@ -206,16 +206,17 @@ export class RoomSource implements GameSource {
           transport: f.transport === 'udp' ? 'udp' : 'tcp',
           app: f.app,
           label: f.app === 'dns' ? 'dns' : f.app === 'http' ? 'http' : null,
-          cc: '',
-          arq: 'tcp',
+          cc: f.cc,
+          arq: f.arq === '' ? 'tcp' : f.arq,
           // The flow's figures bring it once its sender is known (not at all for flows of many
           // connections): until then charts count in kilobytes instead of segments.
           mss: 0,
-          bytes: null,
+          bytes: f.totalBytes > 0 ? f.totalBytes : null,
           rateBps: 0,
           rwndBytes: 0,
           readRateBps: f.readRateBps === 0 ? null : f.readRateBps,
-          windowSegments: 0,
+          windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
+          choices: { cc: [...(f.ccChoices ?? [])], arq: [...(f.arqChoices ?? [])], windowSegments: f.windowSegments },
           started: f.running || f.state !== '' || f.deliveredBytes > 0,
           controllable: false,
         }),
@@ -456,6 +457,11 @@ export class RoomSource implements GameSource {
       const f = w.flows.get(fs.id);
       if (f === undefined) return;
       f.started = fs.running || fs.state !== '' || fs.deliveredBytes > 0;
+      if (fs.cc !== '') f.cc = fs.cc;
+      if (fs.arq !== '') {
+        f.arq = fs.arq;
+        f.windowSegments = fs.arq === 'stop-and-wait' ? 1 : fs.windowSegments;
+      }
       f.readRateBps = fs.readRateBps === 0 ? null : fs.readRateBps;
       const h = w.history(fs.id);
       const seen = this.flowSeen.get(fs.id) ?? { retransmits: 0, timeouts: 0, fastRetransmits: 0, cwnd: 0, ssthresh: 0, delivered: 0, reason: '' };
@@ -593,8 +599,8 @@ export class RoomSource implements GameSource {
     return this.ask(intent.action, payload);
   }
 
-  startFlow(flow: string): Promise<IntentResult> {
-    return this.ask('start-flow', { flow });
+  startFlow(flow: string, modes: FlowModes = {}): Promise<IntentResult> {
+    return this.ask('start-flow', { flow, ...modes });
   }
 
   stopFlow(flow: string): Promise<IntentResult> {

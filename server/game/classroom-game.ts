@@ -16,6 +16,8 @@ import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import { TcpConnection } from '../../shared/protocols/transport/tcp/connection.ts';
+import type { ArqMode } from '../../shared/protocols/transport/tcp/arq.ts';
+import type { CongestionAlgorithm } from '../../shared/protocols/transport/tcp/congestion/index.ts';
 import {
   LIMITS,
   type AlgorithmMessage,
@@ -132,6 +134,12 @@ export interface GameOptions {
 type Reply = CommandReply;
 const ok = (packet?: number): Reply => (packet === undefined ? { ok: true } : { ok: true, packet });
 const refuse = (code: RefusalCode, reason: string): Reply => ({ ok: false, code, reason });
+
+/** The modes a sender picks when starting a flow (among the scenario's `choices`). */
+export interface FlowModes {
+  cc?: CongestionAlgorithm;
+  arq?: ArqMode;
+}
 
 export class ClassroomGame {
   readonly state: InstanceType<typeof ClassroomState>;
@@ -257,6 +265,14 @@ export class ClassroomGame {
       f.to = spec.to;
       f.transport = spec.transport;
       f.app = spec.app;
+      if (spec.transport === 'tcp') {
+        f.cc = spec.cc;
+        f.arq = spec.arq;
+        f.windowSegments = spec.choices.windowSegments;
+      }
+      for (const m of spec.choices.cc) f.ccChoices.push(m);
+      for (const m of spec.choices.arq) f.arqChoices.push(m);
+      f.totalBytes = spec.app === 'bulk' && spec.bytes !== null ? spec.bytes : 0;
       s.flows.set(spec.id, f);
     }
     for (const spec of sc.nodes) {
@@ -557,13 +573,22 @@ export class ClassroomGame {
     return ok();
   }
 
-  flowControl(sessionId: string, action: 'start' | 'stop', flow: string): Reply {
+  flowControl(sessionId: string, action: 'start' | 'stop', flow: string, modes: FlowModes = {}): Reply {
     const got = this.seatFor(sessionId, 'sender', undefined);
     if ('refusal' in got) return got.refusal;
     if (!got.seat.flows.includes(flow)) return refuse('not-your-flow', `flow ${flow} does not start at ${got.seat.node}`);
-    const r = action === 'start' ? this.engine.startFlow(flow) : this.engine.stopFlow(flow);
+    const r = action === 'start' ? this.engine.startFlow(flow, modes) : this.engine.stopFlow(flow);
     if (!r.ok) return refuse('refused', r.reason);
     if (action === 'stop') this.stoppedFlows.add(flow);
+    else {
+      // The modes it runs in now (the sender's picks), for everyone's view.
+      const spec = this.engine.flows.get(flow)?.spec;
+      const f = this.state.flows.get(flow);
+      if (spec !== undefined && f !== undefined && spec.transport === 'tcp') {
+        f.cc = spec.cc;
+        f.arq = spec.arq;
+      }
+    }
     this.nextFlowsMs = 0;
     return ok();
   }

@@ -86,7 +86,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
       this.answer(client, ctx, 'read-rate', () => this.game.readRate(client.sessionId, m)),
     ),
     'start-flow': validate(MESSAGES['start-flow'], (client: ClassroomClient, m, ctx: MessageContext) =>
-      this.answer(client, ctx, 'start-flow', () => this.game.flowControl(client.sessionId, 'start', m.flow)),
+      this.answer(client, ctx, 'start-flow', () => this.game.flowControl(client.sessionId, 'start', m.flow, { cc: m.cc, arq: m.arq })),
     ),
     'stop-flow': validate(MESSAGES['stop-flow'], (client: ClassroomClient, m, ctx: MessageContext) =>
       this.answer(client, ctx, 'stop-flow', () => this.game.flowControl(client.sessionId, 'stop', m.flow)),

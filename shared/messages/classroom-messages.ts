@@ -84,8 +84,12 @@ export const readRateMessage = z.object({
   rateBps: z.number().positive('must be greater than 0').max(10e9, 'must be at most 10000000000').nullable(),
 });
 
-// Sender: start or stop one of the player's own flows.
+// Sender: start or stop one of the player's own flows; a start may pick the congestion control and
+// ARQ mode among those the scenario offers for the flow (its `ccChoices` / `arqChoices`).
+export const CONGESTION_CONTROLS = ['aimd', 'tahoe', 'reno', 'newreno'] as const;
+export const ARQ_MODES = ['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat'] as const;
 export const flowMessage = z.object({ flow: id });
+export const startFlowMessage = z.object({ flow: id, cc: z.enum(CONGESTION_CONTROLS).optional(), arq: z.enum(ARQ_MODES).optional() });
 
 // Anyone: open a packet layer by layer (a request; the reply is the packet's layers). A tap player
 // asks for `capture` (a request, no payload): the latest frames its tap recorded.
@@ -120,7 +124,7 @@ export const MESSAGES = {
   assign: assignMessage,
   algorithm: algorithmMessage,
   'read-rate': readRateMessage,
-  'start-flow': flowMessage,
+  'start-flow': startFlowMessage,
   'stop-flow': flowMessage,
   inspect: inspectMessage,
   capture: empty,

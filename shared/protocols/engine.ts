@@ -351,7 +351,8 @@ export class Engine {
   /** Start a flow now, in the congestion control or ARQ mode its scenario offers (`choices`). */
   startFlow(flowId: string, modes: { cc?: CongestionAlgorithm; arq?: ArqMode } = {}): CommandResult {
     const node = this.flows.get(flowId)?.spec.from ?? '';
-    return this.apply({ action: 'start-flow', node, flow: flowId, ...modes, atMs: this.sim.nowMs });
+    const chosen = { ...(modes.cc !== undefined ? { cc: modes.cc } : {}), ...(modes.arq !== undefined ? { arq: modes.arq } : {}) };
+    return this.apply({ action: 'start-flow', node, flow: flowId, ...chosen, atMs: this.sim.nowMs });
   }
 
   stopFlow(flowId: string): CommandResult {

@@ -140,6 +140,18 @@ export const FlowState = schema(
     rtoMs: t.number().default(0),
     /** Reason of the sender's latest congestion window change (the `cwnd` trace event's `reason`), or `""`. */
     cwndReason: t.string().default(''),
+    /**
+     * The TCP modes the flow runs in (or will, unless its sender picks others): congestion control,
+     * ARQ mode, and the window of the windowed ARQ modes (stop-and-wait sends one segment at a time).
+     */
+    cc: t.string().default(''),
+    arq: t.string().default(''),
+    windowSegments: t.uint16().default(0),
+    /** Modes the sender may pick when starting the flow (`start-flow` with `cc`/`arq`); empty: fixed. */
+    ccChoices: t.array('string'),
+    arqChoices: t.array('string'),
+    /** Bytes a bulk transfer sends before closing; 0: no end. */
+    totalBytes: t.number().default(0),
   },
   'FlowState',
 );

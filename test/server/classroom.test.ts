@@ -180,6 +180,34 @@ describe('router play', () => {
     await leaveAll(ann, host);
   });
 
+  it('starts a flow in the congestion control its sender picks among those offered; anything else is refused and changes nothing', async () => {
+    const host = await hostRoom({ scenario: '2-congestion-lab' });
+    const bo = await join(host.roomId, { name: 'Bo' });
+    expect(await host.request('role', { player: bo.sessionId, seat: 'sender:bob' })).toEqual({ ok: true });
+    await waitFor(() => bo.state.players.get(bo.sessionId)?.seat === 'sender:bob', 'Bo seated at bob');
+    const engine = serverRoom(host.roomId).game.engine;
+    const bob = () => bo.state.flows.get('bob-upload')!;
+    const modes = (f: ReturnType<typeof bob>) => [f.cc, f.arq, f.windowSegments, [...f.ccChoices], [...f.arqChoices], f.totalBytes];
+    expect(modes(bob())).toEqual(['reno', 'tcp', 4, ['aimd', 'tahoe', 'reno', 'newreno'], [], 0]);
+    expect(modes(bo.state.flows.get('alice-upload')!)).toEqual(['reno', 'tcp', 4, [], [], 0]);
+
+    expect(await bo.request('start-flow', { flow: 'bob-upload', arq: 'go-back-n' })).toEqual({ ok: false, code: 'refused', reason: 'flow bob-upload does not offer ARQ mode go-back-n' });
+    expect(await bo.request('start-flow', { flow: 'alice-upload', cc: 'tahoe' })).toMatchObject({ ok: false, code: 'not-your-flow' });
+    expect(engine.flows.get('bob-upload')!.started).toBe(false);
+    expect(engine.commandLog).toEqual([]);
+
+    await stepTo(host, 2000, [host, bo]);
+    expect(await bo.request('start-flow', { flow: 'bob-upload', cc: 'tahoe' })).toEqual({ ok: true });
+    await waitFor(() => bob().cc === 'tahoe' && bob().running, 'the flow running as Tahoe');
+    expect(engine.flows.get('bob-upload')!.spec.cc).toBe('tahoe');
+    expect(engine.commandLog).toEqual([{ action: 'start-flow', node: 'bob', flow: 'bob-upload', cc: 'tahoe', atMs: 2000 }]);
+    expect(await bo.request('start-flow', { flow: 'bob-upload', cc: 'reno' })).toEqual({ ok: false, code: 'refused', reason: 'flow bob-upload already started' });
+    // Its SYN is on the way at 2 s, not at the scenario's 15 s.
+    await stepTo(host, 3000, [host, bo]);
+    expect(bob().state).toBe('SYN_SENT');
+    await leaveAll(bo, host);
+  });
+
   it('answers inspect with the packet’s layers, only for packets a player may see', async () => {
     const host = await hostRoom();
     const ann = await join(host.roomId, { name: 'Ann' }); // r1
