@@ -13,7 +13,7 @@ import type { AckEvent, BaseEvent, SendEvent, WorldEvent } from '../model/events
 import type { AckPoint, SegmentPoint } from '../model/flow-history.ts';
 import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd } from '../model/source.ts';
 import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
-import { World, type BalancerView, type QueueEntry } from '../model/world.ts';
+import { World, type BalancerView, type QueueEntry, type ServerView } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
 
 type State = ClassroomRoom['state'];
@@ -169,6 +169,7 @@ export class RoomSource implements GameSource {
     this.syncPlayers(s);
     this.syncPackets(s);
     this.syncBalancers(s);
+    this.syncServers(s);
     this.syncFlows(s);
     this.syncEvents(s);
     if (s.phase === 'ended') {
@@ -401,6 +402,31 @@ export class RoomSource implements GameSource {
         pair: b.pair === '' ? null : b.pair,
         backends,
         waiting,
+      });
+    });
+  }
+
+  /** Servers as the state has them; the state lists threads and queued connections, not every connection's detail. */
+  private syncServers(s: State): void {
+    const w = this.world;
+    if (s.servers === undefined) return;
+    w.servers.clear();
+    s.servers.forEach((v, id) => {
+      const threads: ServerView['threads'] = [];
+      v.threads.forEach((th) => threads.push({ name: th.name, state: th.state, conn: th.conn === 0 ? null : th.conn, flow: th.flow === '' ? null : th.flow }));
+      const acceptQueue: number[] = [];
+      v.acceptQueue.forEach((c) => acceptQueue.push(c));
+      w.servers.set(id, {
+        id,
+        io: v.io === 'nonblocking' ? 'nonblocking' : 'blocking',
+        up: v.up,
+        capacity: v.capacity,
+        activeConnections: v.activeConnections,
+        cpuBacklog: v.cpuBacklog,
+        threads,
+        acceptQueue,
+        ready: [],
+        connections: [],
       });
     });
   }

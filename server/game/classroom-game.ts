@@ -37,6 +37,8 @@ import {
   NodeState,
   PlayerState,
   SeatState,
+  ServerState,
+  ThreadState,
   WaitingConnectionState,
   type EventState,
   type PacketState,
@@ -141,6 +143,9 @@ export interface FlowModes {
   arq?: ArqMode;
 }
 
+/** Threads and queued connections listed per server: enough for a class to read, bounded for the wire. */
+const SERVER_LIST_LIMIT = 64;
+
 export class ClassroomGame {
   readonly state: InstanceType<typeof ClassroomState>;
   engine!: Engine;
@@ -236,6 +241,7 @@ export class ClassroomGame {
     s.links.clear();
     s.flows.clear();
     s.balancers.clear();
+    s.servers.clear();
     s.seats.clear();
     const pos = layout(sc);
     for (const spec of sc.nodes) {
@@ -276,6 +282,11 @@ export class ClassroomGame {
       s.flows.set(spec.id, f);
     }
     for (const spec of sc.nodes) {
+      if (spec.kind === 'server') {
+        const v = new ServerState();
+        v.node = spec.id;
+        s.servers.set(spec.id, v);
+      }
       if (spec.kind !== 'loadbalancer') continue;
       const b = new BalancerState();
       b.node = spec.id;
@@ -846,6 +857,37 @@ export class ClassroomGame {
       }
     }
     this.refreshBalancers();
+    this.refreshServers();
+  }
+
+  private refreshServers(): void {
+    for (const [id, st] of this.state.servers) {
+      const view = this.engine.server(id);
+      if (view === undefined) continue;
+      st.io = view.io;
+      st.up = view.up;
+      st.capacity = view.capacity;
+      st.activeConnections = view.activeConnections;
+      st.cpuBacklog = Math.max(0, Math.round(view.cpuBacklog));
+      const queue = view.acceptQueue.slice(0, SERVER_LIST_LIMIT);
+      if (st.acceptQueue.length !== queue.length || queue.some((c, i) => st.acceptQueue.at(i) !== c)) {
+        st.acceptQueue.clear();
+        for (const c of queue) st.acceptQueue.push(c);
+      }
+      const threads = view.threads.slice(0, SERVER_LIST_LIMIT);
+      while (st.threads.length > threads.length) st.threads.pop();
+      threads.forEach((th, i) => {
+        let ts = st.threads.at(i);
+        if (ts === undefined) {
+          ts = new ThreadState();
+          st.threads.push(ts);
+        }
+        ts.name = th.name;
+        ts.state = th.state;
+        ts.conn = th.conn ?? 0;
+        ts.flow = th.flow ?? '';
+      });
+    }
   }
 
   private refreshBalancers(): void {

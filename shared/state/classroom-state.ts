@@ -205,6 +205,40 @@ export const BalancerState = schema(
 );
 export type BalancerState = SchemaType<typeof BalancerState>;
 
+/** A worker thread of a blocking server, or the event loop of a non-blocking one. */
+export const ThreadState = schema(
+  {
+    name: t.string().default(''),
+    /** `accept`, `recv`, `send`, `wait` (blocked on those), `run` (on or queued for the CPU); the loop: `poll` or `run`. */
+    state: t.string().default(''),
+    /** The connection it serves (0: none) and that connection's flow (`""`: none). */
+    conn: t.uint32().default(0),
+    flow: t.string().default(''),
+  },
+  'ThreadState',
+);
+export type ThreadState = SchemaType<typeof ThreadState>;
+
+/** A `server` node's I/O model and what it is doing, refreshed about four times a second. Keyed by node id in `servers`. */
+export const ServerState = schema(
+  {
+    node: t.string().default(''),
+    /** `blocking` (a thread per client) or `nonblocking` (one event loop). */
+    io: t.string().default('blocking'),
+    up: t.boolean().default(true),
+    /** Connections it may hold at once (threads, or the loop's limit). */
+    capacity: t.uint32().default(0),
+    activeConnections: t.uint32().default(0),
+    /** Work queued for its CPU, and connections waiting in the accept queue (their ids, oldest first, at most 64 listed). */
+    cpuBacklog: t.uint32().default(0),
+    acceptQueue: t.array('uint32'),
+    /** Its threads (at most 64 listed), or the one event loop. */
+    threads: t.array(ThreadState),
+  },
+  'ServerState',
+);
+export type ServerState = SchemaType<typeof ServerState>;
+
 /**
  * A packet in the network, keyed by its id (as a string) in `packets`. On a link (`at` is `""`): it
  * leaves `from` at `departMs` and has fully arrived at `to` at `arriveMs` (simulated, whole ms).
@@ -290,6 +324,7 @@ export const ClassroomState = schema(
     links: t.map(LinkState),
     flows: t.map(FlowState),
     balancers: t.map(BalancerState),
+    servers: t.map(ServerState),
     packets: t.map(PacketState),
     /** Packets in the network beyond the synchronised limit (not in `packets`). */
     packetsHidden: t.uint32().default(0),

@@ -319,6 +319,44 @@ describe('room source: balancers and taps', () => {
     });
   });
 
+  test('a server in the state becomes the view the server panel reads', () => {
+    const state = initialState() as FakeState & { servers: Map<string, unknown> };
+    state.servers = new Map([
+      [
+        'server',
+        {
+          node: 'server', io: 'blocking', up: true, capacity: 256, activeConnections: 3, cpuBacklog: 1, acceptQueue: [3],
+          threads: [{ name: 'worker-1', state: 'recv', conn: 1, flow: 'f' }, { name: 'worker-2', state: 'accept', conn: 0, flow: '' }],
+        },
+      ],
+    ]);
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    expect(s.world.servers.get('server')).toEqual({
+      id: 'server', io: 'blocking', up: true, capacity: 256, activeConnections: 3, cpuBacklog: 1, acceptQueue: [3],
+      threads: [{ name: 'worker-1', state: 'recv', conn: 1, flow: 'f' }, { name: 'worker-2', state: 'accept', conn: null, flow: null }],
+      ready: [],
+      connections: [],
+    });
+  });
+
+  test('a start names the modes the sender picked', async () => {
+    const state = initialState();
+    state.flows.get('f')!.ccChoices = ['reno', 'tahoe'];
+    state.flows.get('f')!.arqChoices = [];
+    state.flows.get('f')!.cc = 'reno';
+    state.flows.get('f')!.arq = 'tcp';
+    state.flows.get('f')!.windowSegments = 4;
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    expect(s.world.flows.get('f')).toMatchObject({ cc: 'reno', arq: 'tcp', windowSegments: 4, choices: { cc: ['reno', 'tahoe'], arq: [], windowSegments: 4 } });
+    expect(await s.startFlow('f', { cc: 'tahoe' })).toEqual({ ok: true });
+    expect(fake.requests).toEqual([{ type: 'start-flow', payload: { flow: 'f', cc: 'tahoe' } }]);
+    state.flows.get('f')!.cc = 'tahoe';
+    fake.patch();
+    expect(s.world.flows.get('f')!.cc).toBe('tahoe');
+  });
+
   test("the tap's frames, sent to its player alone, are what the tap panel lists", () => {
     const fake = fakeRoom(initialState());
     const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });

@@ -327,6 +327,42 @@ describe('load balancer seat', () => {
   });
 });
 
+describe('server nodes', () => {
+  it('syncs a blocking server’s threads and accept queue as the engine has them', () => {
+    // Two worker threads, three clients: two slow clients hold both threads in recv(), the third waits to be accepted.
+    const { g, state } = custom({
+      name: 'a blocking server',
+      durationMs: 20_000,
+      nodes: [
+        { id: 'c1', kind: 'host' }, { id: 'c2', kind: 'host' }, { id: 'c3', kind: 'host' }, { id: 'sw', kind: 'switch' },
+        { id: 'web', kind: 'server', io: 'blocking', threads: 2, routes: [{ path: '/*', body: 'page', costUs: 2000 }] },
+      ],
+      links: [link('l1', 'c1', 'sw'), link('l2', 'c2', 'sw'), link('l3', 'c3', 'sw'), link('lw', 'sw', 'web')],
+      flows: ['c1', 'c2', 'c3'].map((c, i) => ({
+        id: `get-${c}`, from: c, to: 'web', transport: 'tcp', app: 'http', startMs: i * 5,
+        http: { host: 'web', keepAlive: true, trickleBps: c === 'c3' ? undefined : 800, requests: [{ method: 'GET', path: '/' }] },
+      })),
+    });
+    g.addPlayer('h', 'Teacher', 'host');
+    g.pause('h');
+    g.step('h', 300);
+    g.sync(true);
+    const st = state.servers.get('web')!;
+    const view = g.engine.server('web')!;
+    const synced = {
+      io: st.io, up: st.up, capacity: st.capacity, activeConnections: st.activeConnections, cpuBacklog: st.cpuBacklog,
+      acceptQueue: [...st.acceptQueue], threads: st.threads.map((th) => ({ name: th.name, state: th.state, conn: th.conn === 0 ? null : th.conn, flow: th.flow === '' ? null : th.flow })),
+    };
+    expect(synced).toEqual({
+      io: view.io, up: view.up, capacity: view.capacity, activeConnections: view.activeConnections, cpuBacklog: view.cpuBacklog,
+      acceptQueue: view.acceptQueue, threads: view.threads,
+    });
+    expect([st.io, st.threads.length, st.capacity]).toEqual(['blocking', 2, 256]); // 256: the default connection capacity
+    expect(st.threads.map((th) => [th.name, th.state, th.flow])).toEqual([['worker-1', 'recv', 'get-c1'], ['worker-2', 'recv', 'get-c2']]);
+    expect([...st.acceptQueue]).toEqual([3]);
+  });
+});
+
 describe('tap seat', () => {
   it('tells only the tap player what crosses the tap, and keeps it out of the shared state', () => {
     const { g, state } = custom(TAPPED_LOGIN);
