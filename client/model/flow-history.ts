@@ -187,7 +187,8 @@ export class FlowHistory {
     if (e.side === 'client') {
       if (syn) {
         this.clientIss = e.seq;
-        this.steps.set('syn', e.t);
+        // Each step keeps its first moment: a resent SYN or SYN-ACK must not move it after the next step.
+        if (!this.steps.has('syn')) this.steps.set('syn', e.t);
       }
       if (fin && !this.steps.has('fin-client')) this.steps.set('fin-client', e.t);
       if (e.len > 0) {
@@ -197,7 +198,7 @@ export class FlowHistory {
         this.segmentsSent++;
       }
     } else {
-      if (syn) this.steps.set('syn-ack', e.t);
+      if (syn && !this.steps.has('syn-ack')) this.steps.set('syn-ack', e.t);
       if (fin && !this.steps.has('fin-server')) this.steps.set('fin-server', e.t);
     }
     if (e.retransmit) this.retransmits++;

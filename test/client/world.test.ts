@@ -2,7 +2,8 @@
 // handshake, window and congestion history, and retransmissions marked on the packets that carry them.
 
 import { describe, expect, test } from 'vitest';
-import { windowView } from '../../client/model/flow-history.ts';
+import { FlowHistory, windowView } from '../../client/model/flow-history.ts';
+import type { WorldEvent } from '../../client/model/events.ts';
 import { LocalSource } from '../../client/solo/local-source.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import type { ScenarioInput } from '../../shared/scenario/schema.ts';
@@ -28,6 +29,20 @@ const transfer: ScenarioInput = {
   flows: [{ id: 'f', from: 'client', to: 'server', transport: 'tcp', app: 'bulk', bytes: 20_000, mss: 1000, cc: 'reno', mslMs: 500 }],
   faults: [{ kind: 'drop-segment', flow: 'f', segment: 5 }],
 };
+
+describe('handshake steps', () => {
+  test('keep their first moment: a SYN-ACK sent again after the handshake does not move step 2 past step 3', () => {
+    const h = new FlowHistory('f');
+    const send = (t: number, side: 'client' | 'server', flags: string, retransmit = false) =>
+      h.apply({ type: 'send', t, flow: 'f', side, seq: side === 'client' ? 100 : 500, ack: 0, len: 0, flags, retransmit } as WorldEvent);
+    send(1000, 'client', 'SYN');
+    send(1500, 'client', 'SYN', true); // the first SYN was lost
+    send(2100, 'server', 'SYN,ACK');
+    h.apply({ type: 'ack', t: 2700, flow: 'f', side: 'client', seq: 101, ack: 501, window: 65535, sack: null } as WorldEvent);
+    send(3100, 'server', 'SYN,ACK', true); // its ACK was lost: the server sends the SYN-ACK again
+    expect([...h.steps]).toEqual([['syn', 1000], ['syn-ack', 2100], ['ack', 2700]]);
+  });
+});
 
 describe('world from the trace', () => {
   test('handshake, transfer and teardown are all seen, in order', () => {
