@@ -379,7 +379,7 @@ export const en = {
   'end.scores': 'Scores',
   'end.points': '{n} points',
   'end.happened': 'What happened',
-  'end.totalDrops': '{n} packets dropped in all',
+  'end.totalDrops': 'Packets dropped in all: {n}',
   'end.flows': 'Each flow',
   'end.col.flow': 'flow',
   'end.col.delivered': 'delivered',

@@ -48,7 +48,7 @@ export class EndScene extends Phaser.Scene {
       );
       const flows = h(
         'section',
-        { class: 'panel' },
+        { class: 'panel end-flows' },
         h('h2', { text: t('end.flows') }),
         h(
           'table',

@@ -46,7 +46,8 @@ export function summarize(world: World, end: SessionEnd): EndSummary {
     };
   });
   const players = [...world.players.values()]
-    .filter((p) => !p.host)
+    // Scores are for the people who played a part: not the host, not spectators watching the stream.
+    .filter((p) => !p.host && p.role !== 'spectator')
     .map((p) => ({ name: p.name, role: p.role, score: p.score }))
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
   return {
