@@ -8,7 +8,7 @@
 // departure lies in the future; they are what counts against the queue limit.
 
 import type { Simulator } from '../sim/simulator.ts';
-import { RingBuffer } from '../sim/ring-buffer.ts';
+import { NumberRing, RingBuffer } from '../sim/ring-buffer.ts';
 import { nsToMs, serializationNs } from '../sim/time.ts';
 import type { Interface } from './interface.ts';
 import type { Link } from './link.ts';
@@ -24,10 +24,10 @@ export class Channel {
   lossRate: number;
   corruptionRate: number;
   /** Times at which frames still waiting in the queue will start transmission. */
-  private readonly waitingDepartures: RingBuffer<number>;
+  private readonly waitingDepartures: NumberRing;
   /** Every frame accepted and not yet arrived (for a link going down), with its arrival time here. */
   private readonly inTransit: RingBuffer<Packet>;
-  private readonly inTransitArriveNs: RingBuffer<number>;
+  private readonly inTransitArriveNs: NumberRing;
   private freeAtNs = 0;
   epoch = 0;
   sentPackets = 0;
@@ -46,11 +46,11 @@ export class Channel {
     this.key = `${from.node.id}->${to.node.id}`;
     this.lossRate = lossRate;
     this.corruptionRate = corruptionRate;
-    this.waitingDepartures = new RingBuffer(link.queuePackets);
+    this.waitingDepartures = new NumberRing(link.queuePackets);
     // Frames on the wire at once: a full bandwidth-delay product of minimum frames, plus the queue.
     const onWire = Math.ceil((link.bandwidthBps * (link.delayNs + 1e6)) / 1e9 / (60 * 8)) + 2;
     this.inTransit = new RingBuffer(link.queuePackets + onWire + 16);
-    this.inTransitArriveNs = new RingBuffer(link.queuePackets + onWire + 16);
+    this.inTransitArriveNs = new NumberRing(link.queuePackets + onWire + 16);
     this.arriveBound = (p) => this.arrive(p as Packet);
     this.lostBound = (p) => this.lost(p as Packet);
   }
@@ -59,7 +59,7 @@ export class Channel {
   queueLength(): number {
     const now = this.sim.nowNs;
     const w = this.waitingDepartures;
-    while (w.length > 0 && w.peek()! <= now) w.shift();
+    while (w.length > 0 && w.peek() <= now) w.shift();
     return w.length;
   }
 
@@ -100,7 +100,7 @@ export class Channel {
     this.sentPackets++;
     this.sentBytes += bytes;
     const arrivals = this.inTransitArriveNs;
-    while (arrivals.length > 0 && arrivals.peek()! < now) {
+    while (arrivals.length > 0 && arrivals.peek() < now) {
       arrivals.shift();
       this.inTransit.shift();
     }
