@@ -1,7 +1,8 @@
-// A binary min-heap of simulation events ordered by (time, insertion sequence). The insertion
+// A 4-ary min-heap of simulation events ordered by (time, insertion sequence). The insertion
 // sequence breaks ties, so events at the same simulated instant run in the order they were scheduled
 // and a run never depends on heap internals. Keys live in typed arrays and events are never
-// allocated, because the hot loop pops and pushes about a million of them per simulated minute.
+// allocated, because the hot loop pops and pushes about a million of them per simulated minute. Four
+// children per node halve the depth a pop sifts through, for a few more (cheap, cache-local) compares.
 
 export type EventHandler = (arg: unknown) => void;
 
@@ -56,7 +57,7 @@ export class EventQueue {
     let i = this.count++;
     // Sift up with a hole instead of swaps.
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const pt = times[parent]!;
       if (pt < atNs || (pt === atNs && seqs[parent]! < seq)) break;
       times[i] = pt;
@@ -96,17 +97,19 @@ export class EventQueue {
       const la = args[last];
       let i = 0;
       for (;;) {
-        let c = 2 * i + 1;
-        if (c >= last) break;
-        let ct = times[c]!;
-        let cs = seqs[c]!;
-        const r = c + 1;
-        if (r < last) {
-          const rt = times[r]!;
-          if (rt < ct || (rt === ct && seqs[r]! < cs)) {
-            c = r;
-            ct = rt;
-            cs = seqs[r]!;
+        const first = 4 * i + 1;
+        if (first >= last) break;
+        // The earliest of up to four children.
+        let c = first;
+        let ct = times[first]!;
+        let cs = seqs[first]!;
+        const end = first + 4 < last ? first + 4 : last;
+        for (let k = first + 1; k < end; k++) {
+          const kt = times[k]!;
+          if (kt < ct || (kt === ct && seqs[k]! < cs)) {
+            c = k;
+            ct = kt;
+            cs = seqs[k]!;
           }
         }
         if (lt < ct || (lt === ct && ls < cs)) break;
