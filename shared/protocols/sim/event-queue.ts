@@ -3,14 +3,23 @@
 // and a run never depends on heap internals. Keys live in typed arrays and events are never
 // allocated, because the hot loop pops and pushes about a million of them per simulated minute. Four
 // children per node halve the depth a pop sifts through, for a few more (cheap, cache-local) compares.
+//
+// An event's handler and argument sit in a slot that does not move while the event is pending; the
+// heap moves only numbers (time, sequence, slot index). Moving object references instead would cost
+// a GC write barrier per level of every sift.
 
 export type EventHandler = (arg: unknown) => void;
 
 export class EventQueue {
+  // Heap order: position → key and slot.
   private times: Float64Array;
   private seqs: Float64Array;
+  private slots: Int32Array;
+  // Slot storage: slot → handler and argument; `freeSlots[0, freeCount)` are unused.
   private handlers: (EventHandler | undefined)[];
   private args: unknown[];
+  private freeSlots: Int32Array;
+  private freeCount = 0;
   private count = 0;
   private nextSeq = 0;
   readonly limitEvents: number;
@@ -24,24 +33,32 @@ export class EventQueue {
     const initial = 1024;
     this.times = new Float64Array(initial);
     this.seqs = new Float64Array(initial);
+    this.slots = new Int32Array(initial);
     this.handlers = new Array(initial);
     this.args = new Array(initial);
+    this.freeSlots = new Int32Array(initial);
+    this.addFreeSlots(0, initial);
   }
 
   get size(): number {
     return this.count;
   }
 
+  /** Make slots [from, to) available, lowest first out. */
+  private addFreeSlots(from: number, to: number): void {
+    for (let s = to - 1; s >= from; s--) this.freeSlots[this.freeCount++] = s;
+  }
+
   private grow(): void {
-    const capacity = Math.min(this.times.length * 2, this.limitEvents);
-    const times = new Float64Array(capacity);
-    times.set(this.times);
-    const seqs = new Float64Array(capacity);
-    seqs.set(this.seqs);
-    this.times = times;
-    this.seqs = seqs;
+    const old = this.times.length;
+    const capacity = Math.min(old * 2, this.limitEvents);
+    this.times = grown(this.times, new Float64Array(capacity));
+    this.seqs = grown(this.seqs, new Float64Array(capacity));
+    this.slots = grown(this.slots, new Int32Array(capacity));
+    this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
     this.handlers.length = capacity;
     this.args.length = capacity;
+    this.addFreeSlots(old, capacity);
   }
 
   push(atNs: number, handler: EventHandler, arg: unknown): void {
@@ -49,10 +66,12 @@ export class EventQueue {
       if (this.count >= this.limitEvents) throw new RangeError(`event queue is full (${this.limitEvents} pending events)`);
       this.grow();
     }
+    const slot = this.freeSlots[--this.freeCount]!;
+    this.handlers[slot] = handler;
+    this.args[slot] = arg;
     const times = this.times;
     const seqs = this.seqs;
-    const handlers = this.handlers;
-    const args = this.args;
+    const slots = this.slots;
     const seq = this.nextSeq++;
     let i = this.count++;
     // Sift up with a hole instead of swaps.
@@ -62,14 +81,12 @@ export class EventQueue {
       if (pt < atNs || (pt === atNs && seqs[parent]! < seq)) break;
       times[i] = pt;
       seqs[i] = seqs[parent]!;
-      handlers[i] = handlers[parent];
-      args[i] = args[parent];
+      slots[i] = slots[parent]!;
       i = parent;
     }
     times[i] = atNs;
     seqs[i] = seq;
-    handlers[i] = handler;
-    args[i] = arg;
+    slots[i] = slot;
   }
 
   /** Time of the earliest event, or Infinity when empty. */
@@ -83,18 +100,20 @@ export class EventQueue {
     if (n === 0) return false;
     const times = this.times;
     const seqs = this.seqs;
-    const handlers = this.handlers;
-    const args = this.args;
+    const slots = this.slots;
+    const top = slots[0]!;
     this.poppedAtNs = times[0]!;
-    this.poppedHandler = handlers[0]!;
-    this.poppedArg = args[0];
+    this.poppedHandler = this.handlers[top]!;
+    this.poppedArg = this.args[top];
+    this.handlers[top] = undefined;
+    this.args[top] = undefined;
+    this.freeSlots[this.freeCount++] = top;
     const last = n - 1;
     this.count = last;
     if (last > 0) {
       const lt = times[last]!;
       const ls = seqs[last]!;
-      const lh = handlers[last];
-      const la = args[last];
+      const lslot = slots[last]!;
       let i = 0;
       for (;;) {
         const first = 4 * i + 1;
@@ -115,17 +134,18 @@ export class EventQueue {
         if (lt < ct || (lt === ct && ls < cs)) break;
         times[i] = ct;
         seqs[i] = cs;
-        handlers[i] = handlers[c];
-        args[i] = args[c];
+        slots[i] = slots[c]!;
         i = c;
       }
       times[i] = lt;
       seqs[i] = ls;
-      handlers[i] = lh;
-      args[i] = la;
+      slots[i] = lslot;
     }
-    handlers[last] = undefined;
-    args[last] = undefined;
     return true;
   }
+}
+
+function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
