@@ -609,7 +609,7 @@ export class TcpConnection {
   private receiveText(seg: Packet, segOff: number): void {
     const start = segOff;
     const end = segOff + seg.payloadLength;
-    const result = this.rcv.accept(
+    const inOrderBytes = this.rcv.accept(
       start,
       end,
       seg.payloadBytesIfReal,
@@ -617,7 +617,7 @@ export class TcpConnection {
       seg.payloadSourceOffset,
       receiverKeepsOutOfOrder(this.cfg.arq),
     );
-    if (result.inOrderBytes > 0) {
+    if (inOrderBytes > 0) {
       // The application reads first, so the ACK carries the window its read reopened.
       this.app.readable?.(this);
       if (this.state === TcpState.CLOSED) return;

@@ -26,16 +26,6 @@ function trim(c: Chunk, start: number, end: number): Chunk {
   };
 }
 
-export interface AcceptResult {
-  /** Bytes that became readable in order because of this segment. */
-  inOrderBytes: number;
-  /** True if the segment (or part of it) was held out of order. */
-  buffered: boolean;
-}
-
-const NOTHING_ACCEPTED: AcceptResult = Object.freeze({ inOrderBytes: 0, buffered: false });
-const BUFFERED: AcceptResult = Object.freeze({ inOrderBytes: 0, buffered: true });
-
 export class ReceiveBuffer {
   readonly capacityBytes: number;
   /** Stream offset just past the last in-order byte (RCV.NXT as an offset). */
@@ -72,7 +62,9 @@ export class ReceiveBuffer {
 
   /**
    * Take the part of [start, end) that lies inside the window. With `keepOutOfOrder` false (Go-Back-N)
-   * anything not starting at RCV.NXT is discarded.
+   * anything not starting at RCV.NXT is discarded. Returns how many bytes became readable in order
+   * (0 when the segment was held out of order or not taken); a number, so that each segment does
+   * not allocate a result.
    */
   accept(
     start: number,
@@ -81,22 +73,21 @@ export class ReceiveBuffer {
     source: PayloadSource | null,
     sourceOffset: number,
     keepOutOfOrder: boolean,
-  ): AcceptResult {
+  ): number {
     const windowEnd = this.nextOff + this.windowBytes;
     const s = Math.max(start, this.nextOff);
     const e = Math.min(end, windowEnd);
-    if (s >= e) return NOTHING_ACCEPTED;
+    if (s >= e) return 0;
     const chunk: Chunk =
       s === start && e === end ? { start, end, bytes, source, sourceOffset } : trim({ start, end, bytes, source, sourceOffset }, s, e);
     if (s === this.nextOff) {
       this.pushReadable(chunk);
       const before = chunk.start;
       this.drainOutOfOrder();
-      return { inOrderBytes: this.nextOff - before, buffered: false };
+      return this.nextOff - before;
     }
-    if (!keepOutOfOrder) return NOTHING_ACCEPTED;
-    this.insertOutOfOrder(chunk);
-    return BUFFERED;
+    if (keepOutOfOrder) this.insertOutOfOrder(chunk);
+    return 0;
   }
 
   private pushReadable(c: Chunk): void {
