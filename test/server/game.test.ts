@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../shared/scenario/load.ts';
-import { ClassroomGame } from '../../server/game/classroom-game.ts';
+import { ClassroomGame, senderOf } from '../../server/game/classroom-game.ts';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import { builtinScenarios } from '../../server/scenarios/classroom-scenarios.ts';
 import { Router } from '../../shared/protocols/net/router.ts';
@@ -360,6 +360,22 @@ describe('server nodes', () => {
     expect([st.io, st.threads.length, st.capacity]).toEqual(['blocking', 2, 256]); // 256: the default connection capacity
     expect(st.threads.map((th) => [th.name, th.state, th.flow])).toEqual([['worker-1', 'recv', 'get-c1'], ['worker-2', 'recv', 'get-c2']]);
     expect([...st.acceptQueue]).toEqual([3]);
+  });
+});
+
+describe('flow figures', () => {
+  it('give an HTTP flow the window and RTT of its client connection, as the engine has them', () => {
+    const { g, state } = custom(TAPPED_LOGIN);
+    g.addPlayer('h', 'Teacher', 'host');
+    g.pause('h');
+    g.step('h', 2000);
+    g.sync(true);
+    const conn = senderOf(g.engine.flows.get('login'))!;
+    expect(conn).not.toBeNull();
+    const f = state.flows.get('login')!;
+    expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss, f.srttMs]).toEqual([conn.sndUna, conn.sndNxt, conn.sndMax, conn.sndWnd, conn.mss, Math.round(conn.rto.srttNs / 1e6)]);
+    expect(f.mss).toBe(1460);
+    expect(f.srttMs).toBeGreaterThan(0);
   });
 });
 

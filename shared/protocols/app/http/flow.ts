@@ -59,6 +59,11 @@ export class HttpFlow implements FlowRuntime {
   private readonly tcpStats: TcpStats[] = [];
   private current: ClientConn | null = null;
   private lastTcp: TcpConnection | null = null;
+
+  /** The client's newest TCP connection (its window and RTT are what a view of the flow shows), or null before the first. */
+  get clientTcp(): TcpConnection | null {
+    return this.lastTcp;
+  }
   private connectionsOpened = 0;
   private finishedCount = 0;
 
