@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import { ClassroomGame, senderOf } from '../../server/game/classroom-game.ts';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
+import { dnsScenario } from '../engine/dns-helpers.ts';
 import { builtinScenarios } from '../../server/scenarios/classroom-scenarios.ts';
 import { Router } from '../../shared/protocols/net/router.ts';
 
@@ -376,6 +377,19 @@ describe('flow figures', () => {
     expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss, f.srttMs]).toEqual([conn.sndUna, conn.sndNxt, conn.sndMax, conn.sndWnd, conn.mss, Math.round(conn.rto.srttNs / 1e6)]);
     expect(f.mss).toBe(1460);
     expect(f.srttMs).toBeGreaterThan(0);
+  });
+
+  it('give a DNS flow the window of the TCP connection it asked over', () => {
+    const { g, state } = custom(dnsScenario({ dns: { queries: [{ name: 'www.example.com', type: 'A', transport: 'tcp' }] } }));
+    g.addPlayer('h', 'Teacher', 'host');
+    g.pause('h');
+    g.step('h', 1000);
+    g.sync(true);
+    const conn = senderOf(g.engine.flows.get('q'))!;
+    expect(conn).not.toBeNull();
+    const f = state.flows.get('q')!;
+    expect([f.una, f.nxt, f.rwndBytes, f.mss]).toEqual([conn.sndUna, conn.sndNxt, conn.sndWnd, conn.mss]);
+    expect(f.una).toBeGreaterThan(0); // the query (with its 2-byte length) was sent and acknowledged
   });
 });
 

@@ -96,6 +96,11 @@ export class DnsResolverFlow implements FlowRuntime {
   private readonly udpOutstanding = new Map<number, Lookup>();
   private channel: TcpChannel | null = null;
   private readonly connections: TcpConnection[] = [];
+
+  /** The resolver's newest TCP connection (a TCP query, a truncated answer asked again, a zone transfer), or null. */
+  get clientTcp(): TcpConnection | null {
+    return this.connections[this.connections.length - 1] ?? null;
+  }
   started = false;
   private stopped = false;
   private startNs = 0;
