@@ -15,6 +15,7 @@ import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, Route
 import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
 import { World, type BalancerView, type QueueEntry, type ServerView } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
+import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
 
 type State = ClassroomRoom['state'];
 type PacketEntry = State['packets'] extends { forEach(cb: (v: infer V) => void): void } ? V : never;
@@ -216,7 +217,7 @@ export class RoomSource implements GameSource {
           rateBps: 0,
           rwndBytes: 0,
           readRateBps: f.readRateBps === 0 ? null : f.readRateBps,
-          windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
+          windowSegments: windowSegmentsFor(f.arq, f.windowSegments),
           choices: { cc: [...(f.ccChoices ?? [])], arq: [...(f.arqChoices ?? [])], windowSegments: f.windowSegments },
           started: f.running || f.state !== '' || f.deliveredBytes > 0,
           controllable: false,
@@ -486,7 +487,7 @@ export class RoomSource implements GameSource {
       if (fs.cc !== '') f.cc = fs.cc;
       if (fs.arq !== '') {
         f.arq = fs.arq;
-        f.windowSegments = fs.arq === 'stop-and-wait' ? 1 : fs.windowSegments;
+        f.windowSegments = windowSegmentsFor(fs.arq, fs.windowSegments);
       }
       f.readRateBps = fs.readRateBps === 0 ? null : fs.readRateBps;
       const h = w.history(fs.id);

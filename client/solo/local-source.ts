@@ -127,7 +127,7 @@ export class LocalSource implements GameSource {
       rateBps: f.rateBps,
       rwndBytes: f.rwndBytes,
       readRateBps: f.readRateBps,
-      windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
+      windowSegments: f.windowSegments,
       choices: { cc: [...f.choices.cc], arq: [...f.choices.arq], windowSegments: f.choices.windowSegments },
       started: false,
       controllable: this.mode === 'sandbox' || this.role.flows.includes(f.id),

@@ -9,6 +9,7 @@ import type { FlowModes, FlowView } from '../model/topology.ts';
 import { h, setChildren, setText } from './dom.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
+import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
 
 export function flowMode(f: FlowView): string {
   if (f.transport === 'udp') return t('flow.udpMode', { app: t(`app.${f.app}` as 'app.bulk') });
@@ -27,7 +28,7 @@ interface Card {
 }
 
 function arqLabel(arq: string, windowSegments: number): string {
-  return t(`arq.${arq}` as 'arq.go-back-n', { n: arq === 'stop-and-wait' ? 1 : windowSegments });
+  return t(`arq.${arq}` as 'arq.go-back-n', { n: windowSegmentsFor(arq, windowSegments) });
 }
 
 export class SenderPanel implements Panel {
@@ -118,7 +119,7 @@ export class SenderPanel implements Panel {
     if (f.started) return f;
     const p = this.picked.get(f.id);
     const arq = p?.arq ?? f.arq;
-    const windowSegments = arq === 'stop-and-wait' ? 1 : (f.choices?.windowSegments ?? f.windowSegments);
+    const windowSegments = windowSegmentsFor(arq, f.choices?.windowSegments ?? f.windowSegments);
     return { ...f, cc: p?.cc ?? f.cc, arq, windowSegments };
   }
 

@@ -16,8 +16,7 @@ import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import { TcpConnection } from '../../shared/protocols/transport/tcp/connection.ts';
-import type { ArqMode } from '../../shared/protocols/transport/tcp/arq.ts';
-import type { CongestionAlgorithm } from '../../shared/protocols/transport/tcp/congestion/index.ts';
+import type { FlowModes } from '../../shared/protocols/app/flow-modes.ts';
 import {
   LIMITS,
   type AlgorithmMessage,
@@ -136,12 +135,6 @@ export interface GameOptions {
 type Reply = CommandReply;
 const ok = (packet?: number): Reply => (packet === undefined ? { ok: true } : { ok: true, packet });
 const refuse = (code: RefusalCode, reason: string): Reply => ({ ok: false, code, reason });
-
-/** The modes a sender picks when starting a flow (among the scenario's `choices`). */
-export interface FlowModes {
-  cc?: CongestionAlgorithm;
-  arq?: ArqMode;
-}
 
 /** Threads and queued connections listed per server: enough for a class to read, bounded for the wire. */
 const SERVER_LIST_LIMIT = 64;

@@ -7,6 +7,8 @@
 // disconnects the sender (close code 4002); a `request` that fails it is answered with an error.
 
 import { z } from 'zod';
+import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
+import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
 
 export const ROOM_NAME = 'classroom';
 
@@ -86,10 +88,8 @@ export const readRateMessage = z.object({
 
 // Sender: start or stop one of the player's own flows; a start may pick the congestion control and
 // ARQ mode among those the scenario offers for the flow (its `ccChoices` / `arqChoices`).
-export const CONGESTION_CONTROLS = ['aimd', 'tahoe', 'reno', 'newreno'] as const;
-export const ARQ_MODES = ['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat'] as const;
 export const flowMessage = z.object({ flow: id });
-export const startFlowMessage = z.object({ flow: id, cc: z.enum(CONGESTION_CONTROLS).optional(), arq: z.enum(ARQ_MODES).optional() });
+export const startFlowMessage = z.object({ flow: id, cc: z.enum(CONGESTION_ALGORITHMS).optional(), arq: z.enum(ARQ_MODES).optional() });
 
 // Anyone: open a packet layer by layer (a request; the reply is the packet's layers). A tap player
 // asks for `capture` (a request, no payload): the latest frames its tap recorded.

@@ -23,8 +23,8 @@ import { Tap, type TapRecord } from './net/tap.ts';
 import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
 import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, TimedCommand } from './roles/commands.ts';
-import type { ArqMode } from './transport/tcp/arq.ts';
-import type { CongestionAlgorithm } from './transport/tcp/congestion/index.ts';
+import { windowSegmentsFor } from './transport/tcp/arq.ts';
+import { modeNotOffered, type FlowModes } from './app/flow-modes.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
 import { Simulator } from './sim/simulator.ts';
 import { msToNs, nsToMs } from './sim/time.ts';
@@ -349,7 +349,7 @@ export class Engine {
   }
 
   /** Start a flow now, in the congestion control or ARQ mode its scenario offers (`choices`). */
-  startFlow(flowId: string, modes: { cc?: CongestionAlgorithm; arq?: ArqMode } = {}): CommandResult {
+  startFlow(flowId: string, modes: FlowModes = {}): CommandResult {
     const node = this.flows.get(flowId)?.spec.from ?? '';
     const chosen = { ...(modes.cc !== undefined ? { cc: modes.cc } : {}), ...(modes.arq !== undefined ? { arq: modes.arq } : {}) };
     return this.apply({ action: 'start-flow', node, flow: flowId, ...chosen, atMs: this.sim.nowMs });
@@ -390,14 +390,14 @@ export class Engine {
       case 'start-flow': {
         if (flow.started) return { ok: false, reason: `flow ${cmd.flow} already started` };
         const spec = flow.spec;
+        const missing = modeNotOffered(spec, cmd);
+        if (missing === 'cc') return { ok: false, reason: `flow ${cmd.flow} does not offer congestion control ${cmd.cc}` };
+        if (missing === 'arq') return { ok: false, reason: `flow ${cmd.flow} does not offer ARQ mode ${cmd.arq}` };
         const cc = cmd.cc ?? spec.cc;
         const arq = cmd.arq ?? spec.arq;
-        if (cc !== spec.cc && !spec.choices.cc.includes(cc)) return { ok: false, reason: `flow ${cmd.flow} does not offer congestion control ${cc}` };
-        if (arq !== spec.arq && !spec.choices.arq.includes(arq)) return { ok: false, reason: `flow ${cmd.flow} does not offer ARQ mode ${arq}` };
         if (cc !== spec.cc || arq !== spec.arq) {
           if (!(flow instanceof BulkFlow)) return { ok: false, reason: `flow ${cmd.flow} has fixed modes` };
-          const windowSegments = arq === 'stop-and-wait' ? 1 : spec.choices.windowSegments;
-          flow.configure({ ...spec, cc, arq, windowSegments });
+          flow.configure({ ...spec, cc, arq, windowSegments: windowSegmentsFor(arq, spec.choices.windowSegments) });
         }
         flow.start();
         return { ok: true };

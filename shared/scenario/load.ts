@@ -10,6 +10,8 @@ import type { z } from 'zod';
 import { balancerSpec } from './balancers.ts';
 import { checkTls } from './tls.ts';
 import { httpFlowSpec, serverSpec } from './http.ts';
+import { windowSegmentsFor } from '../protocols/transport/tcp/arq.ts';
+import { modeNotOffered } from '../protocols/app/flow-modes.ts';
 
 export type LoadResult = { ok: true; scenario: EngineScenario } | { ok: false; errors: string[] };
 
@@ -187,7 +189,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       cc: f.cc,
       arq: f.arq,
       choices,
-      windowSegments: f.arq === 'stop-and-wait' ? 1 : f.windowSegments,
+      windowSegments: windowSegmentsFor(f.arq, f.windowSegments),
       initialCwndSegments: f.initialCwndSegments,
       initialSsthreshSegments: f.initialSsthreshSegments ?? null,
       rwndBytes: f.rwndBytes,
@@ -309,6 +311,6 @@ function checkFlowCommand(c: FlowCommand, where: string, flows: readonly FlowSpe
   const end = c.action === 'read-rate' ? flow.to : flow.from;
   if (c.node !== end) errors.push(`${where}.node: "${c.action}" for flow "${c.flow}" is given at ${c.action === 'read-rate' ? 'its receiver' : 'its sender'} "${end}", not "${c.node}"`);
   if (c.action !== 'start-flow') return;
-  if (c.cc !== undefined && c.cc !== flow.cc && !flow.choices.cc.includes(c.cc)) errors.push(`${where}.cc: flow "${c.flow}" does not offer "${c.cc}"`);
-  if (c.arq !== undefined && c.arq !== flow.arq && !flow.choices.arq.includes(c.arq)) errors.push(`${where}.arq: flow "${c.flow}" does not offer "${c.arq}"`);
+  const missing = modeNotOffered(flow, c);
+  if (missing !== null) errors.push(`${where}.${missing}: flow "${c.flow}" does not offer "${c[missing]}"`);
 }

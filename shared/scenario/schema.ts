@@ -3,6 +3,8 @@
 // run. Cross-references (a link naming a node that does not exist, ...) are checked in load.ts.
 
 import { z } from 'zod';
+import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
+import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
 import { dnsNodeFields, flowDnsSchema } from './dns.ts';
 import { caNodeFields, flowTlsSchema, tapNodeFields, tlsNodeFields } from './tls.ts';
 import { httpFlowSchema, serverNodeFields } from './http.ts';
@@ -98,8 +100,8 @@ export const linkSchema = z.strictObject({
   corruption: perDirection.default(0),
 });
 
-const ccSchema = z.enum(['aimd', 'tahoe', 'reno', 'newreno']);
-const arqSchema = z.enum(['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat']);
+const ccSchema = z.enum(CONGESTION_ALGORITHMS);
+const arqSchema = z.enum(ARQ_MODES);
 
 export const flowSchema = z.strictObject({
   id,

@@ -7,9 +7,13 @@
 // - selective-repeat: a window of N segments; the receiver keeps out-of-order segments and reports
 //   them with SACK blocks (RFC 2018); each segment has its own timer and only it is resent.
 
-export type ArqMode = 'tcp' | 'stop-and-wait' | 'go-back-n' | 'selective-repeat';
+export const ARQ_MODES = ['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat'] as const;
+export type ArqMode = (typeof ARQ_MODES)[number];
 
-export const ARQ_MODES: readonly ArqMode[] = ['tcp', 'stop-and-wait', 'go-back-n', 'selective-repeat'];
+/** The window a mode runs with: stop-and-wait always sends one segment at a time. */
+export function windowSegmentsFor(mode: ArqMode | string, windowSegments: number): number {
+  return mode === 'stop-and-wait' ? 1 : windowSegments;
+}
 
 /** Whether the receiver keeps out-of-order segments. */
 export function receiverKeepsOutOfOrder(mode: ArqMode): boolean {

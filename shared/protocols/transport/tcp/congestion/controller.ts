@@ -5,7 +5,8 @@
 
 import type { CwndReason } from '../../../sim/trace.ts';
 
-export type CongestionAlgorithm = 'aimd' | 'tahoe' | 'reno' | 'newreno';
+export const CONGESTION_ALGORITHMS = ['aimd', 'tahoe', 'reno', 'newreno'] as const;
+export type CongestionAlgorithm = (typeof CONGESTION_ALGORITHMS)[number];
 
 /** What the connection must do after the controller has seen an ACK. */
 export const AckAction = {

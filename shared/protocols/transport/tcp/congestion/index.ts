@@ -25,4 +25,5 @@ export function createCongestionControl(
 }
 
 export type { CongestionAlgorithm, CongestionControl };
+export { CONGESTION_ALGORITHMS } from './controller.ts';
 export { AckAction } from './controller.ts';
