@@ -9,28 +9,13 @@ import type { Host } from '../../shared/protocols/net/host.ts';
 import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import type { TcpConfig } from '../../shared/protocols/transport/tcp/connection.ts';
+import { defaultTcpConfig } from '../../shared/protocols/transport/tcp/default-config.ts';
 import { ByteSendBuffer } from '../../shared/protocols/transport/tcp/send-buffer.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import { build, run } from './helpers.ts';
 import { captureFrames, dnsScenario, field, pick, ZONE_RECORDS } from './dns-helpers.ts';
 
-const RAW_TCP: TcpConfig = {
-  mssBytes: 1460,
-  cc: 'newreno',
-  arq: 'tcp',
-  windowSegments: 4,
-  initialCwndSegments: 1,
-  initialSsthreshBytes: null,
-  rcvBufBytes: 65_536,
-  sndBufBytes: 65_536,
-  initialRtoNs: 1e9,
-  minRtoNs: 1e9,
-  maxRtoNs: 60e9,
-  mslNs: 30e9,
-  synRetries: 6,
-  maxRetransmits: 15,
-  iss: 1000,
-};
+const RAW_TCP: TcpConfig = defaultTcpConfig({ rcvBufBytes: 65_536, sndBufBytes: 65_536 });
 
 /** One line per event: what happened, where, with the facts that matter for the TC → TCP story. */
 function story(events: TraceEvent[]): string[] {

@@ -16,6 +16,7 @@ import type { DnsNodeSpec } from '../scenario.ts';
 import { Timer } from '../sim/timer.ts';
 import { msToNs } from '../sim/time.ts';
 import type { TcpConfig, TcpConnection } from '../transport/tcp/connection.ts';
+import { defaultTcpConfig } from '../transport/tcp/default-config.ts';
 import type { Acceptor } from '../transport/tcp/socket-table.ts';
 import { ByteSendBuffer } from '../transport/tcp/send-buffer.ts';
 import { ipToString } from './addresses.ts';
@@ -25,23 +26,7 @@ import type { Network } from './network.ts';
 import type { Packet } from './packet.ts';
 
 /** TCP settings of a connection from a client no scenario flow describes (the schema's defaults). */
-const DEFAULT_DNS_TCP: TcpConfig = {
-  mssBytes: 1460,
-  cc: 'newreno',
-  arq: 'tcp',
-  windowSegments: 4,
-  initialCwndSegments: 1,
-  initialSsthreshBytes: null,
-  rcvBufBytes: 65_536,
-  sndBufBytes: 262_144,
-  initialRtoNs: msToNs(1000),
-  minRtoNs: msToNs(1000),
-  maxRtoNs: msToNs(60_000),
-  mslNs: msToNs(30_000),
-  synRetries: 6,
-  maxRetransmits: 15,
-  iss: null,
-};
+const DEFAULT_DNS_TCP: TcpConfig = defaultTcpConfig({ rcvBufBytes: 65_536, sndBufBytes: 262_144 });
 
 /** An AXFR message stays under this size (BIND's default is 16 KiB too); a larger single record gets a message of its own. */
 export const AXFR_MESSAGE_BYTES = 16_384;

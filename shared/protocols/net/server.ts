@@ -16,8 +16,8 @@ import { ServerConn } from '../app/http/server-conn.ts';
 import type { ServerIoModel, ServerNodeFields } from '../app/http/spec.ts';
 import { plainTcp, type StreamWrap } from '../app/http/stream.ts';
 import type { ServerNodeSpec } from '../scenario.ts';
-import { msToNs } from '../sim/time.ts';
 import type { TcpConfig, TcpConnection } from '../transport/tcp/connection.ts';
+import { defaultTcpConfig } from '../transport/tcp/default-config.ts';
 import { ByteSendBuffer } from '../transport/tcp/send-buffer.ts';
 import { ipToString } from './addresses.ts';
 import { Cpu } from './cpu.ts';
@@ -28,23 +28,7 @@ import type { Network } from './network.ts';
 const MAX_FLOW_BINDINGS = 65_536;
 
 /** TCP settings of a connection from a client no scenario flow describes (the schema's defaults). */
-export const DEFAULT_SERVER_TCP: TcpConfig = {
-  mssBytes: 1460,
-  cc: 'newreno',
-  arq: 'tcp',
-  windowSegments: 4,
-  initialCwndSegments: 1,
-  initialSsthreshBytes: null,
-  rcvBufBytes: 262_144,
-  sndBufBytes: 1_048_576,
-  initialRtoNs: msToNs(1000),
-  minRtoNs: msToNs(1000),
-  maxRtoNs: msToNs(60_000),
-  mslNs: msToNs(30_000),
-  synRetries: 6,
-  maxRetransmits: 15,
-  iss: null,
-};
+export const DEFAULT_SERVER_TCP: TcpConfig = defaultTcpConfig();
 
 /** A server's I/O model: told about each connection's readiness, it decides who reads and writes when. */
 export interface ServerIo {

@@ -20,6 +20,7 @@ import type { Tap } from '../../net/tap.ts';
 import { payloadPreview } from '../../net/payload-preview.ts';
 import { msToNs } from '../../sim/time.ts';
 import { TcpConnection, type TcpConfig, type TcpHostPort } from '../../transport/tcp/connection.ts';
+import { defaultTcpConfig } from '../../transport/tcp/default-config.ts';
 import { ACK, RST, SYN, type TcpHeader } from '../../transport/tcp/header.ts';
 import { ByteSendBuffer } from '../../transport/tcp/send-buffer.ts';
 import { TlsClient } from './client.ts';
@@ -42,23 +43,7 @@ const SESSION_LINGER_NS = msToNs(60_000);
 
 /** The tap's own TCP settings (the defaults of a scenario's flow). */
 function proxyTcpConfig(): TcpConfig {
-  return {
-    mssBytes: 1460,
-    cc: 'newreno',
-    arq: 'tcp',
-    windowSegments: 4,
-    initialCwndSegments: 1,
-    initialSsthreshBytes: null,
-    rcvBufBytes: 262_144,
-    sndBufBytes: SEND_BUFFER_BYTES,
-    initialRtoNs: msToNs(1000),
-    minRtoNs: msToNs(1000),
-    maxRtoNs: msToNs(60_000),
-    mslNs: msToNs(30_000),
-    synRetries: 6,
-    maxRetransmits: 15,
-    iss: null,
-  };
+  return defaultTcpConfig({ sndBufBytes: SEND_BUFFER_BYTES });
 }
 
 function sessionKey(clientIp: number, clientPort: number, serverIp: number): string {
