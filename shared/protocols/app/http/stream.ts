@@ -43,19 +43,27 @@ export interface ByteStream {
 /** Puts a stream on an accepted or connecting TCP connection; the stream owns its byte send buffer. */
 export type StreamWrap = (conn: TcpConnection, sendBuffer: ByteSendBuffer) => ByteStream;
 
-/** Plain TCP: the application's bytes are the segments' payload bytes, readable on every link. */
-export class TcpByteStream implements ByteStream {
-  readonly tcp: TcpConnection;
-  private readonly sendBuffer: ByteSendBuffer;
+/** The callbacks TCP and TLS connections both take (each passes itself first). */
+interface LayerCallbacks {
+  established(): void;
+  readable(): void;
+  eof(): void;
+  writable(): void;
+  closed(layer: unknown, error: string | null): void;
+}
+
+/**
+ * What every stream does with the layer underneath (TCP, or TLS): its callbacks become the stream's
+ * events, and its end and close are remembered.
+ */
+export abstract class RelayingByteStream {
   handlers: ByteStreamHandlers = {};
   ended = false;
-  private closed = false;
+  protected closed = false;
 
-  constructor(conn: TcpConnection, sendBuffer: ByteSendBuffer) {
-    if (conn.sendBuffer !== sendBuffer) throw new Error('the stream must own the connection\'s byte send buffer');
-    this.tcp = conn;
-    this.sendBuffer = sendBuffer;
-    conn.app = {
+  /** The callbacks to hand the connection underneath. */
+  protected relay(): LayerCallbacks {
+    return {
       established: () => this.handlers.established?.(),
       readable: () => this.handlers.readable?.(),
       eof: () => {
@@ -63,12 +71,26 @@ export class TcpByteStream implements ByteStream {
         this.handlers.eof?.();
       },
       writable: () => this.handlers.writable?.(),
-      closed: (_c, error) => {
+      closed: (_layer, error) => {
         this.closed = true;
         this.ended = true;
         this.handlers.closed?.(error);
       },
     };
+  }
+}
+
+/** Plain TCP: the application's bytes are the segments' payload bytes, readable on every link. */
+export class TcpByteStream extends RelayingByteStream implements ByteStream {
+  readonly tcp: TcpConnection;
+  private readonly sendBuffer: ByteSendBuffer;
+
+  constructor(conn: TcpConnection, sendBuffer: ByteSendBuffer) {
+    super();
+    if (conn.sendBuffer !== sendBuffer) throw new Error('the stream must own the connection\'s byte send buffer');
+    this.tcp = conn;
+    this.sendBuffer = sendBuffer;
+    conn.app = this.relay();
   }
 
   get readableBytes(): number {

@@ -6,34 +6,19 @@
 import type { Host } from '../../net/host.ts';
 import type { TcpConnection } from '../../transport/tcp/connection.ts';
 import type { ByteSendBuffer } from '../../transport/tcp/send-buffer.ts';
-import type { ByteStream, ByteStreamHandlers, StreamWrap } from '../http/stream.ts';
+import { RelayingByteStream, type ByteStream, type StreamWrap } from '../http/stream.ts';
 import { TlsClient } from './client.ts';
 import type { TlsConnection } from './connection.ts';
 import { cpuOf, pkiOf } from './pki.ts';
 import { TlsServer } from './server.ts';
 
-export class TlsByteStream implements ByteStream {
+export class TlsByteStream extends RelayingByteStream implements ByteStream {
   readonly tls: TlsConnection;
-  handlers: ByteStreamHandlers = {};
-  ended = false;
-  private closed = false;
 
   constructor(tls: TlsConnection) {
+    super();
     this.tls = tls;
-    tls.app = {
-      established: () => this.handlers.established?.(),
-      readable: () => this.handlers.readable?.(),
-      eof: () => {
-        this.ended = true;
-        this.handlers.eof?.();
-      },
-      writable: () => this.handlers.writable?.(),
-      closed: (_t, error) => {
-        this.closed = true;
-        this.ended = true;
-        this.handlers.closed?.(error);
-      },
-    };
+    tls.app = this.relay();
   }
 
   get tcp(): TcpConnection {
