@@ -305,21 +305,12 @@ export class DnsResolverFlow implements FlowRuntime {
 
   private ignore(transport: DnsTransport, reason: 'malformed' | 'unmatched' | 'late', detail: string, p: Packet | null): void {
     this.ignored++;
-    const sim = this.ctx.sim;
-    if (sim.trace.enabled('dns')) {
-      sim.trace.emit({
-        type: 'dns',
-        t: sim.nowMs,
-        node: this.ctx.client.id,
-        flow: this.spec.id,
-        side: 'client',
-        action: 'ignored',
-        transport,
-        reason,
-        detail,
-        ...(p !== null ? { packet: p.id, from: `${ipToString(p.ip.src)}:${p.udp?.srcPort ?? p.tcp?.srcPort ?? 0}` } : {}),
-      });
-    }
+    this.emit('ignored', {
+      transport,
+      reason,
+      detail,
+      ...(p !== null ? { packet: p.id, from: `${ipToString(p.ip.src)}:${p.udp?.srcPort ?? p.tcp?.srcPort ?? 0}` } : {}),
+    });
   }
 
   // ---------------------------------------------------------------------------------------- TCP
@@ -456,21 +447,14 @@ export class DnsResolverFlow implements FlowRuntime {
   // -------------------------------------------------------------------------------------- report
 
   private trace(action: string, l: Lookup, fields: Record<string, unknown>): void {
+    this.emit(action, { query: l.index, id: l.id, name: l.spec.name, qtype: l.spec.type, ...fields });
+  }
+
+  /** A `dns` trace event of this resolver. */
+  private emit(action: string, fields: Record<string, unknown>): void {
     const sim = this.ctx.sim;
     if (!sim.trace.enabled('dns')) return;
-    sim.trace.emit({
-      type: 'dns',
-      t: sim.nowMs,
-      node: this.ctx.client.id,
-      flow: this.spec.id,
-      side: 'client',
-      action,
-      query: l.index,
-      id: l.id,
-      name: l.spec.name,
-      qtype: l.spec.type,
-      ...fields,
-    });
+    sim.trace.emit({ type: 'dns', t: sim.nowMs, node: this.ctx.client.id, flow: this.spec.id, side: 'client', action, ...fields });
   }
 
   private deliveredBytes(): number {
