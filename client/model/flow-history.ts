@@ -15,6 +15,7 @@ import type {
   WindowEvent,
   WorldEvent,
 } from './events.ts';
+import { seqAdd, seqOffset } from '../../shared/protocols/transport/tcp/seq.ts';
 
 /** Points kept per series; older points are dropped in halves so appends stay cheap. */
 export const MAX_POINTS = 4000;
@@ -48,8 +49,6 @@ export interface AckPoint {
 }
 
 export type HandshakeStep = 'syn' | 'syn-ack' | 'ack' | 'fin-client' | 'ack-server' | 'fin-server' | 'ack-client';
-
-const MOD32 = 4294967296;
 
 const STEP_OF_STATE: Record<string, HandshakeStep> = {
   'client:SYN_SENT': 'syn',
@@ -120,8 +119,8 @@ export class FlowHistory {
 
   /** Offset of a client sequence number in the byte stream. */
   private rel(seq: number): number {
-    if (this.clientIss === null) this.clientIss = (seq - 1 + MOD32) % MOD32;
-    return (seq - this.clientIss - 1 + MOD32) % MOD32;
+    if (this.clientIss === null) this.clientIss = seqAdd(seq, -1);
+    return seqOffset(seq, this.clientIss);
   }
 
   /** Bytes sent and not yet acknowledged. */

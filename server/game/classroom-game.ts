@@ -1023,8 +1023,8 @@ export class ClassroomGame {
 }
 
 /**
- * The TCP connection at a flow's sending end, for the flows that keep one (bulk transfers, video over
- * TCP, TLS flows); null for UDP and for flows that open many connections (HTTP, DNS).
+ * The TCP connection at a flow's sending end: a bulk transfer's or video call's `client`, or the
+ * newest `clientTcp` of flows that open several (HTTP, DNS, TLS); null for UDP and before any.
  */
 export function senderOf(flow: unknown): TcpConnection | null {
   const f = flow as { client?: unknown; clientTcp?: unknown };

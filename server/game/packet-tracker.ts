@@ -19,6 +19,7 @@
 import type { MapSchema } from '@colyseus/schema';
 import { PacketState } from '../../shared/state/classroom-state.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
+import { SEQ_MODULO, seqOffset } from '../../shared/protocols/transport/tcp/seq.ts';
 
 export interface PacketFact {
   id: number;
@@ -44,13 +45,11 @@ export interface PacketFact {
   len: number;
 }
 
-const MOD32 = 4294967296;
-
 /** A sequence number as an offset from `isn` + 1, modulo 2^32 (the ISN itself, i.e. the SYN, is -1). */
 export function relativeSeq(value: number, isn: number | null): number {
   if (isn === null) return 0;
-  const d = (value - isn - 1 + MOD32) % MOD32;
-  return d === MOD32 - 1 ? -1 : d;
+  const d = seqOffset(value, isn);
+  return d === SEQ_MODULO - 1 ? -1 : d;
 }
 
 /** Which link a router's routing table would forward a waiting packet on. */

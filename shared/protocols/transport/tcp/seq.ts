@@ -9,6 +9,11 @@ export function seqAdd(seq: number, n: number): number {
   return (seq + n) >>> 0;
 }
 
+/** A sequence number as an offset in its sender's byte stream: 0 is the first data byte (ISN + 1), mod 2^32. */
+export function seqOffset(seq: number, isn: number): number {
+  return (seq - isn - 1) >>> 0;
+}
+
 /** Signed distance a − b in sequence space, in (−2^31, 2^31]. */
 export function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
