@@ -503,8 +503,8 @@ export class RoomSource implements GameSource {
       }
       const reason = typeof fs.cwndReason === 'string' ? fs.cwndReason : '';
       if (f.transport === 'tcp' && (fs.cwnd !== seen.cwnd || fs.ssthresh !== seen.ssthresh || reason !== seen.reason) && fs.cwnd > 0) {
-        // The sender's own reason for its latest change; an older server without it leaves it to be guessed.
-        // (Fast retransmits also arrive as their own events, with their instant.)
+        // The sender's own reason for its latest change; before the sender traced one (no data segment
+        // yet) the phase is read from the figures. (Fast retransmits also arrive as their own events.)
         const why = reason !== '' ? reason : fs.timeouts > seen.timeouts ? 'timeout' : fs.fastRetransmits > seen.fastRetransmits ? 'fast-recovery' : fs.cwnd < fs.ssthresh ? 'slow-start' : 'congestion-avoidance';
         emit({ type: 'cwnd', t, flow: fs.id, cwnd: fs.cwnd, ssthresh: fs.ssthresh, reason: why });
       }

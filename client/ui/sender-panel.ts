@@ -23,8 +23,8 @@ interface Card {
   stats: HTMLElement;
   start: HTMLButtonElement;
   stop: HTMLButtonElement;
-  /** The mode buttons, by "cc:reno" / "arq:go-back-n". */
-  choices: Map<string, HTMLButtonElement>;
+  /** The mode buttons. */
+  choices: Array<{ kind: 'cc' | 'arq'; mode: string; button: HTMLButtonElement }>;
 }
 
 function arqLabel(arq: string, windowSegments: number): string {
@@ -75,7 +75,7 @@ export class SenderPanel implements Panel {
     });
     const stats = h('div', { class: 'stats' });
     const mode = h('div', { class: 'muted' });
-    const choices = new Map<string, HTMLButtonElement>();
+    const choices: Card['choices'] = [];
     const choiceRow = (kind: 'cc' | 'arq', modes: readonly string[], label: (m: string) => string) =>
       modes.length < 2
         ? null
@@ -93,7 +93,7 @@ export class SenderPanel implements Panel {
                   text: label(m),
                   on: { click: () => this.pick(f.id, kind, m) },
                 });
-                choices.set(`${kind}:${m}`, b);
+                choices.push({ kind, mode: m, button: b });
                 return b;
               }),
             ),
@@ -131,13 +131,12 @@ export class SenderPanel implements Panel {
   private refresh(f: FlowView, c: Card): void {
     const shown = this.modesOf(f);
     setText(c.mode, [flowMode(shown), f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : f.rateBps > 0 ? rate(f.rateBps) : ''].filter((x) => x !== '').join(' · '));
-    for (const [key, b] of c.choices) {
-      const [kind, m] = key.split(':') as ['cc' | 'arq', string];
-      const on = (kind === 'cc' ? shown.cc : shown.arq) === m;
-      b.classList.toggle('active', on);
-      b.setAttribute('aria-pressed', String(on));
+    for (const { kind, mode, button } of c.choices) {
+      const on = (kind === 'cc' ? shown.cc : shown.arq) === mode;
+      button.classList.toggle('active', on);
+      button.setAttribute('aria-pressed', String(on));
       // The teaching ARQ modes run a fixed window: congestion control only matters under TCP's own.
-      b.disabled = f.started || !f.controllable || (kind === 'cc' && shown.arq !== 'tcp');
+      button.disabled = f.started || !f.controllable || (kind === 'cc' && shown.arq !== 'tcp');
     }
     const hist = this.source.world.histories.get(f.id);
     const stats: string[] = [];
