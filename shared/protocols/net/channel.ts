@@ -36,6 +36,9 @@ export class Channel {
   private readonly sim: Simulator;
   private readonly arriveBound: (p: unknown) => void;
   private readonly lostBound: (p: unknown) => void;
+  // Frames arrive in the order they were sent, and so do frames lost halfway: one event lane each.
+  private readonly arrivalLane: number;
+  private readonly lossLane: number;
 
   constructor(network: Network, link: Link, from: Interface, to: Interface, lossRate: number, corruptionRate: number) {
     this.network = network;
@@ -53,6 +56,8 @@ export class Channel {
     this.inTransitArriveNs = new NumberRing(link.queuePackets + onWire + 16);
     this.arriveBound = (p) => this.arrive(p as Packet);
     this.lostBound = (p) => this.lost(p as Packet);
+    this.arrivalLane = this.sim.createLane();
+    this.lossLane = this.sim.createLane();
   }
 
   /** Frames waiting behind the one on the wire, now. */
@@ -133,13 +138,13 @@ export class Channel {
     }
     if (lost) {
       // Lost on the wire: it vanishes halfway along the link.
-      sim.at(txEndNs + Math.floor(link.delayNs / 2), this.lostBound, p);
+      sim.atInLane(this.lossLane, txEndNs + Math.floor(link.delayNs / 2), this.lostBound, p);
     } else if (fault?.action === 'delay') {
       // Held up on the way (a slower path): it arrives late, after frames sent behind it.
       p.hopArriveNs = arriveNs + fault.delayNs;
       sim.at(p.hopArriveNs, this.arriveBound, p);
     } else {
-      sim.at(arriveNs, this.arriveBound, p);
+      sim.atInLane(this.arrivalLane, arriveNs, this.arriveBound, p);
       if (fault?.action === 'duplicate') {
         // A second copy arrives right behind the first, as from a duplicating path.
         const copy = p.clone(this.network.duplicatePacketId(), sim.nowNs);
@@ -149,7 +154,7 @@ export class Channel {
         copy.hopEpoch = this.epoch;
         this.inTransit.push(copy);
         this.inTransitArriveNs.push(copy.hopArriveNs);
-        sim.at(copy.hopArriveNs, this.arriveBound, copy);
+        sim.atInLane(this.arrivalLane, copy.hopArriveNs, this.arriveBound, copy);
       }
     }
   }

@@ -1,26 +1,39 @@
-// A 4-ary min-heap of simulation events ordered by (time, insertion sequence). The insertion
-// sequence breaks ties, so events at the same simulated instant run in the order they were scheduled
-// and a run never depends on heap internals. Keys live in typed arrays and events are never
-// allocated, because the hot loop pops and pushes about a million of them per simulated minute. Four
-// children per node halve the depth a pop sifts through, for a few more (cheap, cache-local) compares.
+// The simulator's pending events, ordered by (time, insertion sequence). The insertion sequence
+// breaks ties, so events at the same simulated instant run in the order they were scheduled and a
+// run never depends on the queue's internals.
 //
-// An event's handler and argument sit in a slot that does not move while the event is pending; the
-// heap moves only numbers (time, sequence, slot index). Moving object references instead would cost
-// a GC write barrier per level of every sift.
+// Two structures hold them:
+// - a 4-ary min-heap whose keys live in typed arrays; an event's handler and argument sit in a slot
+//   that does not move while it is pending, so sifting moves only numbers (moving object references
+//   would cost a GC write barrier per level). Four children per node halve the depth a pop sifts
+//   through, for a few more cache-local compares.
+// - lanes (event-lane.ts): FIFOs for sources whose events come in time order, such as the frames
+//   arriving over one direction of a link. Only a lane's earliest event sits in the heap, so the heap
+//   holds a handful of entries instead of every packet on every wire. An event keeps the sequence
+//   number it was given when scheduled, so the order of a run is exactly the order one heap of all
+//   events would give.
+
+import { EventLane } from './event-lane.ts';
 
 export type EventHandler = (arg: unknown) => void;
+
+const NO_LANE = -1;
 
 export class EventQueue {
   // Heap order: position → key and slot.
   private times: Float64Array;
   private seqs: Float64Array;
   private slots: Int32Array;
-  // Slot storage: slot → handler and argument; `freeSlots[0, freeCount)` are unused.
+  // Slot storage: slot → handler, argument and lane; `freeSlots[0, freeCount)` are unused.
   private handlers: (EventHandler | undefined)[];
   private args: unknown[];
+  private slotLanes: Int32Array;
   private freeSlots: Int32Array;
   private freeCount = 0;
   private count = 0;
+  private readonly lanes: EventLane[] = [];
+  /** Events waiting in lanes behind each lane's head (which is in the heap). */
+  private laneBacklog = 0;
   private nextSeq = 0;
   readonly limitEvents: number;
   /** The event `pop` just removed. */
@@ -30,49 +43,104 @@ export class EventQueue {
 
   constructor(limitEvents = 10_000_000) {
     this.limitEvents = limitEvents;
-    const initial = 1024;
+    const initial = 256;
     this.times = new Float64Array(initial);
     this.seqs = new Float64Array(initial);
     this.slots = new Int32Array(initial);
     this.handlers = new Array(initial);
     this.args = new Array(initial);
+    this.slotLanes = new Int32Array(initial);
     this.freeSlots = new Int32Array(initial);
     this.addFreeSlots(0, initial);
   }
 
+  /** Pending events, in the heap and in lanes. */
   get size(): number {
-    return this.count;
+    return this.count + this.laneBacklog;
   }
 
-  /** Make slots [from, to) available, lowest first out. */
-  private addFreeSlots(from: number, to: number): void {
-    for (let s = to - 1; s >= from; s--) this.freeSlots[this.freeCount++] = s;
-  }
-
-  private grow(): void {
-    const old = this.times.length;
-    const capacity = Math.min(old * 2, this.limitEvents);
-    this.times = grown(this.times, new Float64Array(capacity));
-    this.seqs = grown(this.seqs, new Float64Array(capacity));
-    this.slots = grown(this.slots, new Int32Array(capacity));
-    this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
-    this.handlers.length = capacity;
-    this.args.length = capacity;
-    this.addFreeSlots(old, capacity);
+  /** A new lane: a FIFO for events scheduled in non-decreasing time order (see `pushToLane`). */
+  createLane(): number {
+    this.lanes.push(new EventLane());
+    return this.lanes.length - 1;
   }
 
   push(atNs: number, handler: EventHandler, arg: unknown): void {
-    if (this.count === this.times.length) {
-      if (this.count >= this.limitEvents) throw new RangeError(`event queue is full (${this.limitEvents} pending events)`);
-      this.grow();
+    this.checkLimit();
+    this.insert(atNs, this.nextSeq++, handler, arg, NO_LANE);
+  }
+
+  /**
+   * Schedule an event through a lane. In time order with the lane's earlier events it waits in the
+   * lane; an event earlier than the lane's latest one goes straight into the heap instead, so a lane
+   * never reorders anything.
+   */
+  pushToLane(laneId: number, atNs: number, handler: EventHandler, arg: unknown): void {
+    this.checkLimit();
+    const lane = this.lanes[laneId]!;
+    const seq = this.nextSeq++;
+    if (!lane.headInHeap) {
+      lane.headInHeap = true;
+      lane.lastAtNs = atNs;
+      this.insert(atNs, seq, handler, arg, laneId);
+    } else if (atNs >= lane.lastAtNs) {
+      lane.lastAtNs = atNs;
+      lane.push(atNs, seq, handler, arg);
+      this.laneBacklog++;
+    } else {
+      this.insert(atNs, seq, handler, arg, NO_LANE);
     }
+  }
+
+  /** Time of the earliest event, or Infinity when empty. */
+  peekTimeNs(): number {
+    return this.count === 0 ? Infinity : this.times[0]!;
+  }
+
+  /** Remove the earliest event into poppedAtNs/poppedHandler/poppedArg; false when empty. */
+  pop(): boolean {
+    if (this.count === 0) return false;
+    const top = this.slots[0]!;
+    this.poppedAtNs = this.times[0]!;
+    this.poppedHandler = this.handlers[top]!;
+    this.poppedArg = this.args[top];
+    const laneId = this.slotLanes[top]!;
+    if (laneId !== NO_LANE) {
+      const lane = this.lanes[laneId]!;
+      if (lane.length > 0) {
+        // The lane's next event takes the popped one's slot and place: one sift instead of two.
+        this.handlers[top] = lane.peekHandler();
+        this.args[top] = lane.peekArg();
+        const atNs = lane.peekAtNs();
+        const seq = lane.peekSeq();
+        lane.shift();
+        this.laneBacklog--;
+        this.siftDown(0, atNs, seq, top);
+        return true;
+      }
+      lane.headInHeap = false;
+    }
+    this.handlers[top] = undefined;
+    this.args[top] = undefined;
+    this.freeSlots[this.freeCount++] = top;
+    const last = --this.count;
+    if (last > 0) this.siftDown(0, this.times[last]!, this.seqs[last]!, this.slots[last]!);
+    return true;
+  }
+
+  private checkLimit(): void {
+    if (this.count + this.laneBacklog >= this.limitEvents) throw new RangeError(`event queue is full (${this.limitEvents} pending events)`);
+  }
+
+  private insert(atNs: number, seq: number, handler: EventHandler, arg: unknown, laneId: number): void {
+    if (this.count === this.times.length) this.grow();
     const slot = this.freeSlots[--this.freeCount]!;
     this.handlers[slot] = handler;
     this.args[slot] = arg;
+    this.slotLanes[slot] = laneId;
     const times = this.times;
     const seqs = this.seqs;
     const slots = this.slots;
-    const seq = this.nextSeq++;
     let i = this.count++;
     // Sift up with a hole instead of swaps.
     while (i > 0) {
@@ -89,59 +157,56 @@ export class EventQueue {
     slots[i] = slot;
   }
 
-  /** Time of the earliest event, or Infinity when empty. */
-  peekTimeNs(): number {
-    return this.count === 0 ? Infinity : this.times[0]!;
-  }
-
-  /** Remove the earliest event into poppedAtNs/poppedHandler/poppedArg; false when empty. */
-  pop(): boolean {
-    const n = this.count;
-    if (n === 0) return false;
+  /** Place (atNs, seq, slot) at position `from` or below it, over `count` entries. */
+  private siftDown(from: number, atNs: number, seq: number, slot: number): void {
     const times = this.times;
     const seqs = this.seqs;
     const slots = this.slots;
-    const top = slots[0]!;
-    this.poppedAtNs = times[0]!;
-    this.poppedHandler = this.handlers[top]!;
-    this.poppedArg = this.args[top];
-    this.handlers[top] = undefined;
-    this.args[top] = undefined;
-    this.freeSlots[this.freeCount++] = top;
-    const last = n - 1;
-    this.count = last;
-    if (last > 0) {
-      const lt = times[last]!;
-      const ls = seqs[last]!;
-      const lslot = slots[last]!;
-      let i = 0;
-      for (;;) {
-        const first = 4 * i + 1;
-        if (first >= last) break;
-        // The earliest of up to four children.
-        let c = first;
-        let ct = times[first]!;
-        let cs = seqs[first]!;
-        const end = first + 4 < last ? first + 4 : last;
-        for (let k = first + 1; k < end; k++) {
-          const kt = times[k]!;
-          if (kt < ct || (kt === ct && seqs[k]! < cs)) {
-            c = k;
-            ct = kt;
-            cs = seqs[k]!;
-          }
+    const n = this.count;
+    let i = from;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The earliest of up to four children.
+      let c = first;
+      let ct = times[first]!;
+      let cs = seqs[first]!;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let k = first + 1; k < end; k++) {
+        const kt = times[k]!;
+        if (kt < ct || (kt === ct && seqs[k]! < cs)) {
+          c = k;
+          ct = kt;
+          cs = seqs[k]!;
         }
-        if (lt < ct || (lt === ct && ls < cs)) break;
-        times[i] = ct;
-        seqs[i] = cs;
-        slots[i] = slots[c]!;
-        i = c;
       }
-      times[i] = lt;
-      seqs[i] = ls;
-      slots[i] = lslot;
+      if (atNs < ct || (atNs === ct && seq < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      slots[i] = slots[c]!;
+      i = c;
     }
-    return true;
+    times[i] = atNs;
+    seqs[i] = seq;
+    slots[i] = slot;
+  }
+
+  /** Make slots [from, to) available, lowest first out. */
+  private addFreeSlots(from: number, to: number): void {
+    for (let s = to - 1; s >= from; s--) this.freeSlots[this.freeCount++] = s;
+  }
+
+  private grow(): void {
+    const old = this.times.length;
+    const capacity = Math.min(old * 2, this.limitEvents);
+    this.times = grown(this.times, new Float64Array(capacity));
+    this.seqs = grown(this.seqs, new Float64Array(capacity));
+    this.slots = grown(this.slots, new Int32Array(capacity));
+    this.slotLanes = grown(this.slotLanes, new Int32Array(capacity));
+    this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
+    this.handlers.length = capacity;
+    this.args.length = capacity;
+    this.addFreeSlots(old, capacity);
   }
 }
 

@@ -37,6 +37,17 @@ export class Simulator {
     this.queue.push(atNs, handler, arg);
   }
 
+  /** A lane for a source whose events come in time order (a link direction's arrivals): see EventQueue. */
+  createLane(): number {
+    return this.queue.createLane();
+  }
+
+  /** Schedule through a lane; the event runs exactly when `at` would have run it. */
+  atInLane(laneId: number, atNs: number, handler: EventHandler, arg?: unknown): void {
+    if (!(atNs >= this.nowNs)) throw new RangeError(`cannot schedule in the past: ${atNs} < ${this.nowNs}`);
+    this.queue.pushToLane(laneId, atNs, handler, arg);
+  }
+
   after(delayNs: number, handler: EventHandler, arg?: unknown): void {
     this.at(this.nowNs + delayNs, handler, arg);
   }
