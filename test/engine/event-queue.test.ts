@@ -20,13 +20,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 /** Run the ops; return the labels in the order they popped, and the order a plain sort gives. */
 function run(ops: Op[]): { popped: number[]; expected: number[] } {
   const q = new EventQueue();
-  const lanes = [q.createLane(), q.createLane(), q.createLane()];
-  const pending: Array<{ atNs: number; label: number }> = [];
   const popped: number[] = [];
+  const record = (arg: unknown) => popped.push(arg as number);
+  const lanes = [q.createLane(record), q.createLane(record), q.createLane(record)];
+  const pending: Array<{ atNs: number; label: number }> = [];
   const expected: number[] = [];
   let now = 0;
   let label = 0;
-  const record = (arg: unknown) => popped.push(arg as number);
   const popOne = () => {
     if (!q.pop()) return;
     now = q.poppedAtNs;
@@ -48,7 +48,7 @@ function run(ops: Op[]): { popped: number[]; expected: number[] } {
     const atNs = now + op.delayNs;
     pending.push({ atNs, label });
     if (op.lane === null) q.push(atNs, record, label);
-    else q.pushToLane(lanes[op.lane]!, atNs, record, label);
+    else q.pushToLane(lanes[op.lane]!, atNs, label);
     label++;
   }
   while (q.size > 0) popOne();
@@ -68,14 +68,14 @@ describe('event queue', () => {
 
   it('keeps a lane event that is earlier than the lane tail in order', () => {
     const q = new EventQueue();
-    const lane = q.createLane();
     const order: string[] = [];
     const rec = (arg: unknown) => order.push(arg as string);
-    q.pushToLane(lane, 10, rec, 'a@10');
-    q.pushToLane(lane, 30, rec, 'b@30');
-    q.pushToLane(lane, 20, rec, 'c@20'); // earlier than the lane's latest: goes to the heap
+    const lane = q.createLane(rec);
+    q.pushToLane(lane, 10, 'a@10');
+    q.pushToLane(lane, 30, 'b@30');
+    q.pushToLane(lane, 20, 'c@20'); // earlier than the lane's latest: goes to the heap
     q.push(20, rec, 'd@20');
-    q.pushToLane(lane, 30, rec, 'e@30');
+    q.pushToLane(lane, 30, 'e@30');
     expect(q.size).toBe(5);
     while (q.pop()) q.poppedHandler!(q.poppedArg);
     expect(order).toEqual(['a@10', 'c@20', 'd@20', 'b@30', 'e@30']);
@@ -84,12 +84,12 @@ describe('event queue', () => {
 
   it('refuses an event beyond its limit, counting lane backlog', () => {
     const q = new EventQueue(3);
-    const lane = q.createLane();
     const noop = () => {};
-    q.pushToLane(lane, 1, noop, null);
-    q.pushToLane(lane, 2, noop, null);
+    const lane = q.createLane(noop);
+    q.pushToLane(lane, 1, null);
+    q.pushToLane(lane, 2, null);
     q.push(0, noop, null);
-    expect(() => q.pushToLane(lane, 3, noop, null)).toThrow('event queue is full (3 pending events)');
+    expect(() => q.pushToLane(lane, 3, null)).toThrow('event queue is full (3 pending events)');
     expect(q.size).toBe(3);
   });
 });

@@ -7,11 +7,11 @@
 //   that does not move while it is pending, so sifting moves only numbers (moving object references
 //   would cost a GC write barrier per level). Four children per node halve the depth a pop sifts
 //   through, for a few more cache-local compares.
-// - lanes (event-lane.ts): FIFOs for sources whose events come in time order, such as the frames
-//   arriving over one direction of a link. Only a lane's earliest event sits in the heap, so the heap
-//   holds a handful of entries instead of every packet on every wire. An event keeps the sequence
-//   number it was given when scheduled, so the order of a run is exactly the order one heap of all
-//   events would give.
+// - lanes (event-lane.ts): FIFOs for sources whose events come in time order and share one handler,
+//   such as the frames arriving over one direction of a link. A lane has one heap entry, keyed by its
+//   earliest event, so the heap holds a handful of entries instead of every packet on every wire. An
+//   event keeps the sequence number it was given when scheduled, so the order of a run is exactly the
+//   order one heap of all events would give.
 
 import { EventLane } from './event-lane.ts';
 
@@ -24,16 +24,18 @@ export class EventQueue {
   private times: Float64Array;
   private seqs: Float64Array;
   private slots: Int32Array;
-  // Slot storage: slot → handler, argument and lane; `freeSlots[0, freeCount)` are unused.
+  // Slot storage: slot → handler and argument, or the lane whose earliest event the entry stands
+  // for; `freeSlots[0, freeCount)` are unused.
   private handlers: (EventHandler | undefined)[];
   private args: unknown[];
   private slotLanes: Int32Array;
   private freeSlots: Int32Array;
   private freeCount = 0;
+  /** Heap entries. */
   private count = 0;
+  /** Pending events, in the heap and in lanes. */
+  private pending = 0;
   private readonly lanes: EventLane[] = [];
-  /** Events waiting in lanes behind each lane's head (which is in the heap). */
-  private laneBacklog = 0;
   private nextSeq = 0;
   readonly limitEvents: number;
   /** The event `pop` just removed. */
@@ -56,40 +58,39 @@ export class EventQueue {
 
   /** Pending events, in the heap and in lanes. */
   get size(): number {
-    return this.count + this.laneBacklog;
+    return this.pending;
   }
 
-  /** A new lane: a FIFO for events scheduled in non-decreasing time order (see `pushToLane`). */
-  createLane(): number {
-    this.lanes.push(new EventLane());
+  /** A new lane, whose events all run `handler`: see `pushToLane`. */
+  createLane(handler: EventHandler): number {
+    this.lanes.push(new EventLane(handler));
     return this.lanes.length - 1;
   }
 
   push(atNs: number, handler: EventHandler, arg: unknown): void {
     this.checkLimit();
     this.insert(atNs, this.nextSeq++, handler, arg, NO_LANE);
+    this.pending++;
   }
 
   /**
-   * Schedule an event through a lane. In time order with the lane's earlier events it waits in the
-   * lane; an event earlier than the lane's latest one goes straight into the heap instead, so a lane
+   * Schedule the lane's handler with `arg`. In time order with the lane's pending events it waits in
+   * the lane; an event earlier than the lane's latest goes straight into the heap instead, so a lane
    * never reorders anything.
    */
-  pushToLane(laneId: number, atNs: number, handler: EventHandler, arg: unknown): void {
+  pushToLane(laneId: number, atNs: number, arg: unknown): void {
     this.checkLimit();
     const lane = this.lanes[laneId]!;
     const seq = this.nextSeq++;
-    if (!lane.headInHeap) {
-      lane.headInHeap = true;
-      lane.lastAtNs = atNs;
-      this.insert(atNs, seq, handler, arg, laneId);
+    if (lane.length === 0) {
+      lane.push(atNs, seq, arg);
+      this.insert(atNs, seq, undefined, undefined, laneId);
     } else if (atNs >= lane.lastAtNs) {
-      lane.lastAtNs = atNs;
-      lane.push(atNs, seq, handler, arg);
-      this.laneBacklog++;
+      lane.push(atNs, seq, arg);
     } else {
-      this.insert(atNs, seq, handler, arg, NO_LANE);
+      this.insert(atNs, seq, lane.handler, arg, NO_LANE);
     }
+    this.pending++;
   }
 
   /** Time of the earliest event, or Infinity when empty. */
@@ -102,26 +103,23 @@ export class EventQueue {
     if (this.count === 0) return false;
     const top = this.slots[0]!;
     this.poppedAtNs = this.times[0]!;
-    this.poppedHandler = this.handlers[top]!;
-    this.poppedArg = this.args[top];
+    this.pending--;
     const laneId = this.slotLanes[top]!;
     if (laneId !== NO_LANE) {
       const lane = this.lanes[laneId]!;
+      this.poppedHandler = lane.handler;
+      this.poppedArg = lane.shift();
       if (lane.length > 0) {
-        // The lane's next event takes the popped one's slot and place: one sift instead of two.
-        this.handlers[top] = lane.peekHandler();
-        this.args[top] = lane.peekArg();
-        const atNs = lane.peekAtNs();
-        const seq = lane.peekSeq();
-        lane.shift();
-        this.laneBacklog--;
-        this.siftDown(0, atNs, seq, top);
+        // The lane's next event becomes its entry's key: one sift instead of a pop and a push.
+        this.siftDown(0, lane.peekAtNs(), lane.peekSeq(), top);
         return true;
       }
-      lane.headInHeap = false;
+    } else {
+      this.poppedHandler = this.handlers[top]!;
+      this.poppedArg = this.args[top];
+      this.handlers[top] = undefined;
+      this.args[top] = undefined;
     }
-    this.handlers[top] = undefined;
-    this.args[top] = undefined;
     this.freeSlots[this.freeCount++] = top;
     const last = --this.count;
     if (last > 0) this.siftDown(0, this.times[last]!, this.seqs[last]!, this.slots[last]!);
@@ -129,10 +127,10 @@ export class EventQueue {
   }
 
   private checkLimit(): void {
-    if (this.count + this.laneBacklog >= this.limitEvents) throw new RangeError(`event queue is full (${this.limitEvents} pending events)`);
+    if (this.pending >= this.limitEvents) throw new RangeError(`event queue is full (${this.limitEvents} pending events)`);
   }
 
-  private insert(atNs: number, seq: number, handler: EventHandler, arg: unknown, laneId: number): void {
+  private insert(atNs: number, seq: number, handler: EventHandler | undefined, arg: unknown, laneId: number): void {
     if (this.count === this.times.length) this.grow();
     const slot = this.freeSlots[--this.freeCount]!;
     this.handlers[slot] = handler;

@@ -37,15 +37,15 @@ export class Simulator {
     this.queue.push(atNs, handler, arg);
   }
 
-  /** A lane for a source whose events come in time order (a link direction's arrivals): see EventQueue. */
-  createLane(): number {
-    return this.queue.createLane();
+  /** A lane for a source whose events come in time order and run one handler (a link direction's arrivals): see EventQueue. */
+  createLane(handler: EventHandler): number {
+    return this.queue.createLane(handler);
   }
 
-  /** Schedule through a lane; the event runs exactly when `at` would have run it. */
-  atInLane(laneId: number, atNs: number, handler: EventHandler, arg?: unknown): void {
+  /** Run the lane's handler with `arg` at `atNs`, exactly when `at` would have run it. */
+  atInLane(laneId: number, atNs: number, arg: unknown): void {
     if (!(atNs >= this.nowNs)) throw new RangeError(`cannot schedule in the past: ${atNs} < ${this.nowNs}`);
-    this.queue.pushToLane(laneId, atNs, handler, arg);
+    this.queue.pushToLane(laneId, atNs, arg);
   }
 
   after(delayNs: number, handler: EventHandler, arg?: unknown): void {
