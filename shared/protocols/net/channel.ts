@@ -29,6 +29,11 @@ export class Channel {
   private readonly inTransit: RingBuffer<Packet>;
   private readonly inTransitArriveNs: NumberRing;
   private freeAtNs = 0;
+  // The last serialisation time computed: a direction carries frames of one or two sizes (full
+  // segments one way, ACKs the other), so this saves a division per frame.
+  private lastFrameBytes = -1;
+  private lastBandwidthBps = -1;
+  private lastSerializationNs = 0;
   epoch = 0;
   sentPackets = 0;
   sentBytes = 0;
@@ -56,8 +61,8 @@ export class Channel {
     this.inTransitArriveNs = new NumberRing(link.queuePackets + onWire + 16);
     this.arriveBound = (p) => this.arrive(p as Packet);
     this.lostBound = (p) => this.lost(p as Packet);
-    this.arrivalLane = this.sim.createLane();
-    this.lossLane = this.sim.createLane();
+    this.arrivalLane = this.sim.createLane(this.arriveBound);
+    this.lossLane = this.sim.createLane(this.lostBound);
   }
 
   /** Frames waiting behind the one on the wire, now. */
@@ -94,7 +99,12 @@ export class Channel {
     }
     const departNs = transmitting ? this.freeAtNs : now;
     const bytes = p.wireBytes;
-    const txEndNs = departNs + serializationNs(bytes, link.bandwidthBps);
+    if (bytes !== this.lastFrameBytes || link.bandwidthBps !== this.lastBandwidthBps) {
+      this.lastFrameBytes = bytes;
+      this.lastBandwidthBps = link.bandwidthBps;
+      this.lastSerializationNs = serializationNs(bytes, link.bandwidthBps);
+    }
+    const txEndNs = departNs + this.lastSerializationNs;
     this.freeAtNs = txEndNs;
     if (departNs > now) this.waitingDepartures.push(departNs);
     const arriveNs = txEndNs + link.delayNs;
@@ -138,13 +148,13 @@ export class Channel {
     }
     if (lost) {
       // Lost on the wire: it vanishes halfway along the link.
-      sim.atInLane(this.lossLane, txEndNs + Math.floor(link.delayNs / 2), this.lostBound, p);
+      sim.atInLane(this.lossLane, txEndNs + Math.floor(link.delayNs / 2), p);
     } else if (fault?.action === 'delay') {
       // Held up on the way (a slower path): it arrives late, after frames sent behind it.
       p.hopArriveNs = arriveNs + fault.delayNs;
       sim.at(p.hopArriveNs, this.arriveBound, p);
     } else {
-      sim.atInLane(this.arrivalLane, arriveNs, this.arriveBound, p);
+      sim.atInLane(this.arrivalLane, arriveNs, p);
       if (fault?.action === 'duplicate') {
         // A second copy arrives right behind the first, as from a duplicating path.
         const copy = p.clone(this.network.duplicatePacketId(), sim.nowNs);
@@ -154,7 +164,7 @@ export class Channel {
         copy.hopEpoch = this.epoch;
         this.inTransit.push(copy);
         this.inTransitArriveNs.push(copy.hopArriveNs);
-        sim.atInLane(this.arrivalLane, copy.hopArriveNs, this.arriveBound, copy);
+        sim.atInLane(this.arrivalLane, copy.hopArriveNs, copy);
       }
     }
   }

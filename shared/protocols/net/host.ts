@@ -61,7 +61,7 @@ export class Host extends NetNode {
       // The flips cancelled out in the checksums: the damage goes up the stack for real.
       p = packetFromDatagram(p, damaged);
     }
-    if (!this.addresses.includes(p.ip.dst)) {
+    if (p.ip.dst !== this.ip && !this.addresses.includes(p.ip.dst)) {
       this.network.drop(p, { node: this.id }, 'no-route'); // hosts do not forward
       return;
     }

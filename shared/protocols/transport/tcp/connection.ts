@@ -701,11 +701,9 @@ export class TcpConnection {
       else if (st === TcpState.CLOSE_WAIT) this.setState(TcpState.LAST_ACK);
     }
     for (let guard = 0; guard < 100_000; guard++) {
-      const window = this.sendWindowBytes;
-      const flight = this.flightBytes;
-      const dataEnd = this.dataEndOff();
-      const available = dataEnd - this.sndNxt;
-      const usable = window - flight;
+      const available = this.dataEndOff() - this.sndNxt;
+      // The windows matter only when there is data to send (a receiver's ACKs end here at once).
+      const usable = available > 0 ? this.sendWindowBytes - this.flightBytes : 0;
       if (available > 0 && usable > 0) {
         const len = Math.min(this.mss, available, usable);
         // Sender-side silly window avoidance: a full segment, the last of the data, or half the

@@ -83,7 +83,7 @@ export class ReceiveBuffer {
     if (s === this.nextOff) {
       this.pushReadable(chunk);
       const before = chunk.start;
-      this.drainOutOfOrder();
+      if (this.outOfOrder.length > 0) this.drainOutOfOrder();
       return this.nextOff - before;
     }
     if (keepOutOfOrder) this.insertOutOfOrder(chunk);
