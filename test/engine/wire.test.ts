@@ -117,6 +117,58 @@ describe('links', () => {
     expect(r.of('drop').length).toBe(r.engine.summary().flows.u!.sentSegments);
   });
 
+  it('frames sent after a link comes back arrive, while frames lost with it would still have been arriving', () => {
+    // 25 frames of 1028 bytes queue on a 1 Mbit/s link (8.2 ms each): the last would arrive near 260 ms.
+    const r = run(
+      {
+        durationMs: 400,
+        ...pair({ bandwidthBps: 1e6, delayMs: 50, queuePackets: 100 }),
+        flows: [
+          { id: 'burst', from: 'a', to: 'b', transport: 'udp', app: 'cbr', rateBps: 20_000_000, packetBytes: 1000, stopMs: 10 },
+          { id: 'late', from: 'a', to: 'b', transport: 'udp', app: 'cbr', port: 5006, rateBps: 80_000, packetBytes: 100, startMs: 30, stopMs: 100 },
+        ],
+        faults: [{ kind: 'link-down', link: 'ab', atMs: 20, untilMs: 25 }],
+      },
+      ['drop', 'tx', 'arrive'],
+      40,
+    );
+    const burst = r.engine.summary().flows.burst!.sentSegments;
+    expect(burst).toBe(25);
+    expect(r.of('drop').map((e) => [e.t, e.flow, e.reason])).toEqual(Array(burst).fill([20, 'burst', 'link-down']));
+    // At 40 ms the late flow's first frames are on the wire, in the order they were sent, and nothing else is.
+    const lateTx = r.of('tx').filter((e) => e.flow === 'late').map((e) => e.packet);
+    expect(lateTx.length).toBeGreaterThan(0);
+    expect(r.engine.packetsInNetwork().map((p) => p.id)).toEqual(lateTx);
+    r.engine.runUntilMs(400);
+    const late = r.engine.summary().flows.late!;
+    expect(r.of('arrive').filter((e) => e.flow === 'late')).toHaveLength(late.sentSegments);
+    expect(late.deliveredBytes).toBe(late.sentSegments * 100);
+    expect(r.of('drop')).toHaveLength(burst);
+  });
+
+  it('a frame held up on the way is lost with its link, like every frame still on it', () => {
+    const r = run(
+      {
+        durationMs: 5000,
+        ...pair({ delayMs: 10 }),
+        // Ten segments at once: duplicate ACKs bring a retransmission of segment 2 (more frames on the
+        // link) long before the held-up original would arrive.
+        flows: [{ id: 'f', from: 'a', to: 'b', transport: 'tcp', bytes: 20_000, mss: 1000, initialCwndSegments: 10, verify: true }],
+        faults: [
+          { kind: 'delay-segment', flow: 'f', segment: 2, delayMs: 500 },
+          { kind: 'link-down', link: 'ab', atMs: 200, untilMs: 300 },
+        ],
+      },
+      ['drop', 'tx', 'arrive'],
+    );
+    const firstData = r.of('tx').filter((e) => e.flow === 'f' && e.kind === 'data' && !e.retransmit);
+    const held = firstData[1]!.packet;
+    expect(firstData[1]!.t).toBeLessThan(200);
+    expect(r.of('drop').filter((e) => e.packet === held).map((e) => [e.t, e.link, e.reason])).toEqual([[200, 'ab', 'link-down']]);
+    expect(r.of('arrive').some((e) => e.packet === held)).toBe(false);
+    expect(r.engine.summary().flows.f).toMatchObject({ deliveredBytes: 20_000, mismatchedBytes: 0, completed: true, fastRetransmits: 1 });
+  });
+
   it('corrupted frames are caught by the checksum and TCP recovers them', () => {
     const r = run(
       {

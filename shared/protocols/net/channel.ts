@@ -6,9 +6,14 @@
 // immediately gets its departure (start of transmission) and arrival times and one arrival event —
 // no separate "transmission finished" event is needed. The frames still waiting are those whose
 // departure lies in the future; they are what counts against the queue limit.
+//
+// Frames arrive in the order they were sent (and frames lost on the wire vanish in that order too),
+// so their events wait in two event lanes, which are also the list of frames in transit. A link going
+// down retires its lanes (their events still fire, and are ignored) and takes fresh ones, so that
+// frames sent after it comes back up are in time order again.
 
 import type { Simulator } from '../sim/simulator.ts';
-import { NumberRing, RingBuffer } from '../sim/ring-buffer.ts';
+import { NumberRing } from '../sim/ring-buffer.ts';
 import { nsToMs, serializationNs } from '../sim/time.ts';
 import type { Interface } from './interface.ts';
 import type { Link } from './link.ts';
@@ -25,9 +30,8 @@ export class Channel {
   corruptionRate: number;
   /** Times at which frames still waiting in the queue will start transmission. */
   private readonly waitingDepartures: NumberRing;
-  /** Every frame accepted and not yet arrived (for a link going down), with its arrival time here. */
-  private readonly inTransit: RingBuffer<Packet>;
-  private readonly inTransitArriveNs: NumberRing;
+  /** Frames in transit whose events are not in this epoch's lanes (delayed ones), with their event's sequence number. */
+  private readonly offLane = new Map<Packet, number>();
   private freeAtNs = 0;
   // The last serialisation time computed: a direction carries frames of one or two sizes (full
   // segments one way, ACKs the other), so this saves a division per frame.
@@ -41,9 +45,11 @@ export class Channel {
   private readonly sim: Simulator;
   private readonly arriveBound: (p: unknown) => void;
   private readonly lostBound: (p: unknown) => void;
-  // Frames arrive in the order they were sent, and so do frames lost halfway: one event lane each.
-  private readonly arrivalLane: number;
-  private readonly lossLane: number;
+  // This epoch's event lanes: frames arriving, and frames lost halfway.
+  private arrivalLane: number;
+  private lossLane: number;
+  /** Lanes of earlier epochs, reused once their ignored events have all fired. */
+  private readonly retiredLanes: Array<{ arrival: number; loss: number }> = [];
 
   constructor(network: Network, link: Link, from: Interface, to: Interface, lossRate: number, corruptionRate: number) {
     this.network = network;
@@ -55,10 +61,6 @@ export class Channel {
     this.lossRate = lossRate;
     this.corruptionRate = corruptionRate;
     this.waitingDepartures = new NumberRing(link.queuePackets);
-    // Frames on the wire at once: a full bandwidth-delay product of minimum frames, plus the queue.
-    const onWire = Math.ceil((link.bandwidthBps * (link.delayNs + 1e6)) / 1e9 / (60 * 8)) + 2;
-    this.inTransit = new RingBuffer(link.queuePackets + onWire + 16);
-    this.inTransitArriveNs = new NumberRing(link.queuePackets + onWire + 16);
     this.arriveBound = (p) => this.arrive(p as Packet);
     this.lostBound = (p) => this.lost(p as Packet);
     this.arrivalLane = this.sim.createLane(this.arriveBound);
@@ -73,11 +75,19 @@ export class Channel {
     return w.length;
   }
 
-  /** Packets accepted and not yet arrived (queued or on the wire), oldest first. */
+  /** Packets accepted and not yet arrived (queued or on the wire), in the order they were sent. */
   packetsInTransit(): Packet[] {
-    const out = new Set<Packet>();
-    for (const p of this.inTransit) if (this.carries(p)) out.add(p);
-    return [...out];
+    const found: Array<{ seq: number; p: Packet }> = [];
+    const visit = (seq: number, arg: unknown) => {
+      const p = arg as Packet;
+      if (this.carries(p)) found.push({ seq, p });
+    };
+    this.sim.queue.forEachInLane(this.arrivalLane, visit);
+    this.sim.queue.forEachInLane(this.lossLane, visit);
+    for (const [p, seq] of this.offLane) visit(seq, p);
+    // Events are numbered as they are scheduled, which is when each frame was accepted.
+    found.sort((x, y) => x.seq - y.seq);
+    return [...new Set(found.map((f) => f.p))];
   }
 
   private carries(p: Packet): boolean {
@@ -114,19 +124,24 @@ export class Channel {
     p.hopEpoch = this.epoch;
     this.sentPackets++;
     this.sentBytes += bytes;
-    const arrivals = this.inTransitArriveNs;
-    while (arrivals.length > 0 && arrivals.peek() < now) {
-      arrivals.shift();
-      this.inTransit.shift();
-    }
-    this.inTransit.push(p);
-    arrivals.push(arriveNs);
 
     const sim = this.sim;
     const fault = this.network.takeSegmentFault(p);
     const lost = fault?.action === 'drop' || sim.prng.chance(this.lossRate);
     if (!lost && sim.prng.chance(this.corruptionRate)) {
       (p.corruptBits ??= []).push(sim.prng.int(p.ipBytes * 8));
+    }
+    // Scheduled first, so that whoever follows the trace finds the frame on the link.
+    if (lost) {
+      // Lost on the wire: it vanishes halfway along the link.
+      this.schedule(this.lossLane, txEndNs + Math.floor(link.delayNs / 2), p);
+    } else if (fault?.action === 'delay') {
+      // Held up on the way (a slower path): it arrives late, after frames sent behind it.
+      p.hopArriveNs = arriveNs + fault.delayNs;
+      sim.at(p.hopArriveNs, this.arriveBound, p);
+      this.offLane.set(p, sim.queue.lastSeq);
+    } else {
+      this.schedule(this.arrivalLane, arriveNs, p);
     }
     if (sim.trace.enabled('tx')) {
       sim.trace.emit({
@@ -146,36 +161,31 @@ export class Channel {
         arriveMs: nsToMs(arriveNs),
       });
     }
-    if (lost) {
-      // Lost on the wire: it vanishes halfway along the link.
-      sim.atInLane(this.lossLane, txEndNs + Math.floor(link.delayNs / 2), p);
-    } else if (fault?.action === 'delay') {
-      // Held up on the way (a slower path): it arrives late, after frames sent behind it.
-      p.hopArriveNs = arriveNs + fault.delayNs;
-      sim.at(p.hopArriveNs, this.arriveBound, p);
-    } else {
-      sim.atInLane(this.arrivalLane, arriveNs, p);
-      if (fault?.action === 'duplicate') {
-        // A second copy arrives right behind the first, as from a duplicating path.
-        const copy = p.clone(this.network.duplicatePacketId(), sim.nowNs);
-        copy.hopLink = link.id;
-        copy.hopDepartNs = departNs;
-        copy.hopArriveNs = arriveNs + 1;
-        copy.hopEpoch = this.epoch;
-        this.inTransit.push(copy);
-        this.inTransitArriveNs.push(copy.hopArriveNs);
-        sim.atInLane(this.arrivalLane, copy.hopArriveNs, copy);
-      }
+    if (!lost && fault?.action === 'duplicate') {
+      // A second copy arrives right behind the first, as from a duplicating path.
+      const copy = p.clone(this.network.duplicatePacketId(), sim.nowNs);
+      copy.hopLink = link.id;
+      copy.hopDepartNs = departNs;
+      copy.hopArriveNs = arriveNs + 1;
+      copy.hopEpoch = this.epoch;
+      this.schedule(this.arrivalLane, copy.hopArriveNs, copy);
     }
   }
 
+  /** Schedule a frame's event in one of this epoch's lanes (or beside them, should it be out of order). */
+  private schedule(laneId: number, atNs: number, p: Packet): void {
+    if (!this.sim.atInLane(laneId, atNs, p)) this.offLane.set(p, this.sim.queue.lastSeq);
+  }
+
   private arrive(p: Packet): void {
+    if (this.offLane.size > 0) this.offLane.delete(p);
     if (p.hopEpoch !== this.epoch || p.hopLink !== this.link.id) return; // the link went down meanwhile
     p.hopLink = null;
     this.to.node.receive(p, this.to);
   }
 
   private lost(p: Packet): void {
+    if (this.offLane.size > 0) this.offLane.delete(p);
     if (p.hopEpoch !== this.epoch || p.hopLink !== this.link.id) return;
     p.hopLink = null;
     this.network.drop(p, { link: this.link.id }, 'loss');
@@ -186,13 +196,28 @@ export class Channel {
     const now = this.sim.nowNs;
     const victims = this.packetsInTransit();
     this.epoch++;
-    this.inTransit.clear();
-    this.inTransitArriveNs.clear();
+    this.retireLanes();
+    this.offLane.clear();
     this.waitingDepartures.clear();
     this.freeAtNs = now;
     for (const p of victims) {
       p.hopLink = null;
       this.network.drop(p, { link: this.link.id }, 'link-down');
+    }
+  }
+
+  /** Put this epoch's lanes aside (their events are now stale) and take empty ones. */
+  private retireLanes(): void {
+    this.retiredLanes.push({ arrival: this.arrivalLane, loss: this.lossLane });
+    const sim = this.sim;
+    const drained = this.retiredLanes.findIndex((l) => sim.queue.laneLength(l.arrival) === 0 && sim.queue.laneLength(l.loss) === 0);
+    if (drained >= 0) {
+      const [lanes] = this.retiredLanes.splice(drained, 1);
+      this.arrivalLane = lanes!.arrival;
+      this.lossLane = lanes!.loss;
+    } else {
+      this.arrivalLane = sim.createLane(this.arriveBound);
+      this.lossLane = sim.createLane(this.lostBound);
     }
   }
 }

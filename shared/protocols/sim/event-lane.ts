@@ -42,6 +42,15 @@ export class EventLane {
     return this.seqs[this.head]!;
   }
 
+  /** Visit the pending events' sequence numbers and arguments, earliest first. */
+  forEach(visit: (seq: number, arg: unknown) => void): void {
+    for (let k = 0; k < this.count; k++) {
+      let i = this.head + k;
+      if (i >= this.times.length) i -= this.times.length;
+      visit(this.seqs[i]!, this.args[i]);
+    }
+  }
+
   /** Remove the earliest event and return its argument. */
   shift(): unknown {
     const head = this.head;

@@ -76,21 +76,39 @@ export class EventQueue {
   /**
    * Schedule the lane's handler with `arg`. In time order with the lane's pending events it waits in
    * the lane; an event earlier than the lane's latest goes straight into the heap instead, so a lane
-   * never reorders anything.
+   * never reorders anything. Returns whether the lane holds it (and `forEachInLane` will show it).
    */
-  pushToLane(laneId: number, atNs: number, arg: unknown): void {
+  pushToLane(laneId: number, atNs: number, arg: unknown): boolean {
     this.checkLimit();
     const lane = this.lanes[laneId]!;
     const seq = this.nextSeq++;
+    this.pending++;
     if (lane.length === 0) {
       lane.push(atNs, seq, arg);
       this.insert(atNs, seq, undefined, undefined, laneId);
-    } else if (atNs >= lane.lastAtNs) {
-      lane.push(atNs, seq, arg);
-    } else {
-      this.insert(atNs, seq, lane.handler, arg, NO_LANE);
+      return true;
     }
-    this.pending++;
+    if (atNs >= lane.lastAtNs) {
+      lane.push(atNs, seq, arg);
+      return true;
+    }
+    this.insert(atNs, seq, lane.handler, arg, NO_LANE);
+    return false;
+  }
+
+  /** The sequence number the latest scheduled event got (it orders events scheduled for one instant). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /** Events waiting in a lane. */
+  laneLength(laneId: number): number {
+    return this.lanes[laneId]!.length;
+  }
+
+  /** Visit a lane's pending events (sequence number, argument), earliest first. */
+  forEachInLane(laneId: number, visit: (seq: number, arg: unknown) => void): void {
+    this.lanes[laneId]!.forEach(visit);
   }
 
   /** Time of the earliest event, or Infinity when empty. */

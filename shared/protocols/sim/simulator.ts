@@ -42,10 +42,13 @@ export class Simulator {
     return this.queue.createLane(handler);
   }
 
-  /** Run the lane's handler with `arg` at `atNs`, exactly when `at` would have run it. */
-  atInLane(laneId: number, atNs: number, arg: unknown): void {
+  /**
+   * Run the lane's handler with `arg` at `atNs`, exactly when `at` would have run it. Returns whether
+   * the lane holds the event (it does unless the event is earlier than the lane's latest).
+   */
+  atInLane(laneId: number, atNs: number, arg: unknown): boolean {
     if (!(atNs >= this.nowNs)) throw new RangeError(`cannot schedule in the past: ${atNs} < ${this.nowNs}`);
-    this.queue.pushToLane(laneId, atNs, arg);
+    return this.queue.pushToLane(laneId, atNs, arg);
   }
 
   after(delayNs: number, handler: EventHandler, arg?: unknown): void {
