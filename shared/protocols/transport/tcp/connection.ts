@@ -13,7 +13,7 @@ import type { CwndReason } from '../../sim/trace.ts';
 import { nsToMs } from '../../sim/time.ts';
 import type { PayloadSource } from '../../net/payload.ts';
 import type { Packet } from '../../net/packet.ts';
-import { type ArqMode, receiverKeepsOutOfOrder, usesCongestionControl } from './arq.ts';
+import { type ArqMode, receiverKeepsOutOfOrder, usesCongestionControl, windowSegmentsFor } from './arq.ts';
 import { AckAction, createCongestionControl, type CongestionAlgorithm, type CongestionControl } from './congestion/index.ts';
 import { ACK, FIN, RST, SYN, PSH, TCP_MAX_SACK_BLOCKS, flagsToString, type TcpHeader, type TcpOptions } from './header.ts';
 import { ReceiveBuffer } from './receive-buffer.ts';
@@ -145,6 +145,11 @@ export class TcpConnection {
   readonly rto: RtoEstimator;
   readonly cc: CongestionControl;
   private readonly scoreboard: Scoreboard | null;
+  // The ARQ mode's two questions, answered once: they are asked for every segment.
+  /** Normal TCP: congestion control governs the window (arq.ts). */
+  private readonly congestionControlled: boolean;
+  /** The receiver holds out-of-order segments (all but Go-Back-N). */
+  private readonly keepsOutOfOrder: boolean;
   private readonly rtxTimer: Timer;
   private readonly persistTimer: Timer;
   private readonly timeWaitTimer: Timer;
@@ -210,6 +215,8 @@ export class TcpConnection {
     this.cc = createCongestionControl(opts.cfg.cc, opts.cfg.mssBytes, opts.cfg.initialCwndSegments, 0x7fffffff);
     this.cc.onChange((reason) => this.traceCwnd(reason));
     this.scoreboard = opts.cfg.arq === 'selective-repeat' ? new Scoreboard(opts.cfg.windowSegments + 1) : null;
+    this.congestionControlled = usesCongestionControl(opts.cfg.arq);
+    this.keepsOutOfOrder = receiverKeepsOutOfOrder(opts.cfg.arq);
     this.rtxTimer = new Timer(opts.sim, () => this.onRetransmitTimeout());
     this.persistTimer = new Timer(opts.sim, () => this.onPersistTimeout());
     this.timeWaitTimer = new Timer(opts.sim, () => this.enterClosed(null));
@@ -246,14 +253,8 @@ export class TcpConnection {
 
   /** The window the sender may fill: congestion and flow control, or the teaching mode's fixed window. */
   get sendWindowBytes(): number {
-    switch (this.cfg.arq) {
-      case 'tcp':
-        return Math.min(this.cc.cwnd, this.sndWnd);
-      case 'stop-and-wait':
-        return Math.min(this.mss, this.sndWnd);
-      default:
-        return Math.min(this.cfg.windowSegments * this.mss, this.sndWnd);
-    }
+    if (this.congestionControlled) return Math.min(this.cc.cwnd, this.sndWnd);
+    return Math.min(windowSegmentsFor(this.cfg.arq, this.cfg.windowSegments) * this.mss, this.sndWnd);
   }
 
   /** RCV.WND: the window offered to the peer. Its right edge never moves left. */
@@ -291,7 +292,7 @@ export class TcpConnection {
 
   /** Only a side that sends data has a congestion window worth drawing; it appears with its first segment. */
   private traceCwnd(reason: CwndReason): void {
-    if (this.firstDataSegmentCount > 0 && this.sim.trace.enabled('cwnd') && usesCongestionControl(this.cfg.arq)) {
+    if (this.firstDataSegmentCount > 0 && this.sim.trace.enabled('cwnd') && this.congestionControlled) {
       this.sim.trace.emit({
         type: 'cwnd',
         t: this.sim.nowMs,
@@ -579,7 +580,7 @@ export class TcpConnection {
     this.scoreboard?.acked(ackOff);
 
     let action: AckAction = AckAction.NONE;
-    if (usesCongestionControl(this.cfg.arq)) {
+    if (this.congestionControlled) {
       action = this.cc.onNewAck(acked, ackOff, this.sndMax - ackOff);
     }
     // RFC 6298 §5.2/5.3: stop the timer when everything is acknowledged, else restart it.
@@ -598,7 +599,7 @@ export class TcpConnection {
   private dupAck(): void {
     this.dupAcks++;
     this.stats.dupAcks++;
-    if (!usesCongestionControl(this.cfg.arq)) return;
+    if (!this.congestionControlled) return;
     const action = this.cc.onDupAck(this.dupAcks, this.flightBytes, this.sndUna, this.sndMax);
     if (action !== AckAction.NONE) {
       this.stats.fastRetransmits++;
@@ -615,7 +616,7 @@ export class TcpConnection {
       seg.payloadBytesIfReal,
       seg.payloadSourceRef,
       seg.payloadSourceOffset,
-      receiverKeepsOutOfOrder(this.cfg.arq),
+      this.keepsOutOfOrder,
     );
     if (inOrderBytes > 0) {
       // The application reads first, so the ACK carries the window its read reopened.
@@ -658,7 +659,7 @@ export class TcpConnection {
     this.setState(TcpState.ESTABLISHED);
     if (this.synRetransmits > 0) this.rto.resetAfterSynRetransmit();
     const ssthresh = this.cfg.initialSsthreshBytes ?? MAX_WINDOW_FIELD << this.sndWscale;
-    if (usesCongestionControl(this.cfg.arq)) {
+    if (this.congestionControlled) {
       this.cc.ssthresh = this.cfg.cc === 'aimd' ? this.cc.cwnd : ssthresh;
     }
     this.app.established?.(this);
@@ -976,7 +977,7 @@ export class TcpConnection {
       return;
     }
     this.rttTiming = false; // Karn: the timed segment is being retransmitted
-    if (usesCongestionControl(this.cfg.arq)) this.cc.onTimeout(this.flightBytes, this.sndMax);
+    if (this.congestionControlled) this.cc.onTimeout(this.flightBytes, this.sndMax);
     const expired = this.scoreboard?.expired(this.sim.nowNs, this.rto.rtoNs) ?? [];
     this.rto.backoff();
     this.traceRto(this.sndUna);
