@@ -119,7 +119,6 @@ export class Channel {
     if (departNs > now) this.waitingDepartures.push(departNs);
     const arriveNs = txEndNs + link.delayNs;
     p.hopLink = link.id;
-    p.hopDepartNs = departNs;
     p.hopArriveNs = arriveNs;
     p.hopEpoch = this.epoch;
     this.sentPackets++;
@@ -165,7 +164,6 @@ export class Channel {
       // A second copy arrives right behind the first, as from a duplicating path.
       const copy = p.clone(this.network.duplicatePacketId(), sim.nowNs);
       copy.hopLink = link.id;
-      copy.hopDepartNs = departNs;
       copy.hopArriveNs = arriveNs + 1;
       copy.hopEpoch = this.epoch;
       this.schedule(this.arrivalLane, copy.hopArriveNs, copy);

@@ -54,11 +54,11 @@ export class Packet {
   /** Bit offsets, from the start of the IP header, that a corrupting link flipped. */
   corruptBits: number[] | null = null;
 
-  // Where the packet is now (lifecycle facts for a client that draws it moving).
+  // Where the packet is now. (Its departure and arrival times on each hop are in the `tx` trace
+  // event, which is what clients draw from.)
   /** Id of the link it is crossing or queued on, or null. */
   hopLink: string | null = null;
-  /** When its first bit leaves (after queueing) and its last bit arrives, in ns, on hopLink. */
-  hopDepartNs = 0;
+  /** When its last bit arrives at the far end of hopLink, in ns. */
   hopArriveNs = 0;
   /** The link channel's up/down epoch when the packet was accepted (a link going down bumps it). */
   hopEpoch = 0;
