@@ -91,7 +91,8 @@ export class Channel {
   }
 
   private carries(p: Packet): boolean {
-    return p.hopLink === this.link.id && p.hopEpoch === this.epoch && p.hopArriveNs >= this.sim.nowNs;
+    // A frame in this epoch's lanes has not arrived yet: it is on the link unless it was taken off.
+    return p.hopLink === this.link.id && p.hopEpoch === this.epoch;
   }
 
   /** Offer a frame to the link; it is queued, or dropped at the tail if the queue is full or the link down. */
@@ -119,7 +120,6 @@ export class Channel {
     if (departNs > now) this.waitingDepartures.push(departNs);
     const arriveNs = txEndNs + link.delayNs;
     p.hopLink = link.id;
-    p.hopArriveNs = arriveNs;
     p.hopEpoch = this.epoch;
     this.sentPackets++;
     this.sentBytes += bytes;
@@ -136,8 +136,7 @@ export class Channel {
       this.schedule(this.lossLane, txEndNs + Math.floor(link.delayNs / 2), p);
     } else if (fault?.action === 'delay') {
       // Held up on the way (a slower path): it arrives late, after frames sent behind it.
-      p.hopArriveNs = arriveNs + fault.delayNs;
-      sim.at(p.hopArriveNs, this.arriveBound, p);
+      sim.at(arriveNs + fault.delayNs, this.arriveBound, p);
       this.offLane.set(p, sim.queue.lastSeq);
     } else {
       this.schedule(this.arrivalLane, arriveNs, p);
@@ -164,9 +163,8 @@ export class Channel {
       // A second copy arrives right behind the first, as from a duplicating path.
       const copy = p.clone(this.network.duplicatePacketId(), sim.nowNs);
       copy.hopLink = link.id;
-      copy.hopArriveNs = arriveNs + 1;
       copy.hopEpoch = this.epoch;
-      this.schedule(this.arrivalLane, copy.hopArriveNs, copy);
+      this.schedule(this.arrivalLane, arriveNs + 1, copy);
     }
   }
 

@@ -58,8 +58,6 @@ export class Packet {
   // event, which is what clients draw from.)
   /** Id of the link it is crossing or queued on, or null. */
   hopLink: string | null = null;
-  /** When its last bit arrives at the far end of hopLink, in ns. */
-  hopArriveNs = 0;
   /** The link channel's up/down epoch when the packet was accepted (a link going down bumps it). */
   hopEpoch = 0;
   /** Id of the node it is waiting at for a decision, or null. */
