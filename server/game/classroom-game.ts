@@ -15,7 +15,6 @@ import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.
 import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
-import { TcpConnection } from '../../shared/protocols/transport/tcp/connection.ts';
 import type { FlowModes } from '../../shared/protocols/app/flow-modes.ts';
 import {
   LIMITS,
@@ -957,7 +956,7 @@ export class ClassroomGame {
       f.completed = sum.completed === true;
       f.readRateBps = this.readRates.get(id) ?? 0;
       f.cwndReason = this.cwndReasons.get(id) ?? '';
-      const sender = senderOf(flow);
+      const sender = flow.clientTcp;
       if (sender !== null) {
         f.una = sender.sndUna;
         f.nxt = sender.sndNxt;
@@ -1020,17 +1019,6 @@ export class ClassroomGame {
     if (s.commands.length > 0) errors.push('commands: a classroom scenario cannot carry recorded commands (players give them)');
     return errors;
   }
-}
-
-/**
- * The TCP connection at a flow's sending end: a bulk transfer's or video call's `client`, or the
- * newest `clientTcp` of flows that open several (HTTP, DNS, TLS); null for UDP and before any.
- */
-export function senderOf(flow: unknown): TcpConnection | null {
-  const f = flow as { client?: unknown; clientTcp?: unknown };
-  if (f.client instanceof TcpConnection) return f.client;
-  if (f.clientTcp instanceof TcpConnection) return f.clientTcp;
-  return null;
 }
 
 /** The role a player shows when holding no seat. */

@@ -9,7 +9,6 @@ import { MatchMakeError } from '@colyseus/sdk';
 import type { GameServer } from '../../server/app.ts';
 import { JOIN_CODE_ALPHABET } from '../../shared/messages/classroom-messages.ts';
 import type { ClassroomRoom } from '../../server/rooms/classroom-room.ts';
-import { senderOf } from '../../server/game/classroom-game.ts';
 import { hostRoom, join, packetsAt, sdk, startServer, stepTo, waitFor, serverUrl, type ClassRoom } from './helpers.ts';
 
 // Each test waits for facts, not for time; the long limit only matters on a machine busy with other work.
@@ -169,7 +168,7 @@ describe('router play', () => {
     expect(again!.id).not.toBe(dropped!.id);
     expect(again!.sentMs).toBeGreaterThan(dropped!.sentMs);
     // Paused after the step: the state has the sender's figures as the engine has them now.
-    const sender = senderOf(engine.flows.get('download'))!;
+    const sender = engine.flows.get('download')!.clientTcp!;
     const f = ann.state.flows.get('download')!;
     expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss]).toEqual([sender.sndUna, sender.sndNxt, sender.sndMax, sender.sndWnd, sender.mss]);
     expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss]).toEqual([0, 536, 536, 4288, 536]);

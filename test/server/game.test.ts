@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../shared/scenario/load.ts';
-import { ClassroomGame, senderOf } from '../../server/game/classroom-game.ts';
+import { ClassroomGame } from '../../server/game/classroom-game.ts';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import { dnsScenario } from '../engine/dns-helpers.ts';
 import { builtinScenarios } from '../../server/scenarios/classroom-scenarios.ts';
@@ -365,18 +365,19 @@ describe('server nodes', () => {
 });
 
 describe('flow figures', () => {
-  it('give an HTTP flow the window and RTT of its client connection, as the engine has them', () => {
-    const { g, state } = custom(TAPPED_LOGIN);
+  it.each(['http', 'https'])('give an %s flow the window and RTT of its client connection, as the engine has them', (app) => {
+    const { g, state } = custom({ ...TAPPED_LOGIN, flows: [{ ...TAPPED_LOGIN.flows[0], app }] });
     g.addPlayer('h', 'Teacher', 'host');
     g.pause('h');
     g.step('h', 2000);
     g.sync(true);
-    const conn = senderOf(g.engine.flows.get('login'))!;
+    const conn = g.engine.flows.get('login')!.clientTcp!;
     expect(conn).not.toBeNull();
     const f = state.flows.get('login')!;
     expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss, f.srttMs]).toEqual([conn.sndUna, conn.sndNxt, conn.sndMax, conn.sndWnd, conn.mss, Math.round(conn.rto.srttNs / 1e6)]);
     expect(f.mss).toBe(1460);
     expect(f.srttMs).toBeGreaterThan(0);
+    expect(f.una).toBeGreaterThan(0); // the request (and for HTTPS the handshake) was sent and acknowledged
   });
 
   it('give a DNS flow the window of the TCP connection it asked over', () => {
@@ -385,7 +386,7 @@ describe('flow figures', () => {
     g.pause('h');
     g.step('h', 1000);
     g.sync(true);
-    const conn = senderOf(g.engine.flows.get('q'))!;
+    const conn = g.engine.flows.get('q')!.clientTcp!;
     expect(conn).not.toBeNull();
     const f = state.flows.get('q')!;
     expect([f.una, f.nxt, f.rwndBytes, f.mss]).toEqual([conn.sndUna, conn.sndNxt, conn.sndWnd, conn.mss]);

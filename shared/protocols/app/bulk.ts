@@ -51,6 +51,10 @@ export class BulkFlow implements FlowRuntime {
     return this.ctx.spec;
   }
 
+  get clientTcp(): TcpConnection | null {
+    return this.client;
+  }
+
   /** Before the start: the same flow in other modes (the sender's choice among the scenario's `choices`). */
   configure(spec: FlowContext['spec']): void {
     if (this.started) throw new Error(`flow ${spec.id}: modes are chosen before the start`);

@@ -12,6 +12,8 @@ const PAYLOAD_TYPE_PCMU = 0;
 
 export class CbrFlow implements FlowRuntime {
   readonly spec: FlowContext['spec'];
+  /** A UDP stream has no TCP connection. */
+  readonly clientTcp = null;
   private readonly ctx: FlowContext;
   started = false;
   private stopped = false;

@@ -5,6 +5,7 @@ import type { Host } from '../net/host.ts';
 import type { Network } from '../net/network.ts';
 import type { FlowSpec } from '../scenario.ts';
 import type { Simulator } from '../sim/simulator.ts';
+import type { TcpConnection } from '../transport/tcp/connection.ts';
 
 export interface FlowSummary {
   sentSegments: number;
@@ -36,6 +37,11 @@ export interface FlowRuntime {
   /** The sending application stops (stopMs, or a player's stop-flow). */
   stop(): void;
   readonly started: boolean;
+  /**
+   * The sending end's TCP connection, whose window and RTT a view of the flow shows: the newest one
+   * for flows that open several (HTTP, HTTPS, DNS); null for UDP and before the first.
+   */
+  readonly clientTcp: TcpConnection | null;
   summary(): FlowSummary;
 }
 

@@ -61,6 +61,10 @@ export class VideoFlow implements FlowRuntime {
   client: TcpConnection | null = null;
   server: TcpConnection | null = null;
   private sendBuffer: ByteSendBuffer | null = null;
+
+  get clientTcp(): TcpConnection | null {
+    return this.client;
+  }
   private pendingWrite: Uint8Array[] = [];
   private streamBuf = new Uint8Array(0);
   private readonly frameBound: () => void;

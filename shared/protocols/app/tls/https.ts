@@ -4,6 +4,7 @@
 // with its certificate. The flow's summary is the HTTP one plus what TLS did.
 
 import type { Network } from '../../net/network.ts';
+import type { TcpConnection } from '../../transport/tcp/connection.ts';
 import { Server } from '../../net/server.ts';
 import type { FlowContext, FlowRuntime, FlowSummary } from '../flow.ts';
 import { HttpFlow } from '../http/flow.ts';
@@ -47,6 +48,10 @@ export class HttpsFlow implements FlowRuntime {
 
   get started(): boolean {
     return this.http.started;
+  }
+
+  get clientTcp(): TcpConnection | null {
+    return this.http.clientTcp;
   }
 
   start(): void {
