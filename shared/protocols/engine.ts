@@ -24,7 +24,7 @@ import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
 import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, TimedCommand } from './roles/commands.ts';
 import { windowSegmentsFor } from './transport/tcp/arq.ts';
-import { modeNotOffered, type FlowModes } from './app/flow-modes.ts';
+import { flowCommandHost, modeNotOffered, type FlowModes } from './app/flow-modes.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
 import { Simulator } from './sim/simulator.ts';
 import { msToNs, nsToMs } from './sim/time.ts';
@@ -375,7 +375,7 @@ export class Engine {
   private flowCommandResult(cmd: FlowCommand): CommandResult {
     const flow = this.flows.get(cmd.flow);
     if (flow === undefined) return { ok: false, reason: `no flow ${cmd.flow}` };
-    const end = cmd.action === 'read-rate' ? flow.spec.to : flow.spec.from;
+    const end = flowCommandHost(flow.spec, cmd.action);
     if (cmd.node !== end) return { ok: false, reason: `flow ${cmd.flow} is ${cmd.action === 'read-rate' ? 'read' : 'sent'} at ${end}, not ${cmd.node}` };
     switch (cmd.action) {
       case 'read-rate': {

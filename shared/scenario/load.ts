@@ -11,7 +11,7 @@ import { balancerSpec } from './balancers.ts';
 import { checkTls } from './tls.ts';
 import { httpFlowSpec, serverSpec } from './http.ts';
 import { windowSegmentsFor } from '../protocols/transport/tcp/arq.ts';
-import { modeNotOffered } from '../protocols/app/flow-modes.ts';
+import { flowCommandHost, modeNotOffered } from '../protocols/app/flow-modes.ts';
 
 export type LoadResult = { ok: true; scenario: EngineScenario } | { ok: false; errors: string[] };
 
@@ -308,7 +308,7 @@ function checkFlowCommand(c: FlowCommand, where: string, flows: readonly FlowSpe
     errors.push(`${where}.flow: no flow with id "${c.flow}"`);
     return;
   }
-  const end = c.action === 'read-rate' ? flow.to : flow.from;
+  const end = flowCommandHost(flow, c.action);
   if (c.node !== end) errors.push(`${where}.node: "${c.action}" for flow "${c.flow}" is given at ${c.action === 'read-rate' ? 'its receiver' : 'its sender'} "${end}", not "${c.node}"`);
   if (c.action !== 'start-flow') return;
   const missing = modeNotOffered(flow, c);
