@@ -107,7 +107,7 @@ export interface LinkSpecInput {
   corruption: Record<string, number>;
 }
 
-/** Modes a sender may pick before starting a bulk TCP flow; each list includes the flow's default. */
+/** Modes a sender may pick before starting a bulk TCP flow; a list that is not empty includes the flow's own mode. */
 export interface FlowChoices {
   cc: CongestionAlgorithm[];
   arq: ArqMode[];

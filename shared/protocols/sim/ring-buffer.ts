@@ -11,7 +11,7 @@ export class NumberRing {
   readonly capacity: number;
 
   constructor(capacity: number) {
-    checkCapacity(capacity);
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.items = new Float64Array(Math.min(capacity, 64));
   }
@@ -49,10 +49,6 @@ export class NumberRing {
     this.items = next;
     this.head = 0;
   }
-}
-
-function checkCapacity(capacity: number): void {
-  if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
 }
 
 /** `i mod length` for 0 ≤ i < 2·length, without a division. */
