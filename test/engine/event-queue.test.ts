@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../shared/protocols/sim/event-queue.ts';
+import { EventQueue, NO_EVENT } from '../../shared/protocols/sim/event-queue.ts';
 
 type Op = { kind: 'push'; lane: number | null; delayNs: number } | { kind: 'pop' };
 
@@ -28,9 +28,10 @@ function run(ops: Op[]): { popped: number[]; expected: number[] } {
   let now = 0;
   let label = 0;
   const popOne = () => {
-    if (!q.pop()) return;
+    const arg = q.pop();
+    if (arg === NO_EVENT) return;
     now = q.poppedAtNs;
-    q.poppedHandler!(q.poppedArg);
+    q.poppedHandler!(arg);
     // The reference: earliest time, then lowest label (labels are given in scheduling order).
     let best = 0;
     for (let i = 1; i < pending.length; i++) {
@@ -77,7 +78,7 @@ describe('event queue', () => {
     q.push(20, rec, 'd@20');
     q.pushToLane(lane, 30, 'e@30');
     expect(q.size).toBe(5);
-    while (q.pop()) q.poppedHandler!(q.poppedArg);
+    for (let arg = q.pop(); arg !== NO_EVENT; arg = q.pop()) q.poppedHandler!(arg);
     expect(order).toEqual(['a@10', 'c@20', 'd@20', 'b@30', 'e@30']);
     expect(q.size).toBe(0);
   });

@@ -18,6 +18,8 @@ import { EventLane } from './event-lane.ts';
 export type EventHandler = (arg: unknown) => void;
 
 const NO_LANE = -1;
+/** What `pop` returns when no event is pending (events' own arguments may be anything else). */
+export const NO_EVENT: unique symbol = Symbol('no event');
 
 export class EventQueue {
   // Heap order: position → key and slot.
@@ -38,10 +40,13 @@ export class EventQueue {
   private readonly lanes: EventLane[] = [];
   private nextSeq = 0;
   readonly limitEvents: number;
-  /** The event `pop` just removed. */
+  /**
+   * Time and handler of the event `pop` just removed. Its argument is what `pop` returns: usually a
+   * packet that has just been made, and storing a young object in this long-lived queue would cost
+   * a GC write barrier for every event.
+   */
   poppedAtNs = 0;
   poppedHandler: EventHandler | null = null;
-  poppedArg: unknown = undefined;
 
   constructor(limitEvents = 10_000_000) {
     this.limitEvents = limitEvents;
@@ -116,32 +121,33 @@ export class EventQueue {
     return this.count === 0 ? Infinity : this.times[0]!;
   }
 
-  /** Remove the earliest event into poppedAtNs/poppedHandler/poppedArg; false when empty. */
-  pop(): boolean {
-    if (this.count === 0) return false;
+  /** Remove the earliest event and return its argument (NO_EVENT when the queue is empty). */
+  pop(): unknown {
+    if (this.count === 0) return NO_EVENT;
     const top = this.slots[0]!;
     this.poppedAtNs = this.times[0]!;
     this.pending--;
     const laneId = this.slotLanes[top]!;
+    let arg: unknown;
     if (laneId !== NO_LANE) {
       const lane = this.lanes[laneId]!;
       this.poppedHandler = lane.handler;
-      this.poppedArg = lane.shift();
+      arg = lane.shift();
       if (lane.length > 0) {
         // The lane's next event becomes its entry's key: one sift instead of a pop and a push.
         this.siftDown(0, lane.peekAtNs(), lane.peekSeq(), top);
-        return true;
+        return arg;
       }
     } else {
       this.poppedHandler = this.handlers[top]!;
-      this.poppedArg = this.args[top];
+      arg = this.args[top];
       this.handlers[top] = undefined;
       this.args[top] = undefined;
     }
     this.freeSlots[this.freeCount++] = top;
     const last = --this.count;
     if (last > 0) this.siftDown(0, this.times[last]!, this.seqs[last]!, this.slots[last]!);
-    return true;
+    return arg;
   }
 
   private checkLimit(): void {

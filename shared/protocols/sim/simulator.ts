@@ -3,7 +3,7 @@
 // every event at or before t, so a caller (CLI, game server, browser) decides how fast simulated time
 // flows and can apply commands between steps.
 
-import { EventQueue, type EventHandler } from './event-queue.ts';
+import { EventQueue, NO_EVENT, type EventHandler } from './event-queue.ts';
 import { Prng } from './prng.ts';
 import { Trace } from './trace.ts';
 import { nsToMs } from './time.ts';
@@ -60,10 +60,10 @@ export class Simulator {
     if (untilNs < this.nowNs) throw new RangeError(`cannot run backwards to ${untilNs} from ${this.nowNs}`);
     const queue = this.queue;
     while (queue.peekTimeNs() <= untilNs) {
-      queue.pop();
+      const arg = queue.pop();
       this.nowNs = queue.poppedAtNs;
       this.eventsProcessed++;
-      queue.poppedHandler!(queue.poppedArg);
+      queue.poppedHandler!(arg);
     }
     this.nowNs = untilNs;
   }
@@ -71,10 +71,11 @@ export class Simulator {
   /** Process exactly the next event (or nothing if none is pending). Returns false when idle. */
   step(): boolean {
     const queue = this.queue;
-    if (!queue.pop()) return false;
+    const arg = queue.pop();
+    if (arg === NO_EVENT) return false;
     this.nowNs = queue.poppedAtNs;
     this.eventsProcessed++;
-    queue.poppedHandler!(queue.poppedArg);
+    queue.poppedHandler!(arg);
     return true;
   }
 }
