@@ -5,7 +5,7 @@ import { TcpSocketTable } from '../transport/tcp/socket-table.ts';
 import { UdpSocketTable } from '../transport/udp/socket.ts';
 import type { Interface } from './interface.ts';
 import type { Network } from './network.ts';
-import { NetNode } from './node.ts';
+import { NetNode, type Route } from './node.ts';
 import type { Packet } from './packet.ts';
 import { packetFromDatagram } from './wire.ts';
 
@@ -15,6 +15,11 @@ export class Host extends NetNode {
   readonly tcp: TcpSocketTable;
   readonly udp: UdpSocketTable;
   private ipId = 0;
+  // The last route looked up: a host's datagrams mostly go to one peer, and a Map lookup per packet
+  // is a measurable share of the engine's time.
+  private lastRouteDst = -1;
+  private lastRouteVersion = -1;
+  private lastRoute: Route | undefined = undefined;
 
   constructor(network: Network, id: string, index: number, ip: number) {
     super(network, id, index, ip);
@@ -33,7 +38,14 @@ export class Host extends NetNode {
       this.network.drop(p, { node: this.id }, 'node-down');
       return;
     }
-    const route = this.routes.get(p.ip.dst);
+    const dst = p.ip.dst;
+    let route = this.lastRoute;
+    if (dst !== this.lastRouteDst || this.lastRouteVersion !== this.network.routesVersion) {
+      route = this.routes.get(dst);
+      this.lastRouteDst = dst;
+      this.lastRouteVersion = this.network.routesVersion;
+      this.lastRoute = route;
+    }
     if (route === undefined) {
       this.network.drop(p, { node: this.id }, 'no-route');
       return;

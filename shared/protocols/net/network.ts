@@ -25,6 +25,8 @@ export class Network {
   readonly nodes = new Map<string, NetNode>();
   readonly links = new Map<string, Link>();
   readonly byIp = new Map<number, NetNode>();
+  /** Bumped whenever routes are computed, so that nodes' cached route lookups know to look again. */
+  routesVersion = 0;
   packetsCreated = 0;
   packetsDuplicated = 0;
   packetsDropped = 0;

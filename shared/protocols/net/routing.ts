@@ -45,6 +45,7 @@ function segmentNeighbours(start: Interface): L3Neighbour[] {
 }
 
 export function computeRoutes(net: Network, overrides: RouteOverride[] = []): void {
+  net.routesVersion++;
   const l3 = [...net.nodes.values()].filter((n) => n.layer >= 3);
   for (const node of net.nodes.values()) {
     for (const itf of node.interfaces) itf.l3Neighbours = node.layer >= 3 ? segmentNeighbours(itf) : [];
