@@ -10,7 +10,8 @@ export class EventLane {
   lastAtNs = 0;
   private times = new Float64Array(16);
   private seqs = new Float64Array(16);
-  private args: unknown[] = new Array(16);
+  // Filled, so that the array holds any value from the start and stays one kind of array.
+  private args: unknown[] = new Array(16).fill(undefined);
   private head = 0;
   private count = 0;
 
@@ -65,7 +66,7 @@ export class EventLane {
     const capacity = this.times.length * 2;
     const times = new Float64Array(capacity);
     const seqs = new Float64Array(capacity);
-    const args: unknown[] = new Array(capacity);
+    const args: unknown[] = new Array(capacity).fill(undefined);
     for (let k = 0; k < this.count; k++) {
       let i = this.head + k;
       if (i >= this.times.length) i -= this.times.length;

@@ -54,8 +54,9 @@ export class EventQueue {
     this.times = new Float64Array(initial);
     this.seqs = new Float64Array(initial);
     this.slots = new Int32Array(initial);
-    this.handlers = new Array(initial);
-    this.args = new Array(initial);
+    // Filled, so that each array holds any value from the start and stays one kind of array.
+    this.handlers = new Array(initial).fill(undefined);
+    this.args = new Array(initial).fill(undefined);
     this.slotLanes = new Int32Array(initial);
     this.freeSlots = new Int32Array(initial);
     this.addFreeSlots(0, initial);

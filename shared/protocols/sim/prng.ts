@@ -23,10 +23,13 @@ export class Prng {
     // Fold the high bits in so that seeds above 2^32 still differ.
     let s = (seed | 0) ^ Math.floor(seed / 4294967296);
     let out: number;
-    [s, out] = splitmix32(s); this.a = out;
-    [s, out] = splitmix32(s); this.b = out;
-    [s, out] = splitmix32(s); this.c = out;
-    [s, out] = splitmix32(s); this.d = out;
+    // The state words are kept as signed 32-bit integers (the arithmetic is the same modulo 2^32):
+    // an unsigned word above 2^31 would be a boxed double, and every draw would go through
+    // floating-point conversions.
+    [s, out] = splitmix32(s); this.a = out | 0;
+    [s, out] = splitmix32(s); this.b = out | 0;
+    [s, out] = splitmix32(s); this.c = out | 0;
+    [s, out] = splitmix32(s); this.d = out | 0;
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
