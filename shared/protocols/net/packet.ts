@@ -4,15 +4,23 @@
 // a packet carries a little bookkeeping that is not on the wire: its id, the flow it belongs to,
 // whether it is a retransmission, and which bits a link flipped.
 
+import * as ethernet from './ethernet.ts';
 import type { EthernetHeader } from './ethernet.ts';
-import { ETHERNET_HEADER_BYTES, frameBytes } from './ethernet.ts';
+import * as ipv4 from './ipv4.ts';
 import type { Ipv4Header } from './ipv4.ts';
-import { IPV4_HEADER_BYTES } from './ipv4.ts';
 import { materialize, type PayloadSource, EMPTY_BYTES } from './payload.ts';
+import * as tcpHeader from '../transport/tcp/header.ts';
 import type { TcpHeader } from '../transport/tcp/header.ts';
-import { tcpHeaderLength, SYN, FIN, RST, ACK } from '../transport/tcp/header.ts';
+import * as udpHeader from '../transport/udp/header.ts';
 import type { UdpHeader } from '../transport/udp/header.ts';
-import { UDP_HEADER_BYTES } from '../transport/udp/header.ts';
+
+// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
+// from its module cell at every use, but folds a module's own constants into compiled code
+// (docs/performance.md).
+const { frameBytes } = ethernet;
+const { IPV4_HEADER_BYTES } = ipv4;
+const { tcpHeaderLength, SYN, FIN, RST, ACK } = tcpHeader;
+const { UDP_HEADER_BYTES } = udpHeader;
 
 export type PacketKind =
   | 'syn'
@@ -157,5 +165,3 @@ function structuredCloneOptions(o: NonNullable<TcpHeader['options']>): NonNullab
   if (o.sack !== undefined) c.sack = o.sack.map(([l, r]) => [l, r]);
   return c;
 }
-
-export { ETHERNET_HEADER_BYTES };

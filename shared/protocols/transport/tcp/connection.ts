@@ -13,15 +13,29 @@ import type { CwndReason } from '../../sim/trace.ts';
 import { nsToMs } from '../../sim/time.ts';
 import type { PayloadSource } from '../../net/payload.ts';
 import type { Packet } from '../../net/packet.ts';
-import { type ArqMode, receiverKeepsOutOfOrder, usesCongestionControl, windowSegmentsFor } from './arq.ts';
-import { AckAction, createCongestionControl, type CongestionAlgorithm, type CongestionControl } from './congestion/index.ts';
-import { ACK, FIN, RST, SYN, PSH, TCP_MAX_SACK_BLOCKS, flagsToString, type TcpHeader, type TcpOptions } from './header.ts';
+import * as arq from './arq.ts';
+import type { ArqMode } from './arq.ts';
+import * as congestion from './congestion/index.ts';
+import type { CongestionAlgorithm, CongestionControl } from './congestion/index.ts';
+import * as header from './header.ts';
+import type { TcpHeader, TcpOptions } from './header.ts';
 import { ReceiveBuffer } from './receive-buffer.ts';
 import { RtoEstimator } from './rto.ts';
 import { Scoreboard } from './scoreboard.ts';
 import type { SendBuffer } from './send-buffer.ts';
-import { SEQ_MODULO, seqDiff } from './seq.ts';
-import { TcpState, canReceiveData, canSendData } from './state.ts';
+import * as seq from './seq.ts';
+import * as state from './state.ts';
+
+// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
+// from its module cell at every use, but folds a module's own constants into compiled code
+// (docs/performance.md).
+const { receiverKeepsOutOfOrder, usesCongestionControl, windowSegmentsFor } = arq;
+const { AckAction, createCongestionControl } = congestion;
+type AckAction = congestion.AckAction;
+const { ACK, FIN, RST, SYN, PSH, TCP_MAX_SACK_BLOCKS, flagsToString } = header;
+const { SEQ_MODULO, seqDiff } = seq;
+const { TcpState, canReceiveData, canSendData } = state;
+type TcpState = state.TcpState;
 
 export interface TcpConfig {
   mssBytes: number;

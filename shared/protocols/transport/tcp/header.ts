@@ -5,7 +5,10 @@
 import { internetChecksum, pseudoHeaderSum } from '../../net/checksum.ts';
 import { IP_PROTOCOL_TCP } from '../../net/ipv4.ts';
 
-export const TCP_HEADER_BYTES = 20;
+// tcpHeaderLength runs for every segment and reads a module-local copy (an exported binding is read
+// through its module cell: docs/performance.md).
+const HEADER_BYTES = 20;
+export const TCP_HEADER_BYTES = HEADER_BYTES;
 export const TCP_MAX_OPTION_BYTES = 40;
 export const TCP_MAX_SACK_BLOCKS = 4;
 
@@ -65,7 +68,7 @@ export function tcpOptionsLength(o: TcpOptions | null): number {
 }
 
 export function tcpHeaderLength(h: TcpHeader): number {
-  return TCP_HEADER_BYTES + tcpOptionsLength(h.options);
+  return h.options === null ? HEADER_BYTES : HEADER_BYTES + tcpOptionsLength(h.options);
 }
 
 function write32(out: Uint8Array, at: number, v: number): void {

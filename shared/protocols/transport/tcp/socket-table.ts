@@ -3,14 +3,24 @@
 // RST unless it is one). It also turns a connection's outgoing segments into IP packets.
 
 import type { Host } from '../../net/host.ts';
-import { IP_PROTOCOL_TCP, originatedIpv4 } from '../../net/ipv4.ts';
-import { ETHERTYPE_IPV4 } from '../../net/ethernet.ts';
-import { Packet } from '../../net/packet.ts';
-import { ACK, RST, SYN, FIN, type TcpHeader } from './header.ts';
+import * as ipv4 from '../../net/ipv4.ts';
+import * as ethernet from '../../net/ethernet.ts';
+import * as packet from '../../net/packet.ts';
+import * as header from './header.ts';
+import type { TcpHeader } from './header.ts';
 import { TcpConnection, type TcpConfig, type TcpHostPort } from './connection.ts';
 import type { PayloadSource } from '../../net/payload.ts';
 import type { SendBuffer } from './send-buffer.ts';
 import { seqAdd } from './seq.ts';
+
+// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
+// from its module cell at every use, but folds a module's own constants into compiled code
+// (docs/performance.md).
+const { IP_PROTOCOL_TCP, originatedIpv4 } = ipv4;
+const { ETHERTYPE_IPV4 } = ethernet;
+const { Packet } = packet;
+type Packet = packet.Packet;
+const { ACK, RST, SYN, FIN } = header;
 
 /** Who takes a new connection: its flow (for tracing), its settings and its application. */
 export interface Acceptor {

@@ -1,6 +1,8 @@
 // The TCP connection states (RFC 9293 §3.3.2, figure 5), as one explicit set of names.
 
-export const TcpState = {
+// canSendData and canReceiveData run for every segment and read the module-local name (an exported
+// binding is read through its module cell: docs/performance.md).
+const STATES = {
   CLOSED: 'CLOSED',
   LISTEN: 'LISTEN',
   SYN_SENT: 'SYN_SENT',
@@ -14,17 +16,18 @@ export const TcpState = {
   TIME_WAIT: 'TIME_WAIT',
 } as const;
 
-export type TcpState = (typeof TcpState)[keyof typeof TcpState];
+export const TcpState = STATES;
+export type TcpState = (typeof STATES)[keyof typeof STATES];
 
 /**
  * States in which data written before the application closed may still be sent: after close() the
  * FIN waits behind that data, so FIN_WAIT_1 and LAST_ACK still transmit it.
  */
 export function canSendData(s: TcpState): boolean {
-  return s === TcpState.ESTABLISHED || s === TcpState.CLOSE_WAIT || s === TcpState.FIN_WAIT_1 || s === TcpState.LAST_ACK;
+  return s === STATES.ESTABLISHED || s === STATES.CLOSE_WAIT || s === STATES.FIN_WAIT_1 || s === STATES.LAST_ACK;
 }
 
 /** States in which data from the peer is still accepted. */
 export function canReceiveData(s: TcpState): boolean {
-  return s === TcpState.ESTABLISHED || s === TcpState.FIN_WAIT_1 || s === TcpState.FIN_WAIT_2;
+  return s === STATES.ESTABLISHED || s === STATES.FIN_WAIT_1 || s === STATES.FIN_WAIT_2;
 }

@@ -3,7 +3,13 @@
 // three duplicate ACKs or by a timeout. No slow start, no fast recovery: ssthresh follows cwnd so the
 // window is always in congestion avoidance.
 
-import { AckAction, CongestionControl } from './controller.ts';
+import * as controller from './controller.ts';
+
+// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
+// from its module cell at every use, but folds a module's own constants into compiled code
+// (docs/performance.md).
+const { AckAction, CongestionControl } = controller;
+type AckAction = controller.AckAction;
 
 export class Aimd extends CongestionControl {
   readonly algorithm = 'aimd' as const;

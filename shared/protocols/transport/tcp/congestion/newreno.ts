@@ -5,7 +5,13 @@
 // ACK sets cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) (§3.2 step 3, option 1). Duplicate ACKs
 // that do not cover more than "recover" do not start a second fast retransmit (§3.2 step 2).
 
-import { AckAction, CongestionControl } from './controller.ts';
+import * as controller from './controller.ts';
+
+// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
+// from its module cell at every use, but folds a module's own constants into compiled code
+// (docs/performance.md).
+const { AckAction, CongestionControl } = controller;
+type AckAction = controller.AckAction;
 
 export class NewReno extends CongestionControl {
   readonly algorithm = 'newreno' as const;

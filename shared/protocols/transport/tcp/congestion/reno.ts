@@ -3,7 +3,13 @@
 // segment has left the network); the next ACK of new data deflates cwnd to ssthresh and ends fast
 // recovery, even if it only acknowledges part of the window (NewReno fixes that).
 
-import { AckAction, CongestionControl } from './controller.ts';
+import * as controller from './controller.ts';
+
+// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
+// from its module cell at every use, but folds a module's own constants into compiled code
+// (docs/performance.md).
+const { AckAction, CongestionControl } = controller;
+type AckAction = controller.AckAction;
 
 export class Reno extends CongestionControl {
   readonly algorithm = 'reno' as const;

@@ -2,7 +2,13 @@
 // on the third duplicate ACK, but no fast recovery: any loss sets ssthresh to half the flight and
 // cwnd back to one segment, and the window slow-starts again.
 
-import { AckAction, CongestionControl } from './controller.ts';
+import * as controller from './controller.ts';
+
+// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
+// from its module cell at every use, but folds a module's own constants into compiled code
+// (docs/performance.md).
+const { AckAction, CongestionControl } = controller;
+type AckAction = controller.AckAction;
 
 export class Tahoe extends CongestionControl {
   readonly algorithm = 'tahoe' as const;
