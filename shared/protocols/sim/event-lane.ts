@@ -3,13 +3,14 @@
 // The queue bounds the total of pending events; a lane itself only grows.
 
 import type { EventHandler } from './event-queue.ts';
+import { doubleArray } from './number-array.ts';
 
 export class EventLane {
   readonly handler: EventHandler;
   /** Time of the latest event pushed. */
   lastAtNs = 0;
-  private times = new Float64Array(16);
-  private seqs = new Float64Array(16);
+  private times = doubleArray(16);
+  private seqs = doubleArray(16);
   // Filled, so that the array holds any value from the start and stays one kind of array.
   private args: unknown[] = new Array(16).fill(undefined);
   private head = 0;
@@ -64,8 +65,8 @@ export class EventLane {
 
   private grow(): void {
     const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
-    const seqs = new Float64Array(capacity);
+    const times = doubleArray(capacity);
+    const seqs = doubleArray(capacity);
     const args: unknown[] = new Array(capacity).fill(undefined);
     for (let k = 0; k < this.count; k++) {
       let i = this.head + k;

@@ -3,7 +3,7 @@
 // run never depends on the queue's internals.
 //
 // Two structures hold them:
-// - a 4-ary min-heap whose keys live in typed arrays; an event's handler and argument sit in a slot
+// - a 4-ary min-heap whose keys live in arrays of numbers (number-array.ts); an event's handler and argument sit in a slot
 //   that does not move while it is pending, so sifting moves only numbers (moving object references
 //   would cost a GC write barrier per level). Four children per node halve the depth a pop sifts
 //   through, for a few more cache-local compares.
@@ -14,6 +14,7 @@
 //   order one heap of all events would give.
 
 import { EventLane } from './event-lane.ts';
+import { copyInto, doubleArray, smallIntArray } from './number-array.ts';
 
 export type EventHandler = (arg: unknown) => void;
 
@@ -23,15 +24,15 @@ export const NO_EVENT: unique symbol = Symbol('no event');
 
 export class EventQueue {
   // Heap order: position → key and slot.
-  private times: Float64Array;
-  private seqs: Float64Array;
-  private slots: Int32Array;
+  private times: number[];
+  private seqs: number[];
+  private slots: number[];
   // Slot storage: slot → handler and argument, or the lane whose earliest event the entry stands
   // for; `freeSlots[0, freeCount)` are unused.
   private handlers: (EventHandler | undefined)[];
   private args: unknown[];
-  private slotLanes: Int32Array;
-  private freeSlots: Int32Array;
+  private slotLanes: number[];
+  private freeSlots: number[];
   private freeCount = 0;
   /** Heap entries. */
   private count = 0;
@@ -51,14 +52,14 @@ export class EventQueue {
   constructor(limitEvents = 10_000_000) {
     this.limitEvents = limitEvents;
     const initial = 256;
-    this.times = new Float64Array(initial);
-    this.seqs = new Float64Array(initial);
-    this.slots = new Int32Array(initial);
+    this.times = doubleArray(initial);
+    this.seqs = doubleArray(initial);
+    this.slots = smallIntArray(initial);
     // Filled, so that each array holds any value from the start and stays one kind of array.
     this.handlers = new Array(initial).fill(undefined);
     this.args = new Array(initial).fill(undefined);
-    this.slotLanes = new Int32Array(initial);
-    this.freeSlots = new Int32Array(initial);
+    this.slotLanes = smallIntArray(initial);
+    this.freeSlots = smallIntArray(initial);
     this.addFreeSlots(0, initial);
   }
 
@@ -222,18 +223,13 @@ export class EventQueue {
   private grow(): void {
     const old = this.times.length;
     const capacity = Math.min(old * 2, this.limitEvents);
-    this.times = grown(this.times, new Float64Array(capacity));
-    this.seqs = grown(this.seqs, new Float64Array(capacity));
-    this.slots = grown(this.slots, new Int32Array(capacity));
-    this.slotLanes = grown(this.slotLanes, new Int32Array(capacity));
-    this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
+    this.times = copyInto(this.times, doubleArray(capacity));
+    this.seqs = copyInto(this.seqs, doubleArray(capacity));
+    this.slots = copyInto(this.slots, smallIntArray(capacity));
+    this.slotLanes = copyInto(this.slotLanes, smallIntArray(capacity));
+    this.freeSlots = copyInto(this.freeSlots, smallIntArray(capacity));
     this.handlers.length = capacity;
     this.args.length = capacity;
     this.addFreeSlots(old, capacity);
   }
-}
-
-function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }

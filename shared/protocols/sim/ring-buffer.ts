@@ -1,11 +1,10 @@
 // A FIFO of numbers with amortised O(1) push and shift and a hard capacity (a link's departure times).
 
-/**
- * A Float64Array holds the numbers unboxed: in a generic array every pushed double beyond the small
- * integers would be a heap allocation, and a link pushes one per queued packet.
- */
+import { doubleArray } from './number-array.ts';
+
+/** The numbers are held unboxed (number-array.ts): a link pushes one per queued packet. */
 export class NumberRing {
-  private items: Float64Array;
+  private items: number[];
   private head = 0;
   private count = 0;
   readonly capacity: number;
@@ -13,7 +12,7 @@ export class NumberRing {
   constructor(capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
-    this.items = new Float64Array(Math.min(capacity, 64));
+    this.items = doubleArray(Math.min(capacity, 64));
   }
 
   get length(): number {
@@ -44,7 +43,7 @@ export class NumberRing {
   }
 
   private grow(): void {
-    const next = new Float64Array(Math.min(this.capacity, this.items.length * 2));
+    const next = doubleArray(Math.min(this.capacity, this.items.length * 2));
     for (let i = 0; i < this.count; i++) next[i] = this.items[wrap(this.head + i, this.items.length)]!;
     this.items = next;
     this.head = 0;
