@@ -3,10 +3,10 @@
 // run never depends on the queue's internals.
 //
 // Two structures hold them:
-// - a 4-ary min-heap whose keys live in arrays of numbers (number-array.ts); an event's handler and argument sit in a slot
-//   that does not move while it is pending, so sifting moves only numbers (moving object references
-//   would cost a GC write barrier per level). Four children per node halve the depth a pop sifts
-//   through, for a few more cache-local compares.
+// - a 4-ary min-heap whose keys live in arrays of numbers (number-array.ts); an event's handler and
+//   argument sit in a slot that does not move while it is pending, so sifting moves only numbers
+//   (moving object references would cost a GC write barrier per level). Four children per node
+//   halve the depth a pop sifts through, for a few more cache-local compares.
 // - lanes (event-lane.ts): FIFOs for sources whose events come in time order and share one handler,
 //   such as the frames arriving over one direction of a link. A lane has one heap entry, keyed by its
 //   earliest event, so the heap holds a handful of entries instead of every packet on every wire. An
