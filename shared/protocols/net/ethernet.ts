@@ -4,8 +4,7 @@
 
 import { readMac, writeMac } from './addresses.ts';
 
-// frameBytes runs for every frame and reads module-local copies (an exported binding is read through
-// its module cell: docs/performance.md).
+// Unexported copies for frameBytes, which runs for every frame (docs/performance.md: imported values).
 const HEADER_BYTES = 14;
 const MIN_FRAME_BYTES = 60; // without the FCS
 export const ETHERNET_HEADER_BYTES = HEADER_BYTES;

@@ -10,9 +10,7 @@ import type { Network } from './network.ts';
 import type { Packet } from './packet.ts';
 import { receivedDatagram, parseDatagram, type ParsedDatagram } from './wire.ts';
 
-// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
-// from its module cell at every use, but folds a module's own constants into compiled code
-// (docs/performance.md).
+// Local copies of imported values the per-packet path uses (docs/performance.md: imported values).
 const { ETHERTYPE_IPV4 } = ethernet;
 const { BROADCAST_MAC } = addresses;
 

@@ -14,9 +14,7 @@ import type { TcpHeader } from '../transport/tcp/header.ts';
 import * as udpHeader from '../transport/udp/header.ts';
 import type { UdpHeader } from '../transport/udp/header.ts';
 
-// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
-// from its module cell at every use, but folds a module's own constants into compiled code
-// (docs/performance.md).
+// Local copies of imported values the per-packet path uses (docs/performance.md: imported values).
 const { frameBytes } = ethernet;
 const { IPV4_HEADER_BYTES } = ipv4;
 const { tcpHeaderLength, SYN, FIN, RST, ACK } = tcpHeader;

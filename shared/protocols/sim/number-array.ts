@@ -1,7 +1,7 @@
 // Arrays of numbers for the engine's hot queues (the event heap, event lanes, a link's departure
 // times). A plain array made from doubles has V8's PACKED_DOUBLE_ELEMENTS kind: it stores the numbers
 // unboxed, as a Float64Array does, but reading and writing it skips the typed array's checks of its
-// buffer — about 4% of the engine's instructions (docs/performance.md). An array made from small
+// buffer — about 3% of the engine's instructions (docs/performance.md). An array made from small
 // integers stays one of small integers while only those are stored in it.
 
 /** `length` numbers, all 0, stored as unboxed doubles. */

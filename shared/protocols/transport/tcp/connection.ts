@@ -26,9 +26,7 @@ import type { SendBuffer } from './send-buffer.ts';
 import * as seq from './seq.ts';
 import * as state from './state.ts';
 
-// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
-// from its module cell at every use, but folds a module's own constants into compiled code
-// (docs/performance.md).
+// Local copies of imported values the per-packet path uses (docs/performance.md: imported values).
 const { receiverKeepsOutOfOrder, usesCongestionControl, windowSegmentsFor } = arq;
 const { AckAction, createCongestionControl } = congestion;
 type AckAction = congestion.AckAction;

@@ -5,8 +5,8 @@
 import { internetChecksum, pseudoHeaderSum } from '../../net/checksum.ts';
 import { IP_PROTOCOL_TCP } from '../../net/ipv4.ts';
 
-// tcpHeaderLength runs for every segment and reads a module-local copy (an exported binding is read
-// through its module cell: docs/performance.md).
+// An unexported copy for tcpHeaderLength, which runs for every segment (docs/performance.md:
+// imported values).
 const HEADER_BYTES = 20;
 export const TCP_HEADER_BYTES = HEADER_BYTES;
 export const TCP_MAX_OPTION_BYTES = 40;

@@ -13,9 +13,7 @@ import type { PayloadSource } from '../../net/payload.ts';
 import type { SendBuffer } from './send-buffer.ts';
 import { seqAdd } from './seq.ts';
 
-// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
-// from its module cell at every use, but folds a module's own constants into compiled code
-// (docs/performance.md).
+// Local copies of imported values the per-packet path uses (docs/performance.md: imported values).
 const { IP_PROTOCOL_TCP, originatedIpv4 } = ipv4;
 const { ETHERTYPE_IPV4 } = ethernet;
 const { Packet } = packet;

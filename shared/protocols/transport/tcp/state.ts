@@ -1,7 +1,7 @@
 // The TCP connection states (RFC 9293 §3.3.2, figure 5), as one explicit set of names.
 
-// canSendData and canReceiveData run for every segment and read the module-local name (an exported
-// binding is read through its module cell: docs/performance.md).
+// Unexported, for canSendData and canReceiveData, which run for every segment (docs/performance.md:
+// imported values).
 const STATES = {
   CLOSED: 'CLOSED',
   LISTEN: 'LISTEN',

@@ -5,9 +5,7 @@
 
 import * as controller from './controller.ts';
 
-// Imported values the per-packet path uses, as module-local constants: V8 reads an imported binding
-// from its module cell at every use, but folds a module's own constants into compiled code
-// (docs/performance.md).
+// Local copies of imported values the per-packet path uses (docs/performance.md: imported values).
 const { AckAction, CongestionControl } = controller;
 type AckAction = controller.AckAction;
 
