@@ -12,11 +12,18 @@ export const ETHERNET_MIN_FRAME_BYTES = MIN_FRAME_BYTES;
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
 
+/**
+ * Read-only: the header objects of frames sent in the simulation are shared (one per interface and
+ * next hop, see Interface.frameTo), so a node re-addresses a frame by giving it another header.
+ */
 export interface EthernetHeader {
-  dst: number;
-  src: number;
-  etherType: number;
+  readonly dst: number;
+  readonly src: number;
+  readonly etherType: number;
 }
+
+/** The header of a datagram that has not left its node yet (a node frames it when it transmits). */
+export const UNADDRESSED_FRAME: EthernetHeader = { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 };
 
 export function emitEthernet(h: EthernetHeader, out: Uint8Array, offset: number): void {
   writeMac(h.dst, out, offset);

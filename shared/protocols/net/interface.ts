@@ -4,6 +4,7 @@
 // across any hubs and switches, with the MAC a frame to each must carry.
 
 import type { Channel } from './channel.ts';
+import { ETHERTYPE_IPV4, type EthernetHeader } from './ethernet.ts';
 import type { Link } from './link.ts';
 import type { NetNode } from './node.ts';
 
@@ -23,6 +24,9 @@ export class Interface {
   peer!: Interface;
   /** Filled in by the routing computation. */
   l3Neighbours: L3Neighbour[] = [];
+  // The Ethernet headers of frames sent from here, one per destination MAC: frames are many and
+  // next hops few, so frames share them (headers are read-only) instead of each carrying its own.
+  private readonly frames: EthernetHeader[] = [];
 
   constructor(node: NetNode, index: number, mac: number, link: Link) {
     this.node = node;
@@ -30,4 +34,18 @@ export class Interface {
     this.mac = mac;
     this.link = link;
   }
+
+  /** The Ethernet header of an IPv4 frame from this interface to `dstMac` (routes keep theirs). */
+  frameTo(dstMac: number): EthernetHeader {
+    let found = this.frames.find((f) => f.dst === dstMac);
+    if (found === undefined) {
+      found = { dst: dstMac, src: this.mac, etherType: ETHERTYPE_IPV4 };
+      // A port on a big LAN could meet many MACs: beyond a few, keep only the latest ones.
+      if (this.frames.length >= MAX_SHARED_FRAMES) this.frames.shift();
+      this.frames.push(found);
+    }
+    return found;
+  }
 }
+
+const MAX_SHARED_FRAMES = 64;

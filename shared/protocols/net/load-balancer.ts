@@ -24,7 +24,7 @@ import type { NetNode } from './node.ts';
 import { Packet } from './packet.ts';
 import { ipToString, parseIp } from './addresses.ts';
 import { IP_PROTOCOL_TCP, originatedIpv4 } from './ipv4.ts';
-import { ETHERTYPE_IPV4 } from './ethernet.ts';
+import { UNADDRESSED_FRAME } from './ethernet.ts';
 import { ACK, FIN, RST, SYN, type TcpHeader } from '../transport/tcp/header.ts';
 import { seqAdd } from '../transport/tcp/seq.ts';
 import { Timer } from '../sim/timer.ts';
@@ -370,7 +370,7 @@ export class LoadBalancer extends Host {
       return;
     }
     p.ip.ttl--;
-    this.transmitTo(p, route.iface, route.nextHopMac);
+    this.transmit(p, route);
   }
 
   /** A packet from a client to the VIP: a new connection is scheduled, a known one follows its entry. */
@@ -573,7 +573,7 @@ export class LoadBalancer extends Host {
     return new Packet(
       net.nextPacketId(),
       net.sim.nowNs,
-      { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
+      UNADDRESSED_FRAME,
       originatedIpv4(this.nextIpId(), IP_PROTOCOL_TCP, src, dst),
       header,
       null,

@@ -3,15 +3,14 @@
 // routing table: destination address → interface and the MAC address of the next layer-3 hop.
 // Layer-1/2 devices (hubs, switches) have neither: they move frames by port and MAC address.
 
-import * as ethernet from './ethernet.ts';
 import * as addresses from './addresses.ts';
+import type { EthernetHeader } from './ethernet.ts';
 import type { Interface } from './interface.ts';
 import type { Network } from './network.ts';
 import type { Packet } from './packet.ts';
 import { receivedDatagram, parseDatagram, type ParsedDatagram } from './wire.ts';
 
 // Local copies of imported values the per-packet path uses (docs/performance.md: imported values).
-const { ETHERTYPE_IPV4 } = ethernet;
 const { BROADCAST_MAC } = addresses;
 
 export type Controller = 'bot' | 'player';
@@ -21,6 +20,8 @@ export interface Route {
   iface: Interface;
   nextHopMac: number;
   nextHop: NetNode;
+  /** The Ethernet header of frames this way (`iface.frameTo(nextHopMac)`). */
+  frame: EthernetHeader;
 }
 
 export abstract class NetNode {
@@ -52,17 +53,10 @@ export abstract class NetNode {
 
   abstract receive(p: Packet, via: Interface): void;
 
-  /** Frame the packet to the route's next hop and offer it to that link. */
+  /** Frame the packet to the route's next hop and offer it to that link (the frame header is shared, not copied). */
   transmit(p: Packet, route: Route): void {
-    this.transmitTo(p, route.iface, route.nextHopMac);
-  }
-
-  transmitTo(p: Packet, out: Interface, dstMac: number): void {
-    const eth = p.eth;
-    eth.src = out.mac;
-    eth.dst = dstMac;
-    eth.etherType = ETHERTYPE_IPV4;
-    out.tx.enqueue(p);
+    p.eth = route.frame;
+    route.iface.tx.enqueue(p);
   }
 
   interfaceOnLink(linkId: string): Interface | undefined {

@@ -4,6 +4,7 @@
 
 import { DecisionQueue } from '../roles/decision-queue.ts';
 import type { CommandResult, RouterCommand } from '../roles/commands.ts';
+import type { EthernetHeader } from './ethernet.ts';
 import type { Interface } from './interface.ts';
 import type { Network } from './network.ts';
 import { NetNode, type Controller } from './node.ts';
@@ -53,7 +54,7 @@ export class Router extends NetNode {
       this.network.drop(p, { node: this.id }, 'no-route');
       return;
     }
-    this.forwardOn(p, route.iface, route.nextHopMac);
+    this.forwardOn(p, route.iface, route.frame);
   }
 
   /** Send on the link a player chose: framed to the next layer-3 hop that way. */
@@ -63,18 +64,19 @@ export class Router extends NetNode {
       this.network.drop(p, { node: this.id }, 'no-route');
       return;
     }
-    this.forwardOn(p, out, nb.iface.mac);
+    this.forwardOn(p, out, out.frameTo(nb.iface.mac));
   }
 
   /** Decrement TTL and send on `out`; a TTL that would reach zero kills the packet here. */
-  forwardOn(p: Packet, out: Interface, nextHopMac: number): void {
+  forwardOn(p: Packet, out: Interface, frame: EthernetHeader): void {
     if (p.ip.ttl <= 1) {
       this.network.drop(p, { node: this.id }, 'ttl');
       return;
     }
     p.ip.ttl--;
     this.forwardedPackets++;
-    this.transmitTo(p, out, nextHopMac);
+    p.eth = frame;
+    out.tx.enqueue(p);
   }
 
   command(cmd: RouterCommand): CommandResult {

@@ -15,7 +15,7 @@ import { seqAdd } from './seq.ts';
 
 // Local copies of imported values the per-packet path uses (docs/performance.md: imported values).
 const { IP_PROTOCOL_TCP, originatedIpv4 } = ipv4;
-const { ETHERTYPE_IPV4 } = ethernet;
+const { UNADDRESSED_FRAME } = ethernet;
 const { Packet } = packet;
 type Packet = packet.Packet;
 const { ACK, RST, SYN, FIN } = header;
@@ -256,7 +256,7 @@ export class TcpSocketTable implements TcpHostPort {
     const p = new Packet(
       net.nextPacketId(),
       net.sim.nowNs,
-      { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
+      UNADDRESSED_FRAME,
       originatedIpv4(host.nextIpId(), IP_PROTOCOL_TCP, host.ip, dstIp),
       header,
       null,

@@ -4,7 +4,7 @@
 
 import type { Host } from '../../net/host.ts';
 import { IP_PROTOCOL_UDP, originatedIpv4 } from '../../net/ipv4.ts';
-import { ETHERTYPE_IPV4 } from '../../net/ethernet.ts';
+import { UNADDRESSED_FRAME } from '../../net/ethernet.ts';
 import { Packet } from '../../net/packet.ts';
 import { UDP_MAX_PAYLOAD_BYTES } from './header.ts';
 
@@ -51,7 +51,7 @@ export class UdpSocketTable {
     const p = new Packet(
       net.nextPacketId(),
       net.sim.nowNs,
-      { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 },
+      UNADDRESSED_FRAME,
       originatedIpv4(host.nextIpId(), IP_PROTOCOL_UDP, host.ip, dstIp),
       null,
       { srcPort, dstPort },
