@@ -38,6 +38,11 @@ export class ReceiveBuffer {
   // first object the array holds: a push site that sees one kind of array is compiled inline.
   private readable: Chunk[] = NO_CHUNKS.slice();
   private readableHead = 0;
+  /**
+   * A chunk the application has read completely, kept for the next segment: a bulk reader drains
+   * each segment as it arrives, so a connection then needs one chunk object instead of one per segment.
+   */
+  private spare: Chunk | null = null;
   private outOfOrder: Chunk[] = [];
   /** The most recently received out-of-order block, reported first in SACK (RFC 2018 §4). */
   private lastBlockStart = -1;
@@ -83,7 +88,7 @@ export class ReceiveBuffer {
     const e = Math.min(end, windowEnd);
     if (s >= e) return 0;
     const chunk: Chunk =
-      s === start && e === end ? { start, end, bytes, source, sourceOffset } : trim({ start, end, bytes, source, sourceOffset }, s, e);
+      s === start && e === end ? this.chunk(start, end, bytes, source, sourceOffset) : trim({ start, end, bytes, source, sourceOffset }, s, e);
     if (s === this.nextOff) {
       this.pushReadable(chunk);
       const before = chunk.start;
@@ -92,6 +97,18 @@ export class ReceiveBuffer {
     }
     if (keepOutOfOrder) this.insertOutOfOrder(chunk);
     return 0;
+  }
+
+  private chunk(start: number, end: number, bytes: Uint8Array | null, source: PayloadSource | null, sourceOffset: number): Chunk {
+    const c = this.spare;
+    if (c === null) return { start, end, bytes, source, sourceOffset };
+    this.spare = null;
+    c.start = start;
+    c.end = end;
+    c.bytes = bytes;
+    c.source = source;
+    c.sourceOffset = sourceOffset;
+    return c;
   }
 
   private pushReadable(c: Chunk): void {
@@ -168,6 +185,7 @@ export class ReceiveBuffer {
       remaining -= take;
       if (this.readOff >= c.end) {
         this.readable[this.readableHead++] = undefined as unknown as Chunk;
+        this.spare = c;
         if (this.readableHead > 1024 && this.readableHead * 2 > this.readable.length) {
           this.readable = this.readable.slice(this.readableHead);
           this.readableHead = 0;
