@@ -53,7 +53,7 @@ export abstract class NetNode {
 
   abstract receive(p: Packet, via: Interface): void;
 
-  /** Frame the packet to the route's next hop and offer it to that link (the frame header is shared, not copied). */
+  /** Frame the packet to the route's next hop (a shared header) and offer it to that link. */
   transmit(p: Packet, route: Route): void {
     p.eth = route.frame;
     route.iface.tx.enqueue(p);
