@@ -13,8 +13,8 @@ export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
 
 /**
- * Read-only: the header objects of frames sent in the simulation are shared (one per interface and
- * next hop, see Interface.frameTo), so a node re-addresses a frame by giving it another header.
+ * Read-only: the header objects of frames sent in the simulation are shared (a route keeps one for
+ * its next hop, see Interface.frameTo), so a node re-addresses a frame by giving it another header.
  */
 export interface EthernetHeader {
   readonly dst: number;

@@ -24,9 +24,6 @@ export class Interface {
   peer!: Interface;
   /** Filled in by the routing computation. */
   l3Neighbours: L3Neighbour[] = [];
-  // The Ethernet headers of frames sent from here, one per destination MAC: frames are many and
-  // next hops few, so frames share them (headers are read-only) instead of each carrying its own.
-  private readonly frames: EthernetHeader[] = [];
 
   constructor(node: NetNode, index: number, mac: number, link: Link) {
     this.node = node;
@@ -35,17 +32,11 @@ export class Interface {
     this.link = link;
   }
 
-  /** The Ethernet header of an IPv4 frame from this interface to `dstMac` (routes keep theirs). */
+  /**
+   * The Ethernet header of an IPv4 frame from this interface to `dstMac`. Headers are read-only, so a
+   * route makes its header once and every frame it sends shares it.
+   */
   frameTo(dstMac: number): EthernetHeader {
-    let found = this.frames.find((f) => f.dst === dstMac);
-    if (found === undefined) {
-      found = { dst: dstMac, src: this.mac, etherType: ETHERTYPE_IPV4 };
-      // A port on a big LAN could meet many MACs: beyond a few, keep only the latest ones.
-      if (this.frames.length >= MAX_SHARED_FRAMES) this.frames.shift();
-      this.frames.push(found);
-    }
-    return found;
+    return { dst: dstMac, src: this.mac, etherType: ETHERTYPE_IPV4 };
   }
 }
-
-const MAX_SHARED_FRAMES = 64;

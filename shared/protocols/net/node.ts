@@ -15,12 +15,11 @@ const { BROADCAST_MAC } = addresses;
 
 export type Controller = 'bot' | 'player';
 
-/** Where packets for one destination go: out of `iface`, framed to `nextHopMac` (the next L3 node). */
+/** Where packets for one destination go: out of `iface`, framed to `nextHop` (the next L3 node). */
 export interface Route {
   iface: Interface;
-  nextHopMac: number;
   nextHop: NetNode;
-  /** The Ethernet header of frames this way (`iface.frameTo(nextHopMac)`). */
+  /** The Ethernet header of frames this way, addressed to the next hop's MAC (shared, read-only). */
   frame: EthernetHeader;
 }
 
@@ -53,10 +52,15 @@ export abstract class NetNode {
 
   abstract receive(p: Packet, via: Interface): void;
 
-  /** Frame the packet to the route's next hop (a shared header) and offer it to that link. */
+  /** Frame the packet to the route's next hop and offer it to that link. */
   transmit(p: Packet, route: Route): void {
-    p.eth = route.frame;
-    route.iface.tx.enqueue(p);
+    this.transmitTo(p, route.iface, route.frame);
+  }
+
+  /** Offer the packet to `out`'s link in a frame with the given (shared, read-only) header. */
+  transmitTo(p: Packet, out: Interface, frame: EthernetHeader): void {
+    p.eth = frame;
+    out.tx.enqueue(p);
   }
 
   interfaceOnLink(linkId: string): Interface | undefined {

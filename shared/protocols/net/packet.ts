@@ -32,7 +32,7 @@ export type PacketKind =
 
 export class Packet {
   readonly id: number;
-  /** Shared by the frames a node sends one way (Interface.frameTo): replaced at each hop, never changed. */
+  /** Shared by the frames a route sends (Interface.frameTo): replaced at each hop, never changed. */
   eth: EthernetHeader;
   ip: Ipv4Header;
   tcp: TcpHeader | null;

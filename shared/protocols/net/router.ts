@@ -75,8 +75,7 @@ export class Router extends NetNode {
     }
     p.ip.ttl--;
     this.forwardedPackets++;
-    p.eth = frame;
-    out.tx.enqueue(p);
+    this.transmitTo(p, out, frame);
   }
 
   command(cmd: RouterCommand): CommandResult {

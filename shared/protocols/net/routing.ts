@@ -76,7 +76,7 @@ export function computeRoutes(net: Network, overrides: RouteOverride[] = []): vo
           if (known === undefined || h < known || (h === known && d < delay.get(next)!)) {
             hops.set(next, h);
             delay.set(next, d);
-            firstHop.set(next, best === src ? { iface: itf, nextHopMac: nb.iface.mac, nextHop: next, frame: itf.frameTo(nb.iface.mac) } : firstHop.get(best)!);
+            firstHop.set(next, best === src ? { iface: itf, nextHop: next, frame: itf.frameTo(nb.iface.mac) } : firstHop.get(best)!);
           }
         }
       }
@@ -92,7 +92,7 @@ export function computeRoutes(net: Network, overrides: RouteOverride[] = []): vo
       throw new Error(`route override ${o.node} → ${o.to} via ${o.via} does not match the topology`);
     }
     const onward = itf.l3Neighbours.find((n) => n.iface.node === to) ?? nb;
-    for (const addr of to.addresses) node.routes.set(addr, { iface: itf, nextHopMac: onward.iface.mac, nextHop: onward.iface.node, frame: itf.frameTo(onward.iface.mac) });
+    for (const addr of to.addresses) node.routes.set(addr, { iface: itf, nextHop: onward.iface.node, frame: itf.frameTo(onward.iface.mac) });
   }
 }
 
