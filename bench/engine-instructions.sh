@@ -1,9 +1,9 @@
 #!/bin/sh
 # Machine instructions one warm run of the engine's speed-goal scenario executes, counted by
 # valgrind's callgrind: four runs in one process minus three runs. Unlike wall time on a shared
-# machine (which moves by a third between runs), the count repeats to about half a percent, so it
-# shows whether a change to the per-packet path helps. Needs valgrind (Debian package `valgrind`);
-# takes about five minutes.
+# machine (which moves by a third between runs), the count repeats to about 2% with nothing else
+# running (docs/performance.md), so it shows whether a change to the per-packet path helps. Needs
+# valgrind (Debian package `valgrind`); takes about five minutes.
 set -e
 cd "$(dirname "$0")/.."
 if ! command -v valgrind >/dev/null 2>&1; then
