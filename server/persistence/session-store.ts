@@ -111,6 +111,26 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (session_id, seq));
 `;
 
+const WAL_ATTEMPTS = 20;
+const SQLITE_BUSY = 5;
+
+/**
+ * Put the database in WAL mode. Two processes opening the same new file at once (scaled out on one
+ * machine) can both try to switch it; SQLite then answers one of them "database is locked" at once,
+ * whatever the busy timeout, so that one waits a little and tries again.
+ */
+function switchToWal(db: DatabaseSync): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.exec('PRAGMA journal_mode = WAL;');
+      return;
+    } catch (e) {
+      if ((e as { errcode?: number }).errcode !== SQLITE_BUSY || attempt >= WAL_ATTEMPTS) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 * attempt); // start-up only
+    }
+  }
+}
+
 export class SessionStore {
   readonly file: string;
   private readonly db: DatabaseSync;
@@ -120,7 +140,9 @@ export class SessionStore {
     this.file = file;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new DatabaseSync(file);
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+    this.db.exec('PRAGMA busy_timeout = 5000;');
+    switchToWal(this.db);
+    this.db.exec('PRAGMA synchronous = NORMAL;');
     this.db.exec(SCHEMA);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmt = {
