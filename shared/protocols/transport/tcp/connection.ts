@@ -177,6 +177,10 @@ export class TcpConnection {
   /** Right edge of the receive window we have offered (RCV.NXT + RCV.WND), as a data offset. */
   private rcvRightEdge = 0;
   private processingInput = false;
+  /** The segment being processed acknowledged data or moved the window: try to send after it. */
+  private outputDeferred = false;
+  /** The segment being processed brought data to acknowledge, and no segment has carried the ACK yet. */
+  private ackOwed = false;
   private windowWasZero = false;
   readonly stats: TcpStats = {
     sentSegments: 0,
@@ -391,8 +395,15 @@ export class TcpConnection {
     try {
       if (this.state === TcpState.SYN_SENT) this.synSentArrival(seg);
       else if (this.state !== TcpState.CLOSED) this.synchronizedArrival(seg);
+      // Only now, with both its ACK and its data taken in, does the segment's answer go out, so data
+      // sent in answer carries the acknowledgment of the data that came in ("piggybacked", §3.10.7.4
+      // step seven, as BSD and Linux do it) and a pure ACK goes only when nothing else carried it.
+      if (this.outputDeferred) this.output();
+      if (this.ackOwed && this.state !== TcpState.CLOSED) this.sendAck();
     } finally {
       this.processingInput = false;
+      this.outputDeferred = false;
+      this.ackOwed = false;
     }
   }
 
@@ -570,7 +581,7 @@ export class TcpConnection {
       this.enterClosed(null);
       return false;
     }
-    this.output();
+    this.outputDeferred = true;
     return true;
   }
 
@@ -631,12 +642,13 @@ export class TcpConnection {
       this.keepsOutOfOrder,
     );
     if (inOrderBytes > 0) {
-      // The application reads first, so the ACK carries the window its read reopened.
+      // Owed from now on: whatever the application sends while it reads carries the ACK; otherwise
+      // it goes once the segment is processed, with the window the application's read reopened.
+      this.ackOwed = true;
       this.app.readable?.(this);
       if (this.state === TcpState.CLOSED) return;
       // Data up to a FIN that arrived early may now be complete.
       if (this.peerFinOff >= 0 && !this.finReceived && this.rcv.nextOff === this.peerFinOff) this.receiveFin();
-      else this.sendAck();
       return;
     }
     // Out of order, duplicate or beyond the window: an immediate (duplicate) ACK (RFC 5681 §4.2).
@@ -893,6 +905,7 @@ export class TcpConnection {
           .map(([s, e]) => [(recvBase + s) >>> 0, (recvBase + e) >>> 0] as [number, number]),
       };
     }
+    if (withAck) this.ackOwed = false;
     const window = this.advertisedWindowField(isSyn);
     const header: TcpHeader = {
       srcPort: this.localPort,
