@@ -177,7 +177,7 @@ export class TcpConnection {
   /** Right edge of the receive window we have offered (RCV.NXT + RCV.WND), as a data offset. */
   private rcvRightEdge = 0;
   private processingInput = false;
-  /** The segment being processed acknowledged data or moved the window: try to send after it. */
+  /** The segment being processed passed ACK processing: send what the windows allow once it is all taken in. */
   private outputDeferred = false;
   /** The segment being processed brought data to acknowledge, and no segment has carried the ACK yet. */
   private ackOwed = false;
