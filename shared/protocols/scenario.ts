@@ -144,6 +144,8 @@ export interface FlowSpec {
   initialRtoMs: number;
   maxRtoMs: number;
   mslMs: number;
+  /** Delayed ACKs: the longest the ACK of in-order data waits, or null for an ACK per segment with data. */
+  delayedAckMs: number | null;
   synRetries: number;
   iss: number | null;
   /** Server port; defaults by application. */

@@ -199,6 +199,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       initialRtoMs: Math.max(f.initialRtoMs, f.minRtoMs),
       maxRtoMs: f.maxRtoMs,
       mslMs: f.mslMs,
+      delayedAckMs: f.delayedAckMs ?? null,
       synRetries: f.synRetries,
       iss: f.iss ?? null,
       port,

@@ -134,6 +134,8 @@ export const flowSchema = z.strictObject({
   initialRtoMs: ms(60_000).default(1000),
   maxRtoMs: ms(600_000).default(60_000),
   mslMs: ms(600_000).default(30_000),
+  // RFC 9293 §3.8.6.3: an ACK must not be delayed by 0.5 s or more.
+  delayedAckMs: z.number().positive('must be greater than 0').lt(500, 'must be below 500 (RFC 9293 §3.8.6.3)').optional(),
   synRetries: z.number().int().min(0).max(20).default(6),
   iss: z.number().int('must be a whole number').min(0).max(4294967295, 'must fit in 32 bits').optional(),
   port: port.optional(),

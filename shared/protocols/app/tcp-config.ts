@@ -18,6 +18,7 @@ export function tcpConfigFor(spec: FlowSpec, side: 'client' | 'server'): TcpConf
     minRtoNs: msToNs(spec.minRtoMs),
     maxRtoNs: msToNs(spec.maxRtoMs),
     mslNs: msToNs(spec.mslMs),
+    delayedAckNs: spec.delayedAckMs === null ? null : msToNs(spec.delayedAckMs),
     synRetries: spec.synRetries,
     maxRetransmits: 15,
     // A fixed ISS applies to the client; the server draws its own unless the test fixes both.

@@ -50,6 +50,11 @@ export interface TcpConfig {
   minRtoNs: number;
   maxRtoNs: number;
   mslNs: number;
+  /**
+   * Delayed ACKs (RFC 9293 §3.8.6.3, RFC 5681 §4.2): the longest the ACK of in-order data may wait,
+   * or null to acknowledge every segment with data at once.
+   */
+  delayedAckNs: number | null;
   synRetries: number;
   /** Give up (reset) after this many consecutive timeouts of the same data. */
   maxRetransmits: number;
@@ -165,6 +170,10 @@ export class TcpConnection {
   private readonly rtxTimer: Timer;
   private readonly persistTimer: Timer;
   private readonly timeWaitTimer: Timer;
+  private readonly delayedAckTimer: Timer;
+  /** An ACK of in-order data is being held back (delayed ACKs): the next segment with data is acknowledged at once. */
+  private ackDelayed = false;
+  private gapAtArrival = false;
   private synRetransmits = 0;
   private consecutiveTimeouts = 0;
   private persistBackoffs = 0;
@@ -236,6 +245,7 @@ export class TcpConnection {
     this.rtxTimer = new Timer(opts.sim, () => this.onRetransmitTimeout());
     this.persistTimer = new Timer(opts.sim, () => this.onPersistTimeout());
     this.timeWaitTimer = new Timer(opts.sim, () => this.enterClosed(null));
+    this.delayedAckTimer = new Timer(opts.sim, () => this.sendAck());
   }
 
   // ---------------------------------------------------------------- wire conversion
@@ -399,7 +409,7 @@ export class TcpConnection {
       // sent in answer carries the acknowledgment of the data that came in ("piggybacked", §3.10.7.4
       // step seven, as BSD and Linux do it) and a pure ACK goes only when nothing else carried it.
       if (this.outputDeferred) this.output();
-      if (this.ackOwed && this.state !== TcpState.CLOSED) this.sendAck();
+      if (this.ackOwed && this.state !== TcpState.CLOSED) this.acknowledgeData();
     } finally {
       this.processingInput = false;
       this.outputDeferred = false;
@@ -528,6 +538,21 @@ export class TcpConnection {
     }
   }
 
+  /**
+   * The ACK of in-order data, once no segment has carried it. With delayed ACKs (RFC 5681 §4.2) it
+   * waits for a second segment with data, or `delayedAckNs`, whichever comes first; the ACK of data
+   * that arrived while the receive buffer held a gap goes at once (`gapAtArrival`).
+   */
+  private acknowledgeData(): void {
+    const delayNs = this.cfg.delayedAckNs;
+    if (delayNs !== null && !this.ackDelayed && !this.gapAtArrival) {
+      this.ackDelayed = true;
+      this.delayedAckTimer.setIn(delayNs);
+      return;
+    }
+    this.sendAck();
+  }
+
   /** Step five of §3.10.7.4 for synchronized states. Returns false if the segment must be dropped. */
   private processAck(seg: Packet, segOff: number): boolean {
     const h = seg.tcp!;
@@ -633,6 +658,8 @@ export class TcpConnection {
   private receiveText(seg: Packet, segOff: number): void {
     const start = segOff;
     const end = segOff + seg.payloadLength;
+    // Data that fills a gap, or arrives beside one, is acknowledged at once even with delayed ACKs.
+    this.gapAtArrival = this.rcv.hasOutOfOrder;
     const inOrderBytes = this.rcv.accept(
       start,
       end,
@@ -703,6 +730,7 @@ export class TcpConnection {
     this.rtxTimer.cancel();
     this.persistTimer.cancel();
     this.timeWaitTimer.cancel();
+    this.delayedAckTimer.cancel();
     this.host.closed(this);
     this.app.closed?.(this, error);
   }
@@ -905,7 +933,13 @@ export class TcpConnection {
           .map(([s, e]) => [(recvBase + s) >>> 0, (recvBase + e) >>> 0] as [number, number]),
       };
     }
-    if (withAck) this.ackOwed = false;
+    if (withAck) {
+      this.ackOwed = false;
+      if (this.ackDelayed) {
+        this.ackDelayed = false;
+        this.delayedAckTimer.cancel();
+      }
+    }
     const window = this.advertisedWindowField(isSyn);
     const header: TcpHeader = {
       srcPort: this.localPort,

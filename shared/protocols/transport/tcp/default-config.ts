@@ -18,6 +18,7 @@ export function defaultTcpConfig(changes: Partial<TcpConfig> = {}): TcpConfig {
     minRtoNs: msToNs(1000),
     maxRtoNs: msToNs(60_000),
     mslNs: msToNs(30_000),
+    delayedAckNs: null,
     synRetries: 6,
     maxRetransmits: 15,
     iss: null,
