@@ -170,9 +170,9 @@ export class TcpConnection {
   private readonly rtxTimer: Timer;
   private readonly persistTimer: Timer;
   private readonly timeWaitTimer: Timer;
+  /** Armed while the ACK of in-order data is held back (delayed ACKs): the next segment with data is acknowledged at once. */
   private readonly delayedAckTimer: Timer;
-  /** An ACK of in-order data is being held back (delayed ACKs): the next segment with data is acknowledged at once. */
-  private ackDelayed = false;
+  /** The receive buffer held a gap when the segment being processed arrived (its ACK is not delayed). */
   private gapAtArrival = false;
   private synRetransmits = 0;
   private consecutiveTimeouts = 0;
@@ -545,8 +545,7 @@ export class TcpConnection {
    */
   private acknowledgeData(): void {
     const delayNs = this.cfg.delayedAckNs;
-    if (delayNs !== null && !this.ackDelayed && !this.gapAtArrival) {
-      this.ackDelayed = true;
+    if (delayNs !== null && !this.delayedAckTimer.isArmed && !this.gapAtArrival) {
       this.delayedAckTimer.setIn(delayNs);
       return;
     }
@@ -935,10 +934,7 @@ export class TcpConnection {
     }
     if (withAck) {
       this.ackOwed = false;
-      if (this.ackDelayed) {
-        this.ackDelayed = false;
-        this.delayedAckTimer.cancel();
-      }
+      this.delayedAckTimer.cancel();
     }
     const window = this.advertisedWindowField(isSyn);
     const header: TcpHeader = {
