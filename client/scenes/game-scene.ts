@@ -269,14 +269,14 @@ export class GameScene extends Phaser.Scene {
         if (!e.retransmit) return;
         const f = w.flows.get(e.flow);
         const n = f === undefined ? undefined : geom.nodes.get(e.side === 'client' ? f.from : f.to);
-        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, false, this.realNow, t('fx.retransmit'));
+        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, false, this.realNow, t('fx.retransmit'), this.topo.clearAbove(n));
         return;
       }
       case 'state': {
         if (e.side !== 'client' || e.to !== 'ESTABLISHED') return;
         const f = w.flows.get(e.flow);
         const n = f === undefined ? undefined : geom.nodes.get(f.from);
-        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, true, this.realNow, t('fx.connected'));
+        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, true, this.realNow, t('fx.connected'), this.topo.clearAbove(n));
         return;
       }
       default:

@@ -38,10 +38,14 @@ export class EffectsLayer {
     this.add({ kind: 'drop', x, y, bornMs: nowMs, color: UI.drop, size, label: label === null ? null : this.takeLabel(label, x, y - size * 2.5, '#ff9f6b') });
   }
 
-  /** A ring at a node: a retransmission (vermillion) or something good (green). */
-  ring(x: number, y: number, size: number, good: boolean, nowMs: number, label: string | null = null): void {
+  /**
+   * A ring at a node: a retransmission (vermillion) or something good (green). Its label's bottom
+   * edge is at `labelBottomY` (above the node's own labels; kept inside the canvas).
+   */
+  ring(x: number, y: number, size: number, good: boolean, nowMs: number, label: string | null, labelBottomY: number): void {
     const color = good ? OKABE_ITO.bluishGreen : UI.retransmit;
-    this.add({ kind: 'ring', x, y, bornMs: nowMs, color, size, label: label === null ? null : this.takeLabel(label, x, y + size * 1.6, good ? '#5fd3a8' : '#ff9f6b') });
+    const labelY = Math.max(labelBottomY, this.fontPx + 4);
+    this.add({ kind: 'ring', x, y, bornMs: nowMs, color, size, label: label === null ? null : this.takeLabel(label, x, labelY, good ? '#5fd3a8' : '#ff9f6b') });
   }
 
   private add(e: Effect): void {

@@ -52,10 +52,26 @@ export class TopologyView {
     this.drawAll(world, geom);
   }
 
-  private drawAll(world: World, geom: Geometry): void {
+  /** Font sizes of the labels: node names and owners (big), addresses and links (small). */
+  private labelSizes(geom: Geometry): { small: number; big: number } {
     const scale = this.large ? 1.25 : 1;
-    const small = Math.round(Math.max(13, geom.nodeRadius * 0.38) * scale);
-    const big = Math.round(Math.max(16, geom.nodeRadius * 0.5) * scale);
+    return {
+      small: Math.round(Math.max(13, geom.nodeRadius * 0.38) * scale),
+      big: Math.round(Math.max(16, geom.nodeRadius * 0.5) * scale),
+    };
+  }
+
+  /**
+   * The y just above a node and the owner label drawn over it ("YOU", a player's name), where a
+   * passing label can go without covering either (the node's name and address are below it).
+   */
+  clearAbove(ng: NodeGeom): number {
+    const big = this.geom === null ? 16 : this.labelSizes(this.geom).big;
+    return ng.y - ng.r - 8 - big * 1.25;
+  }
+
+  private drawAll(world: World, geom: Geometry): void {
+    const { small, big } = this.labelSizes(geom);
     for (const l of world.links.values()) {
       const lg = geom.links.get(l.id);
       if (lg === undefined) continue;
