@@ -18,6 +18,9 @@ interface Effect {
   color: number;
   size: number;
   label: Phaser.GameObjects.Text | null;
+  /** The label's text without its count, and how many events it stands for. */
+  labelText: string | null;
+  count: number;
 }
 
 export class EffectsLayer {
@@ -33,9 +36,24 @@ export class EffectsLayer {
     this.g = scene.add.graphics().setDepth(9);
   }
 
-  /** A packet died here; `label` says why. */
+  /**
+   * A packet died here; `label` says why. Another death for the same reason close by while that
+   * label is still shown gets its own burst and is counted on the label ("loss ×2"), instead of a
+   * second label drawn over the first.
+   */
   drop(x: number, y: number, size: number, label: string | null, nowMs: number): void {
-    this.add({ kind: 'drop', x, y, bornMs: nowMs, color: UI.drop, size, label: label === null ? null : this.takeLabel(label, x, y - size * 2.5, '#ff9f6b') });
+    let text: Phaser.GameObjects.Text | null = null;
+    if (label !== null) {
+      const near = this.fontPx * 2;
+      const shown = this.effects.find((e) => e.kind === 'drop' && e.labelText === label && e.label !== null && Math.abs(e.x - x) < near && Math.abs(e.y - y) < near);
+      if (shown !== undefined) {
+        shown.count++;
+        shown.label!.setText(`${label} ×${shown.count}`);
+      } else {
+        text = this.takeLabel(label, x, y - size * 2.5, '#ff9f6b');
+      }
+    }
+    this.add({ kind: 'drop', x, y, bornMs: nowMs, color: UI.drop, size, label: text, labelText: label, count: 1 });
   }
 
   /**
@@ -45,7 +63,8 @@ export class EffectsLayer {
   ring(x: number, y: number, size: number, good: boolean, nowMs: number, label: string | null, labelBottomY: number): void {
     const color = good ? OKABE_ITO.bluishGreen : UI.retransmit;
     const labelY = Math.max(labelBottomY, this.fontPx + 4);
-    this.add({ kind: 'ring', x, y, bornMs: nowMs, color, size, label: label === null ? null : this.takeLabel(label, x, labelY, good ? '#5fd3a8' : '#ff9f6b') });
+    const text = label === null ? null : this.takeLabel(label, x, labelY, good ? '#5fd3a8' : '#ff9f6b');
+    this.add({ kind: 'ring', x, y, bornMs: nowMs, color, size, label: text, labelText: label, count: 1 });
   }
 
   private add(e: Effect): void {
