@@ -8,7 +8,7 @@ import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq';
 
 export interface LevelDef {
   id: ObjectiveKind;
@@ -186,6 +186,53 @@ LEVELS.push({
     ],
     flows: failoverFlows(),
     faults: [{ kind: 'node-down', node: 'lb1', atMs: 9000 }],
+  },
+});
+
+/** Level 5's file, and how long after Start it must be delivered (bonus: sooner). */
+export const ARQ_LEVEL = { fileBytes: 30_000, withinMs: 15_000, fastMs: 10_000, fewRetransmits: 5 };
+
+LEVELS.push({
+  id: 'sender-arq',
+  number: 5,
+  title: 'level.arq.title',
+  brief: 'level.arq.brief',
+  objective: 'level.arq.objective',
+  topics: ['T8', 'T6'],
+  role: { role: 'sender', node: 'you', flows: ['file'] },
+  speed: 0.5,
+  deadlineMs: 60_000,
+  stars: ['level.arq.star2', 'level.arq.star3'],
+  scenario: {
+    name: 'sender-arq',
+    // With this seed the loss pattern on the lossy link gives the textbook order (the pattern does
+    // not depend on when the player starts: nothing else draws from the PRNG meanwhile).
+    seed: 2,
+    durationMs: 60_000,
+    nodes: [
+      { id: 'you', kind: 'host' },
+      { id: 'relay', kind: 'router' },
+      { id: 'probe', kind: 'host' },
+    ],
+    links: [
+      { id: 'uplink', a: 'you', b: 'relay', bandwidthBps: 1_000_000, delayMs: 100, queuePackets: 30 },
+      { id: 'space', a: 'relay', b: 'probe', bandwidthBps: 1_000_000, delayMs: 150, queuePackets: 30, loss: { 'relay->probe': 0.1 } },
+    ],
+    flows: [
+      {
+        id: 'file',
+        from: 'you',
+        to: 'probe',
+        transport: 'tcp',
+        app: 'bulk',
+        bytes: ARQ_LEVEL.fileBytes,
+        mss: 1000,
+        arq: 'stop-and-wait',
+        windowSegments: 6,
+        choices: { arq: ['stop-and-wait', 'go-back-n', 'selective-repeat'] },
+        startMs: MANUAL_START_MS,
+      },
+    ],
   },
 });
 

@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import type { LevelDef } from './levels.ts';
+import { ARQ_LEVEL, type LevelDef } from './levels.ts';
 
 export interface EngineFacts {
   nowMs: number;
@@ -34,8 +34,11 @@ export class TraceFacts {
   zeroWindowAtMs: number | null = null;
   probes = 0;
   readonly startedFlows = new Map<string, number>();
+  /** Per flow: bytes the receiving application has read so far, and when the latest arrived. */
+  readonly delivered = new Map<string, { bytes: number; atMs: number }>();
 
   observe(e: { type: string; t: number; [k: string]: unknown }): void {
+    if (e.type === 'deliver' && typeof e.total === 'number') this.delivered.set(e.flow as string, { bytes: e.total, atMs: e.t });
     if (e.type === 'window' && e.event === 'zero' && this.zeroWindowAtMs === null) this.zeroWindowAtMs = e.t;
     if (e.type === 'probe') this.probes++;
     if (e.type === 'send' || e.type === 'state') {
@@ -123,6 +126,38 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           { key: 'stat.delivered', params: { got: Math.floor(delivered / 1000), total: total / 1000 } },
           { key: 'stat.zeroWindow', params: { at: zero ? (trace.zeroWindowAtMs! / 1000).toFixed(1) : '-' } },
           { key: 'stat.probes', params: { n: trace.probes } },
+        ],
+      };
+    }
+    case 'sender-arq': {
+      const f = facts.flows.file ?? {};
+      const total = ARQ_LEVEL.fileBytes;
+      const startedMs = trace.startedFlows.get('file');
+      const got = trace.delivered.get('file');
+      const deliveredBytes = got?.bytes ?? 0;
+      // Timed from Start to the last byte read, exactly (from the trace), not to when this check runs.
+      const doneMs = got !== undefined && got.bytes >= total ? got.atMs : null;
+      const tookMs = startedMs === undefined ? 0 : (doneMs ?? now) - startedMs;
+      const passed = doneMs !== null && tookMs <= ARQ_LEVEL.withinMs;
+      const retransmits = num(f.retransmits);
+      const bonus: [boolean, boolean] = [passed && tookMs <= ARQ_LEVEL.fastMs, passed && retransmits <= ARQ_LEVEL.fewRetransmits];
+      const failed = !passed && (tookMs > ARQ_LEVEL.withinMs || doneMs !== null || now >= level.deadlineMs);
+      return {
+        verdict: passed ? 'passed' : failed ? 'failed' : 'running',
+        progress:
+          startedMs === undefined
+            ? { key: 'obj.arq.waiting', params: { left: timeLeft } }
+            : {
+                key: 'obj.arq.progress',
+                params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000, used: (tookMs / 1000).toFixed(1), within: ARQ_LEVEL.withinMs / 1000, retx: retransmits },
+              },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.delivered', params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000 } },
+          { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
+          { key: 'stat.retransmits', params: { n: retransmits } },
+          { key: 'stat.timeouts', params: { n: num(f.timeouts) } },
         ],
       };
     }

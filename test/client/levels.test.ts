@@ -127,4 +127,52 @@ describe('solo levels', () => {
     expect(r.passed).toBe(false);
     expect(r.simMs).toBe(30_000);
   });
+
+  /** Level 5 played with one recovery mode, started at `startAtMs`. */
+  async function playArq(arq: 'stop-and-wait' | 'go-back-n' | 'selective-repeat', startAtMs: number): Promise<LevelResult> {
+    const run = new LevelRun(levelById('sender-arq')!);
+    return play(run, 100, async (now) => {
+      if (now === startAtMs) expect((await run.source.startFlow('file', { arq })).ok).toBe(true);
+    });
+  }
+  const stat = (r: LevelResult, key: string) => r.stats.find((s) => s.key === key)!.params;
+
+  test('level 5: Selective Repeat resends only what was lost and wins all three stars', async () => {
+    const r = await playArq('selective-repeat', 500);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([true, true]);
+    expect(stat(r, 'stat.transferTime')).toEqual({ s: '6.8' });
+    expect(stat(r, 'stat.retransmits')).toEqual({ n: 4 });
+    expect(r.simMs).toBe(7300);
+  });
+
+  test('level 5: Go-Back-N delivers in time but resends whole windows: one star', async () => {
+    const r = await playArq('go-back-n', 500);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(1);
+    expect(stat(r, 'stat.transferTime')).toEqual({ s: '12.6' });
+    expect(stat(r, 'stat.retransmits')).toEqual({ n: 27 });
+  });
+
+  test('level 5: stop-and-wait is still sending when the 15 s are up', async () => {
+    const r = await playArq('stop-and-wait', 500);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(15_600);
+    expect(stat(r, 'stat.delivered')).toEqual({ got: 20, total: 30 });
+    expect(stat(r, 'stat.transferTime')).toEqual({ s: '-' });
+  });
+
+  test('level 5: the outcome does not depend on when the player presses Start', async () => {
+    const early = await playArq('go-back-n', 500);
+    const late = await playArq('go-back-n', 7000);
+    expect(late.stats).toEqual(early.stats);
+    expect(late.simMs - early.simMs).toBe(6500);
+  });
+
+  test('level 5: a sender who never starts fails at the deadline', async () => {
+    const run = new LevelRun(levelById('sender-arq')!);
+    const r = await play(run, 500, () => undefined);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(60_000);
+  });
 });
