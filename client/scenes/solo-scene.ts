@@ -51,7 +51,7 @@ export class SoloScene extends Phaser.Scene {
       });
       return h(
         'div',
-        { class: 'menu-card wide' },
+        { class: 'menu-card wide level-menu' },
         h('h1', { text: t('solo.title') }),
         h('p', { class: 'muted', text: t('solo.intro') }),
         h('div', { class: 'levels' }, ...cards),
