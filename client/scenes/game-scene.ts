@@ -10,7 +10,7 @@ import type { WorldEvent } from '../model/events.ts';
 import { RouterRole } from '../model/router-role.ts';
 import { BalancerRole } from '../model/balancer-role.ts';
 import type { GameSource, MyRole, SessionEnd } from '../model/source.ts';
-import type { LevelResult, LevelRun } from '../solo/level-run.ts';
+import { MAX_ANSWER_CHARS, type LevelResult, type LevelRun } from '../solo/level-run.ts';
 import { Hud } from '../ui/hud.ts';
 import { Inspector } from '../ui/inspector.ts';
 import { toast } from '../ui/toast.ts';
@@ -122,6 +122,10 @@ export class GameScene extends Phaser.Scene {
       routerRole: this.routerRole,
       balancerRole: this.balancerRole,
       brief: level === null ? null : t(level.level.brief),
+      question:
+        level?.level.question === undefined
+          ? null
+          : { text: t(level.level.question), maxChars: MAX_ANSWER_CHARS, submit: (answer) => level.answer(answer) },
       objective:
         level === null
           ? null

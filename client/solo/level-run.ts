@@ -7,6 +7,9 @@ import { LocalSource } from './local-source.ts';
 import type { LevelDef } from './levels.ts';
 import { checkObjective, TraceFacts, type ObjectiveStatus } from './objectives.ts';
 
+/** Longest answer kept (a typed answer is a short secret; anything longer is cut). */
+export const MAX_ANSWER_CHARS = 64;
+
 export interface LevelResult {
   levelId: string;
   passed: boolean;
@@ -43,6 +46,17 @@ export class LevelRun {
         balancers: summary.balancers as Record<string, Record<string, unknown>> | undefined,
       }, this.trace);
     return this.last;
+  }
+
+  /**
+   * The player's answer to the level's question, at the current simulated time. Returns whether it
+   * is right by what the engine has shown so far (the objective decides the level on the next check).
+   */
+  answer(text: string): boolean {
+    const trimmed = text.slice(0, MAX_ANSWER_CHARS);
+    this.trace.answers.push({ text: trimmed, atMs: this.source.engine.nowMs });
+    const s = this.status();
+    return s.verdict === 'passed';
   }
 
   /** Check the objective; returns the result once the level is decided. */

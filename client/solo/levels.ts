@@ -8,7 +8,7 @@ import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password';
 
 export interface LevelDef {
   id: ObjectiveKind;
@@ -26,6 +26,8 @@ export interface LevelDef {
   deadlineMs: number;
   /** What earns each star beyond the first (passing). */
   stars: [MessageKey, MessageKey];
+  /** A question the player answers by typing (the eavesdropper's level asks for a password). */
+  question?: MessageKey;
 }
 
 /** The balancer level's clients open a download every 2.5 s, round the three of them. */
@@ -234,6 +236,76 @@ LEVELS.push({
       },
     ],
   },
+});
+
+/** Level 6: what Alice types on both sites, and how soon after it crosses the tap a quick answer comes. */
+export const TAP_LEVEL = { password: 'sunflower7', quickMs: 10_000 };
+
+/** A web server's pages for a login: the form, the form's POST, the account page. */
+function loginRoutes(welcome: string): Array<Record<string, unknown>> {
+  return [
+    { path: '/login', body: '<!doctype html><form method=post action=/login><input name=user><input name=password type=password></form>\n' },
+    { path: '/login', method: 'POST', action: 'store', status: 200, body: `<!doctype html><p>${welcome}</p>\n` },
+  ];
+}
+
+LEVELS.push({
+  id: 'tap-password',
+  number: 6,
+  title: 'level.tap.title',
+  brief: 'level.tap.brief',
+  objective: 'level.tap.objective',
+  topics: ['T1', 'T2'],
+  role: { role: 'tap', node: 'eve', flows: [] },
+  speed: 0.5,
+  deadlineMs: 40_000,
+  stars: ['level.tap.star2', 'level.tap.star3'],
+  question: 'level.tap.question',
+  scenario: {
+    name: 'tap-password',
+    seed: 6,
+    durationMs: 45_000,
+    nodes: [
+      { id: 'root-ca', kind: 'ca', name: 'Trusty Root CA' },
+      { id: 'alice', kind: 'host', browser: 'strict' },
+      { id: 'eve', kind: 'tap', previewBytes: 512 },
+      { id: 'isp', kind: 'router' },
+      { id: 'bank', kind: 'server', io: 'nonblocking', certificate: { issuer: 'root-ca', subject: 'bank.example' }, routes: loginRoutes('Your balance: 1,234.56') },
+      { id: 'forum', kind: 'server', io: 'nonblocking', routes: loginRoutes('Welcome to the knitting forum!') },
+    ],
+    links: [
+      { id: 'home', a: 'alice', b: 'eve', bandwidthBps: 512_000, delayMs: 200, queuePackets: 30 },
+      { id: 'street', a: 'eve', b: 'isp', bandwidthBps: 512_000, delayMs: 200, queuePackets: 30 },
+      { id: 'to-bank', a: 'isp', b: 'bank', bandwidthBps: 1_000_000, delayMs: 200, queuePackets: 30 },
+      { id: 'to-forum', a: 'isp', b: 'forum', bandwidthBps: 1_000_000, delayMs: 200, queuePackets: 30 },
+    ],
+    flows: [
+      {
+        id: 'bank-login',
+        from: 'alice',
+        to: 'bank',
+        transport: 'tcp',
+        app: 'https',
+        startMs: 1000,
+        mss: 536,
+        // The path's round trip is 1.2 s: a first RTO above it, so no handshake segment is resent needlessly.
+        initialRtoMs: 3000,
+        tls: { serverName: 'bank.example' },
+        http: { host: 'bank.example', keepAlive: true, requests: [{ method: 'GET', path: '/login' }, { method: 'POST', path: '/login', body: `user=alice&password=${TAP_LEVEL.password}` }] },
+      },
+      {
+        id: 'forum-login',
+        from: 'alice',
+        to: 'forum',
+        transport: 'tcp',
+        app: 'http',
+        startMs: 12_000,
+        mss: 536,
+        initialRtoMs: 3000,
+        http: { host: 'forum.example', keepAlive: true, requests: [{ method: 'GET', path: '/login' }, { method: 'POST', path: '/login', body: `user=alice&password=${TAP_LEVEL.password}` }] },
+      },
+    ],
+  } as ScenarioInput,
 });
 
 export function levelById(id: string): LevelDef | undefined {

@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, TAP_LEVEL, type LevelDef } from './levels.ts';
 
 export interface EngineFacts {
   nowMs: number;
@@ -36,8 +36,19 @@ export class TraceFacts {
   readonly startedFlows = new Map<string, number>();
   /** Per flow: bytes the receiving application has read so far, and when the latest arrived. */
   readonly delivered = new Map<string, { bytes: number; atMs: number }>();
+  /** Passwords a tap saw in clear (a form field `password=` in a text payload), in order. */
+  readonly plainPasswords: Array<{ node: string; value: string; atMs: number }> = [];
+  /** What the player typed as answers, when. */
+  readonly answers: Array<{ text: string; atMs: number }> = [];
+  /** Frames the taps saw. */
+  tapFrames = 0;
 
   observe(e: { type: string; t: number; [k: string]: unknown }): void {
+    if (e.type === 'tap' && e.action === 'frame') this.tapFrames++;
+    if (e.type === 'tap' && e.previewFormat === 'text' && typeof e.preview === 'string') {
+      const m = /(?:^|[&\s?])password=([^&\s]+)/.exec(e.preview);
+      if (m !== null) this.plainPasswords.push({ node: e.node as string, value: decodeFormValue(m[1]!), atMs: e.t });
+    }
     if (e.type === 'deliver' && typeof e.total === 'number') this.delivered.set(e.flow as string, { bytes: e.total, atMs: e.t });
     if (e.type === 'window' && e.event === 'zero' && this.zeroWindowAtMs === null) this.zeroWindowAtMs = e.t;
     if (e.type === 'probe') this.probes++;
@@ -46,6 +57,20 @@ export class TraceFacts {
       if (!this.startedFlows.has(flow)) this.startedFlows.set(flow, e.t);
     }
   }
+}
+
+/** A form field's value as the browser encoded it (`+` for space, `%xx` escapes). */
+function decodeFormValue(v: string): string {
+  try {
+    return decodeURIComponent(v.replace(/\+/g, ' '));
+  } catch {
+    return v;
+  }
+}
+
+/** Compare typed text with a secret as a person would: surrounding spaces do not count. */
+export function sameAnswer(typed: string, secret: string): boolean {
+  return typed.trim() === secret;
 }
 
 function num(v: unknown): number {
@@ -158,6 +183,27 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
           { key: 'stat.retransmits', params: { n: retransmits } },
           { key: 'stat.timeouts', params: { n: num(f.timeouts) } },
+        ],
+      };
+    }
+    case 'tap-password': {
+      // The password counts once it has crossed this tap in clear; an answer before that is a guess.
+      const seen = trace.plainPasswords.filter((p) => p.node === level.role.node);
+      const firstSeen = seen[0];
+      const right = trace.answers.find((a) => seen.some((p) => p.atMs <= a.atMs && sameAnswer(a.text, p.value)));
+      const wrong = right === undefined ? trace.answers.length : trace.answers.indexOf(right);
+      const passed = right !== undefined;
+      const quick = passed && firstSeen !== undefined && right.atMs - firstSeen.atMs <= TAP_LEVEL.quickMs;
+      const bonus: [boolean, boolean] = [passed && wrong === 0, quick];
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
+        progress: { key: 'obj.tap.progress', params: { frames: trace.tapFrames, guesses: trace.answers.length, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.passwordSeen', params: { at: firstSeen === undefined ? '-' : (firstSeen.atMs / 1000).toFixed(1) } },
+          { key: 'stat.answeredAt', params: { at: right === undefined ? '-' : (right.atMs / 1000).toFixed(1) } },
+          { key: 'stat.wrongGuesses', params: { n: wrong } },
         ],
       };
     }

@@ -16,6 +16,7 @@ import type { Panel } from './panel.ts';
 import { ReceiverPanel } from './receiver-panel.ts';
 import { BalancerPanel } from './balancer-panel.ts';
 import { TapPanel } from './tap-panel.ts';
+import { AnswerPanel } from './answer-panel.ts';
 import { ServerPanel } from './server-panel.ts';
 import { BalancerRole as BalancerRoleCtor } from '../model/balancer-role.ts';
 import { RouterPanel } from './router-panel.ts';
@@ -30,6 +31,8 @@ export interface HudOptions {
   objective: (() => ObjectiveView | null) | null;
   /** A level's short brief shown at the top of the side panel. */
   brief: string | null;
+  /** A level's question, answered by typing (`submit` returns whether the answer is right). */
+  question?: { text: string; maxChars: number; submit: (answer: string) => boolean } | null;
   onLeave: () => void;
   onInspect: (packet: number) => void;
 }
@@ -81,6 +84,8 @@ export class Hud {
     if (this.opts.spectator) return;
     const s = this.opts.source;
     if (this.opts.brief !== null) this.side.append(h('section', { class: 'panel brief', data: { testid: 'brief' } }, h('p', { text: this.opts.brief })));
+    const q = this.opts.question;
+    if (q != null) this.add(new AnswerPanel(q.text, q.maxChars, q.submit));
     if (s.host !== null && s.mode !== 'solo') this.add(new HostPanel(s, s.host));
     if (me.role === 'router' && routerRole !== null) this.add(new RouterPanel(routerRole, this.opts.onInspect));
     if (me.role === 'loadbalancer' && balancerRole !== null) this.add(new BalancerPanel(balancerRole));

@@ -175,4 +175,48 @@ describe('solo levels', () => {
     expect(r.passed).toBe(false);
     expect(r.simMs).toBe(60_000);
   });
+
+  /** Level 6 played by answering `answers` at the given simulated times. */
+  async function playTap(answers: Array<[atMs: number, text: string]>): Promise<{ r: LevelResult; run: LevelRun; replies: boolean[] }> {
+    const run = new LevelRun(levelById('tap-password')!);
+    const replies: boolean[] = [];
+    const r = await play(run, 100, (now) => {
+      for (const [at, text] of answers) if (at === now) replies.push(run.answer(text));
+    });
+    return { r, run, replies };
+  }
+
+  test('level 6: the password crosses the tap in clear only in the HTTP login', async () => {
+    const { run } = await playTap([]);
+    // The bank login (HTTPS, from 1 s) shows the tap only ciphertext; the forum login (HTTP) shows the form field.
+    expect(run.trace.plainPasswords.map((p) => ({ node: p.node, value: p.value, atMs: Math.round(p.atMs) }))).toEqual([{ node: 'eve', value: 'sunflower7', atMs: 14_630 }]);
+    expect(run.source.engine.summary().flows['bank-login']!.completed).toBe(true);
+  });
+
+  test('level 6: reading the password off the tap and typing it wins all three stars', async () => {
+    const { r, replies } = await playTap([[16_000, '  sunflower7 ']]);
+    expect(replies).toEqual([true]);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    expect(r.simMs).toBe(16_100);
+    expect(r.stats.find((s) => s.key === 'stat.passwordSeen')!.params).toEqual({ at: '14.6' });
+  });
+
+  test('level 6: a wrong guess, and the right password before it could be read, both cost the star', async () => {
+    const { r, replies } = await playTap([
+      [5000, 'sunflower7'],
+      [15_000, 'hunter2'],
+      [30_000, 'sunflower7'],
+    ]);
+    expect(replies).toEqual([false, false, true]);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([false, false]);
+    expect(r.stats.find((s) => s.key === 'stat.wrongGuesses')!.params).toEqual({ n: 2 });
+  });
+
+  test('level 6: an eavesdropper who never answers fails at 40 s', async () => {
+    const { r } = await playTap([]);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(40_000);
+  });
 });

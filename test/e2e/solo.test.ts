@@ -86,6 +86,30 @@ describe('solo', () => {
     await page.close();
   });
 
+  test('the eavesdropper reads a password off the tap and types it in', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    await page.click('[data-testid=play-tap-password]');
+    await waitForScene(page, 'game');
+    for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
+    // The bank login crosses the tap as ciphertext; the forum login's form field is readable text.
+    await page.waitForSelector('[data-testid=tap-list] .tap-frame.readable', { timeout: 60_000 });
+    await page.waitForFunction(() => /password=sunflower7/.test(document.querySelector('[data-testid=tap-list]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.fill('[data-testid=answer-input]', 'hunter2');
+    await page.click('[data-testid=answer-submit]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=answer-feedback]')?.textContent ?? '') !== '');
+    await shot(page, '09-solo-tap');
+    await page.fill('[data-testid=answer-input]', 'sunflower7');
+    await page.keyboard.press('Enter');
+    await waitForScene(page, 'result', 30_000);
+    const h = await hooks(page);
+    expect(h.lastResult?.passed).toBe(true);
+    expect(h.lastResult?.stars).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
     const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
     await page.click('[data-testid=menu-solo]');
