@@ -34,7 +34,7 @@ export class TraceFacts {
   zeroWindowAtMs: number | null = null;
   probes = 0;
   readonly startedFlows = new Map<string, number>();
-  /** Per flow: bytes the receiving application has read so far, and when the latest arrived. */
+  /** Per flow: bytes the server-side application has read so far (a transfer's receiver), and when the latest arrived. */
   readonly delivered = new Map<string, { bytes: number; atMs: number }>();
   /** Passwords a tap saw in clear (a form field `password=` in a text payload), in order. */
   readonly plainPasswords: Array<{ node: string; value: string; atMs: number }> = [];
@@ -49,7 +49,7 @@ export class TraceFacts {
       const m = /(?:^|[&\s?])password=([^&\s]+)/.exec(e.preview);
       if (m !== null) this.plainPasswords.push({ node: e.node as string, value: decodeFormValue(m[1]!), atMs: e.t });
     }
-    if (e.type === 'deliver' && typeof e.total === 'number') this.delivered.set(e.flow as string, { bytes: e.total, atMs: e.t });
+    if (e.type === 'deliver' && e.side === 'server' && typeof e.total === 'number') this.delivered.set(e.flow as string, { bytes: e.total, atMs: e.t });
     if (e.type === 'window' && e.event === 'zero' && this.zeroWindowAtMs === null) this.zeroWindowAtMs = e.t;
     if (e.type === 'probe') this.probes++;
     if (e.type === 'send' || e.type === 'state') {
