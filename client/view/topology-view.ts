@@ -116,6 +116,11 @@ export class TopologyView {
       })
       .setOrigin(0.5, originY)
       .setDepth(6);
+    // A label wider than the room beside a node at the map's edge shifts inwards instead of being cut.
+    const margin = 4;
+    const half = tx.width / 2;
+    const right = this.scene.scale.width - margin;
+    if (2 * half <= right - margin) tx.setX(Math.min(Math.max(x, margin + half), right - half));
     this.texts.push(tx);
   }
 
