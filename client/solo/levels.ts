@@ -8,7 +8,7 @@ import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait';
 
 export interface LevelDef {
   id: ObjectiveKind;
@@ -306,6 +306,38 @@ LEVELS.push({
       },
     ],
   } as ScenarioInput,
+});
+
+/** Level 7: the player may drop this many packets and still earn the tidy star; the fast star's time. */
+export const TIME_WAIT_LEVEL = { tidyDrops: 1, fastMs: 20_000 };
+
+LEVELS.push({
+  id: 'router-timewait',
+  number: 7,
+  title: 'level.timewait.title',
+  brief: 'level.timewait.brief',
+  objective: 'level.timewait.objective',
+  topics: ['T11', 'T10'],
+  role: { role: 'router', node: 'router', flows: [] },
+  speed: 0.5,
+  deadlineMs: 40_000,
+  stars: ['level.timewait.star2', 'level.timewait.star3'],
+  scenario: {
+    name: 'router-timewait',
+    seed: 11,
+    durationMs: 45_000,
+    nodes: [
+      { id: 'laptop', kind: 'host' },
+      { id: 'router', kind: 'router', controller: 'player', queuePackets: 10 },
+      { id: 'server', kind: 'host' },
+    ],
+    links: [
+      { id: 'wifi', a: 'laptop', b: 'router', bandwidthBps: 256_000, delayMs: 200, queuePackets: 20 },
+      { id: 'fiber', a: 'router', b: 'server', bandwidthBps: 256_000, delayMs: 200, queuePackets: 20 },
+    ],
+    // A short upload: the laptop closes first, so it is the laptop that ends in TIME_WAIT.
+    flows: [{ id: 'upload', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 3000, mss: 1000, cc: 'reno', startMs: 500, initialRtoMs: 2000 }],
+  },
 });
 
 export function levelById(id: string): LevelDef | undefined {

@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, TAP_LEVEL, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
 
 export interface EngineFacts {
   nowMs: number;
@@ -42,6 +42,14 @@ export class TraceFacts {
   readonly answers: Array<{ text: string; atMs: number }> = [];
   /** Frames the taps saw. */
   tapFrames = 0;
+  /** Per flow and side (`<flow>/<side>`): the TCP state it is in now. */
+  readonly tcpStates = new Map<string, string>();
+  /** Per flow and side: the state changes it went through, in order (`FROM>TO`). */
+  readonly tcpTransitions = new Map<string, string[]>();
+  /** Per flow: pure ACKs its client sent while in TIME_WAIT (answers to a retransmitted FIN). */
+  readonly timeWaitAcks = new Map<string, number>();
+  /** Per flow: FINs its server sent again. */
+  readonly serverFinResends = new Map<string, number>();
 
   observe(e: { type: string; t: number; [k: string]: unknown }): void {
     if (e.type === 'tap' && e.action === 'frame') this.tapFrames++;
@@ -50,6 +58,19 @@ export class TraceFacts {
       if (m !== null) this.plainPasswords.push({ node: e.node as string, value: decodeFormValue(m[1]!), atMs: e.t });
     }
     if (e.type === 'deliver' && e.side === 'server' && typeof e.total === 'number') this.delivered.set(e.flow as string, { bytes: e.total, atMs: e.t });
+    if (e.type === 'state') {
+      const key = `${e.flow as string}/${e.side as string}`;
+      this.tcpStates.set(key, e.to as string);
+      const list = this.tcpTransitions.get(key) ?? [];
+      list.push(`${e.from as string}>${e.to as string}`);
+      this.tcpTransitions.set(key, list);
+    }
+    if (e.type === 'send' && e.side === 'server' && e.retransmit === true && /\bFIN\b/.test(String(e.flags))) {
+      this.serverFinResends.set(e.flow as string, (this.serverFinResends.get(e.flow as string) ?? 0) + 1);
+    }
+    if (e.type === 'ack' && e.side === 'client' && this.tcpStates.get(`${e.flow as string}/client`) === 'TIME_WAIT') {
+      this.timeWaitAcks.set(e.flow as string, (this.timeWaitAcks.get(e.flow as string) ?? 0) + 1);
+    }
     if (e.type === 'window' && e.event === 'zero' && this.zeroWindowAtMs === null) this.zeroWindowAtMs = e.t;
     if (e.type === 'probe') this.probes++;
     if (e.type === 'send' || e.type === 'state') {
@@ -204,6 +225,30 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           { key: 'stat.passwordSeen', params: { at: firstSeen === undefined ? '-' : (firstSeen.atMs / 1000).toFixed(1) } },
           { key: 'stat.answeredAt', params: { at: right === undefined ? '-' : (right.atMs / 1000).toFixed(1) } },
           { key: 'stat.wrongGuesses', params: { n: wrong } },
+        ],
+      };
+    }
+    case 'router-timewait': {
+      const reAcks = trace.timeWaitAcks.get('upload') ?? 0;
+      // The server's last state change: its FIN acknowledged (LAST_ACK → CLOSED), not a reset or a give-up.
+      const serverClosed = (trace.tcpTransitions.get('upload/server') ?? []).includes('LAST_ACK>CLOSED');
+      const passed = reAcks > 0 && serverClosed;
+      // Once the server has closed, nothing more can happen on this connection.
+      const over = trace.tcpStates.get('upload/server') === 'CLOSED';
+      const drops = facts.drops.player ?? 0;
+      const bonus: [boolean, boolean] = [passed && drops <= TIME_WAIT_LEVEL.tidyDrops, passed && now <= TIME_WAIT_LEVEL.fastMs];
+      return {
+        verdict: passed ? 'passed' : over || now >= level.deadlineMs ? 'failed' : 'running',
+        progress: {
+          key: 'obj.timewait.progress',
+          params: { client: trace.tcpStates.get('upload/client') ?? '-', server: trace.tcpStates.get('upload/server') ?? '-', left: timeLeft },
+        },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.timeWaitAcks', params: { n: reAcks } },
+          { key: 'stat.finResends', params: { n: trace.serverFinResends.get('upload') ?? 0 } },
+          { key: 'stat.playerDrops', params: { n: drops } },
         ],
       };
     }

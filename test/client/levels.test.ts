@@ -219,4 +219,53 @@ describe('solo levels', () => {
     expect(r.passed).toBe(false);
     expect(r.simMs).toBe(40_000);
   });
+
+  /** Level 7: forward everything, but drop the laptop's ACKs sent once it is in TIME_WAIT, up to `dropAcks` of them. */
+  async function playTimeWait(dropAcks: number): Promise<{ r: LevelResult; run: LevelRun }> {
+    const run = new LevelRun(levelById('router-timewait')!);
+    const role = new RouterRole(run.source, 'router');
+    let dropped = 0;
+    const r = await play(run, 100, async () => {
+      for (const e of role.waiting()) {
+        const lastAck = e.kind === 'ack' && e.dest === 'server' && run.trace.tcpStates.get('upload/client') === 'TIME_WAIT';
+        if (lastAck && dropped < dropAcks) {
+          await role.drop(e.id);
+          dropped++;
+        } else if (e.next !== null) {
+          await role.forward(e.next, e.id);
+        }
+      }
+    });
+    return { r, run };
+  }
+
+  test('level 7: dropping the last ACK makes the server resend its FIN, which TIME_WAIT answers: three stars', async () => {
+    const { r, run } = await playTimeWait(1);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    expect(r.simMs).toBe(7100);
+    expect(r.stats.map((s) => [s.key, s.params.n])).toEqual([
+      ['stat.timeWaitAcks', 1],
+      ['stat.finResends', 1],
+      ['stat.playerDrops', 1],
+    ]);
+    expect(run.trace.tcpTransitions.get('upload/client')!.slice(-2)).toEqual(['FIN_WAIT_1>FIN_WAIT_2', 'FIN_WAIT_2>TIME_WAIT']);
+    expect(run.trace.tcpTransitions.get('upload/server')!.slice(-2)).toEqual(['CLOSE_WAIT>LAST_ACK', 'LAST_ACK>CLOSED']);
+  });
+
+  test('level 7: dropping the answer from TIME_WAIT too costs the tidy star, and TIME_WAIT answers again', async () => {
+    const { r } = await playTimeWait(2);
+    expect(r.passed).toBe(true);
+    expect(r.bonus[0]).toBe(false);
+    expect(r.stats.find((s) => s.key === 'stat.timeWaitAcks')!.params).toEqual({ n: 2 });
+    expect(r.stats.find((s) => s.key === 'stat.finResends')!.params).toEqual({ n: 2 });
+  });
+
+  test('level 7: forwarding everything closes cleanly, but TIME_WAIT never has to answer: failed once the server has closed', async () => {
+    const { r, run } = await playTimeWait(0);
+    expect(r.passed).toBe(false);
+    expect(run.trace.tcpStates.get('upload/server')).toBe('CLOSED');
+    expect(r.simMs).toBe(4100);
+    expect(r.stats.find((s) => s.key === 'stat.timeWaitAcks')!.params).toEqual({ n: 0 });
+  });
 });
