@@ -8,7 +8,7 @@ import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns';
 
 export interface LevelDef {
   id: ObjectiveKind;
@@ -338,6 +338,55 @@ LEVELS.push({
     // A short upload: the laptop closes first, so it is the laptop that ends in TIME_WAIT.
     flows: [{ id: 'upload', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 3000, mss: 1000, cc: 'reno', startMs: 500, initialRtoMs: 2000 }],
   },
+});
+
+/** Level 8: the names the laptop looks up; drops allowed for the tidy star; the fast star's time. */
+export const DNS_LEVEL = { names: ['www.school.example', 'lms.school.example', 'library.school.example'], tidyDrops: 1, fastMs: 15_000 };
+
+LEVELS.push({
+  id: 'router-dns',
+  number: 8,
+  title: 'level.dns.title',
+  brief: 'level.dns.brief',
+  objective: 'level.dns.objective',
+  topics: ['T13', 'T12'],
+  role: { role: 'router', node: 'router', flows: [] },
+  speed: 0.5,
+  deadlineMs: 30_000,
+  stars: ['level.dns.star2', 'level.dns.star3'],
+  scenario: {
+    name: 'router-dns',
+    seed: 13,
+    durationMs: 35_000,
+    nodes: [
+      { id: 'laptop', kind: 'host' },
+      { id: 'router', kind: 'router', controller: 'player', queuePackets: 10 },
+      {
+        id: 'ns',
+        kind: 'dns',
+        zones: [
+          {
+            origin: 'school.example',
+            ttl: 3600,
+            records: [
+              { name: '@', type: 'SOA', value: 'ns hostmaster 2024030101 7200 900 1209600 300' },
+              { name: '@', type: 'NS', value: 'ns' },
+              { name: 'ns', type: 'A', value: '10.0.0.3' },
+              { name: 'www', type: 'A', value: '192.0.2.80' },
+              { name: 'lms', type: 'A', value: '192.0.2.81' },
+              { name: 'library', type: 'A', value: '192.0.2.82' },
+            ],
+          },
+        ],
+      },
+    ],
+    links: [
+      { id: 'wifi', a: 'laptop', b: 'router', bandwidthBps: 1_000_000, delayMs: 150, queuePackets: 20 },
+      { id: 'campus', a: 'router', b: 'ns', bandwidthBps: 1_000_000, delayMs: 150, queuePackets: 20 },
+    ],
+    // One name after another; the resolver's own timer (2 s) resends a query up to 3 times.
+    flows: [{ id: 'lookups', from: 'laptop', to: 'ns', transport: 'udp', app: 'dns', startMs: 1000, dns: { timeoutMs: 2000, retries: 3, queries: DNS_LEVEL.names } }],
+  } as ScenarioInput,
 });
 
 export function levelById(id: string): LevelDef | undefined {

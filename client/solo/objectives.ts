@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, DNS_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
 
 export interface EngineFacts {
   nowMs: number;
@@ -241,13 +241,38 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
         verdict: passed ? 'passed' : over || now >= level.deadlineMs ? 'failed' : 'running',
         progress: {
           key: 'obj.timewait.progress',
-          params: { client: trace.tcpStates.get('upload/client') ?? '-', server: trace.tcpStates.get('upload/server') ?? '-', left: timeLeft },
+          // Before its first segment the laptop's side is CLOSED, and the server listens.
+          params: { client: trace.tcpStates.get('upload/client') ?? 'CLOSED', server: trace.tcpStates.get('upload/server') ?? 'LISTEN', left: timeLeft },
         },
         stars: stars(passed, bonus),
         bonus,
         stats: [
           { key: 'stat.timeWaitAcks', params: { n: reAcks } },
           { key: 'stat.finResends', params: { n: trace.serverFinResends.get('upload') ?? 0 } },
+          { key: 'stat.playerDrops', params: { n: drops } },
+        ],
+      };
+    }
+    case 'router-dns': {
+      const f = facts.flows.lookups ?? {};
+      const total = DNS_LEVEL.names.length;
+      const answered = num(f.answered);
+      const failed = num(f.failed);
+      const retries = num(f.retries);
+      const passed = answered === total && retries > 0;
+      const drops = facts.drops.player ?? 0;
+      const bonus: [boolean, boolean] = [passed && drops <= DNS_LEVEL.tidyDrops, passed && now <= DNS_LEVEL.fastMs];
+      // A lookup the resolver gave up on, or every name answered without a resend: nothing left to win.
+      const over = failed > 0 || answered === total;
+      return {
+        verdict: passed ? 'passed' : over || now >= level.deadlineMs ? 'failed' : 'running',
+        progress: { key: 'obj.dns.progress', params: { answered, total, retries, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.dnsAnswered', params: { answered, total } },
+          { key: 'stat.dnsRetries', params: { n: retries } },
+          { key: 'stat.dnsFailed', params: { n: failed } },
           { key: 'stat.playerDrops', params: { n: drops } },
         ],
       };

@@ -268,4 +268,56 @@ describe('solo levels', () => {
     expect(r.simMs).toBe(4100);
     expect(r.stats.find((s) => s.key === 'stat.timeWaitAcks')!.params).toEqual({ n: 0 });
   });
+
+  /** Level 8: forward everything, but drop the first `dropQueries` datagrams on their way to the name server. */
+  async function playDns(dropQueries: number): Promise<LevelResult> {
+    const run = new LevelRun(levelById('router-dns')!);
+    const role = new RouterRole(run.source, 'router');
+    let dropped = 0;
+    return play(run, 100, async () => {
+      for (const e of role.waiting()) {
+        if (dropped < dropQueries && e.dest === 'ns') {
+          await role.drop(e.id);
+          dropped++;
+        } else if (e.next !== null) {
+          await role.forward(e.next, e.id);
+        }
+      }
+    });
+  }
+  const dnsStats = (r: LevelResult) => Object.fromEntries(r.stats.map((s) => [s.key, s.params]));
+
+  test('level 8: a dropped query is sent again by the resolver (UDP never resends): three stars', async () => {
+    const r = await playDns(1);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    expect(r.simMs).toBe(5400);
+    expect(dnsStats(r)).toEqual({
+      'stat.dnsAnswered': { answered: 3, total: 3 },
+      'stat.dnsRetries': { n: 1 },
+      'stat.dnsFailed': { n: 0 },
+      'stat.playerDrops': { n: 1 },
+    });
+  });
+
+  test('level 8: the same query lost twice is asked a third time; two drops cost the tidy star', async () => {
+    const r = await playDns(2);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([false, true]);
+    expect(dnsStats(r)['stat.dnsRetries']).toEqual({ n: 2 });
+  });
+
+  test('level 8: forwarding everything answers every name with no resend: failed as soon as the last answer arrives', async () => {
+    const r = await playDns(0);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(3400);
+    expect(dnsStats(r)['stat.dnsRetries']).toEqual({ n: 0 });
+  });
+
+  test('level 8: dropping every query makes the resolver give up: failed', async () => {
+    const r = await playDns(1000);
+    expect(r.passed).toBe(false);
+    expect(dnsStats(r)['stat.dnsFailed']).toEqual({ n: 1 });
+    expect(dnsStats(r)['stat.dnsRetries']).toEqual({ n: 3 });
+  });
 });
