@@ -12,6 +12,8 @@ import type { FlowView, LinkView, NodeView, PlayerView } from './topology.ts';
 export interface QueueEntry {
   id: number;
   kind: string;
+  /** The application the packet belongs to ('dns', 'tls', ...: it picks the colour), or null. */
+  app: string | null;
   flow: string | null;
   /** Destination node id, when known. */
   dest: string | null;

@@ -305,7 +305,9 @@ export class RoomSource implements GameSource {
           q = [];
           queues.set(p.at, q);
         }
-        q.push({ id: p.id, kind: p.kind, flow: p.flow === '' ? null : p.flow, dest: this.destOf(p.id, p.kind, p.flow), next: p.next === '' ? null : p.next, held: p.held, retransmit, duplicate: false, sinceMs: 0 });
+        // The room does not send a packet's application label: its flow's application stands in for it.
+        const app = p.flow === '' ? null : (w.flows.get(p.flow)?.app ?? null);
+        q.push({ id: p.id, kind: p.kind, app, flow: p.flow === '' ? null : p.flow, dest: this.destOf(p.id, p.kind, p.flow), next: p.next === '' ? null : p.next, held: p.held, retransmit, duplicate: false, sinceMs: 0 });
         if (w.packets.get(p.id) !== undefined) w.packets.remove(p.id);
         return;
       }

@@ -202,6 +202,7 @@ export class LocalSource implements GameSource {
     return {
       id: p.id,
       kind: p.kind,
+      app: p.appKind,
       flow: p.flowId,
       dest: this.nodeByIp.get(p.ip.dst) ?? null,
       next: r.routes.get(p.ip.dst)?.iface.link.id ?? null,

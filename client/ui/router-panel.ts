@@ -87,7 +87,7 @@ export class RouterPanel implements Panel {
                 },
               },
             },
-            packetIcon(packetClass(e.kind), { retransmit: e.retransmit, duplicate: e.duplicate, held: e.held }),
+            packetIcon(packetClass(e.kind, e.app), { retransmit: e.retransmit, duplicate: e.duplicate, held: e.held }),
             h('span', { text: `#${e.id} ${t(`kind.packet.${e.kind}` as 'kind.packet.data')}` }),
             h('span', { class: 'muted', text: e.dest === null ? '' : `→ ${e.dest}` }),
             e.held ? h('span', { class: 'tag', text: t('router.held') }) : null,

@@ -70,7 +70,7 @@ export class QueueView {
         g.strokeRect(cx - slot / 2 + 2, cy - slot / 2 + 2, slot - 4, slot - 4);
         const e: QueueEntry | undefined = entries[i];
         if (e === undefined) continue;
-        const style = PACKET_STYLES[packetClass(e.kind)];
+        const style = PACKET_STYLES[packetClass(e.kind, e.app)];
         if (e.retransmit || e.duplicate) {
           g.fillStyle(e.retransmit ? UI.retransmit : UI.duplicate, 1);
           drawShape(g, style.shape, cx, cy, geom.packetSize * 1.25, RIGHT);

@@ -287,6 +287,13 @@ describe('solo levels', () => {
   }
   const dnsStats = (r: LevelResult) => Object.fromEntries(r.stats.map((s) => [s.key, s.params]));
 
+  test('level 8: the queries wait at the router labelled as DNS (they are drawn in the DNS colour)', async () => {
+    const run = new LevelRun(levelById('router-dns')!);
+    const role = new RouterRole(run.source, 'router');
+    for (let i = 0; i < 100 && role.waiting().length === 0; i++) run.source.advance(100);
+    expect(role.waiting().map((e) => [e.kind, e.app, e.dest])).toEqual([['udp', 'dns', 'ns']]);
+  });
+
   test('level 8: a dropped query is sent again by the resolver (UDP never resends): three stars', async () => {
     const r = await playDns(1);
     expect(r.passed).toBe(true);

@@ -113,7 +113,7 @@ describe('room source', () => {
     expect(w.links.get('l2')!.loss).toEqual({ 'r1->server': 0, 'server->r1': 0.1 });
     expect(s.me()).toEqual({ role: 'router', node: 'r1', flows: [] });
     expect(w.packets.get(5)).toMatchObject({ link: 'l1', from: 'laptop', to: 'r1', departMs: 900, arriveMs: 1400 });
-    expect(w.queues.get('r1')).toEqual([{ id: 6, kind: 'ack', flow: 'f', dest: null, next: 'l1', held: false, retransmit: false, duplicate: false, sinceMs: 0 }]);
+    expect(w.queues.get('r1')).toEqual([{ id: 6, kind: 'ack', app: 'bulk', flow: 'f', dest: null, next: 'l1', held: false, retransmit: false, duplicate: false, sinceMs: 0 }]);
     expect(w.players.get('s2')).toMatchObject({ name: 'Minji', role: 'sender', node: 'laptop', score: 3, host: false });
   });
 

@@ -7,7 +7,7 @@ import type { GameSource, IntentResult, RouterIntent } from '../../client/model/
 import { World, type QueueEntry } from '../../client/model/world.ts';
 
 function entry(id: number, next: string): QueueEntry {
-  return { id, kind: 'data', flow: 'f', dest: 'server', next, held: false, retransmit: false, duplicate: false, sinceMs: 0 };
+  return { id, kind: 'data', app: null, flow: 'f', dest: 'server', next, held: false, retransmit: false, duplicate: false, sinceMs: 0 };
 }
 
 function fakeSource(): { source: GameSource; sent: RouterIntent[]; world: World } {

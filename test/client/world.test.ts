@@ -104,7 +104,7 @@ describe('world from the trace', () => {
     const s = source({ ...transfer, nodes: [{ id: 'client', kind: 'host' }, { id: 'router', kind: 'router', controller: 'player' }, { id: 'server', kind: 'host' }] });
     s.advance(100);
     expect(s.world.queues.get('router')).toEqual([
-      { id: 1, kind: 'syn', flow: 'f', dest: 'server', next: 'l2', held: false, retransmit: false, duplicate: false, sinceMs: 0 },
+      { id: 1, kind: 'syn', app: null, flow: 'f', dest: 'server', next: 'l2', held: false, retransmit: false, duplicate: false, sinceMs: 0 },
     ]);
   });
 });
