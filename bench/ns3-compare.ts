@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Engine } from '../shared/protocols/engine.ts';
 import type { EngineScenario } from '../shared/protocols/scenario.ts';
 import { loadScenarioText } from '../shared/scenario/load.ts';
@@ -46,7 +47,7 @@ function ns3Flags(): string[] {
 
 function compile(dir: string): string {
   const binary = join(dir, 'bulk-flow');
-  const source = new URL('./ns3/bulk-flow.cc', import.meta.url).pathname;
+  const source = fileURLToPath(new URL('./ns3/bulk-flow.cc', import.meta.url));
   const built = spawnSync('g++', ['-O2', '-std=c++17', source, '-o', binary, ...ns3Flags()], { encoding: 'utf8' });
   if (built.error !== undefined) fail(`g++ could not be run (${built.error.message}). Install it: ${INSTALL_HINT}`);
   if (built.status !== 0) fail(`compiling ${source} failed:\n${built.stderr}`);

@@ -5,7 +5,7 @@ import Phaser from 'phaser';
 import { testHooks } from '../app.ts';
 import { t } from '../i18n/index.ts';
 import type { LevelResult } from '../solo/level-run.ts';
-import { levelById, LEVELS } from '../solo/levels.ts';
+import { levelById, levelNumber, LEVELS } from '../solo/levels.ts';
 import { recordResult } from '../solo/progress.ts';
 import { h } from '../ui/dom.ts';
 import { mountScreen } from './menu.ts';
@@ -30,7 +30,7 @@ export class ResultScene extends Phaser.Scene {
     if (!this.scene.isActive('backdrop')) this.scene.launch('backdrop');
     this.scene.bringToTop();
     mountScreen(this, 'result', () => {
-      const next = LEVELS.find((l) => l.number === level.number + 1);
+      const next = LEVELS[LEVELS.indexOf(level) + 1];
       const starLines = [
         h('li', { class: r.passed ? 'earned' : '', text: `${r.passed ? '★' : '☆'} ${t('result.starPass')}` }),
         h('li', { class: r.bonus[0] ? 'earned' : '', text: `${r.bonus[0] ? '★' : '☆'} ${t(level.stars[0])}` }),
@@ -39,7 +39,7 @@ export class ResultScene extends Phaser.Scene {
       return h(
         'div',
         { class: `menu-card result ${r.passed ? 'passed' : 'failed'}`, data: { testid: 'result', passed: String(r.passed) } },
-        h('p', { class: 'muted', text: t('result.level', { n: level.number, title: t(level.title) }) }),
+        h('p', { class: 'muted', text: t('result.level', { n: levelNumber(level), title: t(level.title) }) }),
         h('h1', { data: { testid: 'result-verdict' }, text: r.passed ? t('result.passed') : t('result.failed') }),
         h('div', { class: 'stars big', data: { testid: 'result-stars' }, text: starText(r.stars) }),
         newBest ? h('p', {}, h('span', { class: 'tag tag-good', text: t('result.newBest') })) : null,

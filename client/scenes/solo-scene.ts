@@ -3,7 +3,7 @@
 import Phaser from 'phaser';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { LevelRun } from '../solo/level-run.ts';
-import { LEVELS, type LevelDef } from '../solo/levels.ts';
+import { LEVELS, levelNumber, type LevelDef } from '../solo/levels.ts';
 import { loadProgress } from '../solo/progress.ts';
 import { h } from '../ui/dom.ts';
 import { mountScreen } from './menu.ts';
@@ -33,7 +33,7 @@ export class SoloScene extends Phaser.Scene {
         return h(
           'article',
           { class: 'level-card', data: { level: level.id } },
-          h('div', { class: 'level-number', text: String(level.number) }),
+          h('div', { class: 'level-number', text: String(levelNumber(level)) }),
           h(
             'div',
             { class: 'level-body' },

@@ -53,10 +53,8 @@ export class LevelRun {
    * is right by what the engine has shown so far (the objective decides the level on the next check).
    */
   answer(text: string): boolean {
-    const trimmed = text.slice(0, MAX_ANSWER_CHARS);
-    this.trace.answers.push({ text: trimmed, atMs: this.source.engine.nowMs });
-    const s = this.status();
-    return s.verdict === 'passed';
+    this.trace.answers.push({ text: text.slice(0, MAX_ANSWER_CHARS), atMs: this.source.engine.nowMs });
+    return this.status().verdict === 'passed';
   }
 
   /** Check the objective; returns the result once the level is decided. */

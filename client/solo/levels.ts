@@ -12,7 +12,6 @@ export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 
 
 export interface LevelDef {
   id: ObjectiveKind;
-  number: number;
   title: MessageKey;
   brief: MessageKey;
   objective: MessageKey;
@@ -49,11 +48,10 @@ function failoverFlows(): NonNullable<ScenarioInput['flows']> {
 /** Both balancers of the pair: a person decides, a bot only after 15 s, health checks patient enough for the path. */
 const BALANCER = { controller: 'player' as const, heartbeatMs: 200, failoverHeartbeats: 3, decisionTimeoutMs: 15_000, healthCheckMs: 1000, healthCheckTimeoutMs: 1000 };
 
-/** The levels in order (the fourth is pushed below: it needs the helpers above). */
+/** The levels in order (a level's number is its place here); the later ones are pushed below, beside the helpers and constants they use. */
 export const LEVELS: LevelDef[] = [
   {
     id: 'router-lossy',
-    number: 1,
     title: 'level.router.title',
     brief: 'level.router.brief',
     objective: 'level.router.objective',
@@ -81,7 +79,6 @@ export const LEVELS: LevelDef[] = [
   },
   {
     id: 'sender-video',
-    number: 2,
     title: 'level.video.title',
     brief: 'level.video.brief',
     objective: 'level.video.objective',
@@ -111,7 +108,6 @@ export const LEVELS: LevelDef[] = [
   },
   {
     id: 'receiver-flow',
-    number: 3,
     title: 'level.receiver.title',
     brief: 'level.receiver.brief',
     objective: 'level.receiver.objective',
@@ -140,7 +136,6 @@ export const LEVELS: LevelDef[] = [
 
 LEVELS.push({
   id: 'lb-failover',
-  number: 4,
   title: 'level.lb.title',
   brief: 'level.lb.brief',
   objective: 'level.lb.objective',
@@ -196,7 +191,6 @@ export const ARQ_LEVEL = { fileBytes: 30_000, withinMs: 15_000, fastMs: 10_000, 
 
 LEVELS.push({
   id: 'sender-arq',
-  number: 5,
   title: 'level.arq.title',
   brief: 'level.arq.brief',
   objective: 'level.arq.objective',
@@ -251,7 +245,6 @@ function loginRoutes(welcome: string): Array<Record<string, unknown>> {
 
 LEVELS.push({
   id: 'tap-password',
-  number: 6,
   title: 'level.tap.title',
   brief: 'level.tap.brief',
   objective: 'level.tap.objective',
@@ -313,7 +306,6 @@ export const TIME_WAIT_LEVEL = { tidyDrops: 1, fastMs: 20_000 };
 
 LEVELS.push({
   id: 'router-timewait',
-  number: 7,
   title: 'level.timewait.title',
   brief: 'level.timewait.brief',
   objective: 'level.timewait.objective',
@@ -345,7 +337,6 @@ export const DNS_LEVEL = { names: ['www.school.example', 'lms.school.example', '
 
 LEVELS.push({
   id: 'router-dns',
-  number: 8,
   title: 'level.dns.title',
   brief: 'level.dns.brief',
   objective: 'level.dns.objective',
@@ -388,6 +379,11 @@ LEVELS.push({
     flows: [{ id: 'lookups', from: 'laptop', to: 'ns', transport: 'udp', app: 'dns', startMs: 1000, dns: { timeoutMs: 2000, retries: 3, queries: DNS_LEVEL.names } }],
   } as ScenarioInput,
 });
+
+/** A level's number as the player sees it: its place in LEVELS, from 1. */
+export function levelNumber(level: LevelDef): number {
+  return LEVELS.indexOf(level) + 1;
+}
 
 export function levelById(id: string): LevelDef | undefined {
   return LEVELS.find((l) => l.id === id);

@@ -42,9 +42,7 @@ export class TraceFacts {
   readonly answers: Array<{ text: string; atMs: number }> = [];
   /** Frames the taps saw. */
   tapFrames = 0;
-  /** Per flow and side (`<flow>/<side>`): the TCP state it is in now. */
-  readonly tcpStates = new Map<string, string>();
-  /** Per flow and side: the state changes it went through, in order (`FROM>TO`). */
+  /** Per flow and side (`<flow>/<side>`): the TCP state changes it went through, in order (`FROM>TO`). */
   readonly tcpTransitions = new Map<string, string[]>();
   /** Per flow: pure ACKs its client sent while in TIME_WAIT (answers to a retransmitted FIN). */
   readonly timeWaitAcks = new Map<string, number>();
@@ -60,7 +58,6 @@ export class TraceFacts {
     if (e.type === 'deliver' && e.side === 'server' && typeof e.total === 'number') this.delivered.set(e.flow as string, { bytes: e.total, atMs: e.t });
     if (e.type === 'state') {
       const key = `${e.flow as string}/${e.side as string}`;
-      this.tcpStates.set(key, e.to as string);
       const list = this.tcpTransitions.get(key) ?? [];
       list.push(`${e.from as string}>${e.to as string}`);
       this.tcpTransitions.set(key, list);
@@ -68,7 +65,7 @@ export class TraceFacts {
     if (e.type === 'send' && e.side === 'server' && e.retransmit === true && /\bFIN\b/.test(String(e.flags))) {
       this.serverFinResends.set(e.flow as string, (this.serverFinResends.get(e.flow as string) ?? 0) + 1);
     }
-    if (e.type === 'ack' && e.side === 'client' && this.tcpStates.get(`${e.flow as string}/client`) === 'TIME_WAIT') {
+    if (e.type === 'ack' && e.side === 'client' && this.tcpState(e.flow as string, 'client') === 'TIME_WAIT') {
       this.timeWaitAcks.set(e.flow as string, (this.timeWaitAcks.get(e.flow as string) ?? 0) + 1);
     }
     if (e.type === 'window' && e.event === 'zero' && this.zeroWindowAtMs === null) this.zeroWindowAtMs = e.t;
@@ -77,6 +74,13 @@ export class TraceFacts {
       const flow = e.flow as string;
       if (!this.startedFlows.has(flow)) this.startedFlows.set(flow, e.t);
     }
+  }
+
+  /** The TCP state a flow's side is in, by its last state change (null before any). */
+  tcpState(flow: string, side: 'client' | 'server'): string | null {
+    const list = this.tcpTransitions.get(`${flow}/${side}`);
+    const last = list?.[list.length - 1];
+    return last === undefined ? null : last.slice(last.indexOf('>') + 1);
   }
 }
 
@@ -187,7 +191,8 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
       const passed = doneMs !== null && tookMs <= ARQ_LEVEL.withinMs;
       const retransmits = num(f.retransmits);
       const bonus: [boolean, boolean] = [passed && tookMs <= ARQ_LEVEL.fastMs, passed && retransmits <= ARQ_LEVEL.fewRetransmits];
-      const failed = !passed && (tookMs > ARQ_LEVEL.withinMs || doneMs !== null || now >= level.deadlineMs);
+      // Delivered but not passed means it took too long.
+      const failed = !passed && (tookMs > ARQ_LEVEL.withinMs || now >= level.deadlineMs);
       return {
         verdict: passed ? 'passed' : failed ? 'failed' : 'running',
         progress:
@@ -229,20 +234,20 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
       };
     }
     case 'router-timewait': {
+      const f = facts.flows.upload ?? {};
       const reAcks = trace.timeWaitAcks.get('upload') ?? 0;
       // The server's last state change: its FIN acknowledged (LAST_ACK → CLOSED), not a reset or a give-up.
       const serverClosed = (trace.tcpTransitions.get('upload/server') ?? []).includes('LAST_ACK>CLOSED');
       const passed = reAcks > 0 && serverClosed;
       // Once the server has closed, nothing more can happen on this connection.
-      const over = trace.tcpStates.get('upload/server') === 'CLOSED';
+      const over = f.serverState === 'CLOSED';
       const drops = facts.drops.player ?? 0;
       const bonus: [boolean, boolean] = [passed && drops <= TIME_WAIT_LEVEL.tidyDrops, passed && now <= TIME_WAIT_LEVEL.fastMs];
       return {
         verdict: passed ? 'passed' : over || now >= level.deadlineMs ? 'failed' : 'running',
         progress: {
           key: 'obj.timewait.progress',
-          // Before its first segment the laptop's side is CLOSED, and the server listens.
-          params: { client: trace.tcpStates.get('upload/client') ?? 'CLOSED', server: trace.tcpStates.get('upload/server') ?? 'LISTEN', left: timeLeft },
+          params: { client: String(f.clientState ?? '-'), server: String(f.serverState ?? '-'), left: timeLeft },
         },
         stars: stars(passed, bonus),
         bonus,

@@ -32,7 +32,7 @@ export interface HudOptions {
   /** A level's short brief shown at the top of the side panel. */
   brief: string | null;
   /** A level's question, answered by typing (`submit` returns whether the answer is right). */
-  question?: { text: string; maxChars: number; submit: (answer: string) => boolean } | null;
+  question: { text: string; maxChars: number; submit: (answer: string) => boolean } | null;
   onLeave: () => void;
   onInspect: (packet: number) => void;
 }
@@ -85,7 +85,7 @@ export class Hud {
     const s = this.opts.source;
     if (this.opts.brief !== null) this.side.append(h('section', { class: 'panel brief', data: { testid: 'brief' } }, h('p', { text: this.opts.brief })));
     const q = this.opts.question;
-    if (q != null) this.add(new AnswerPanel(q.text, q.maxChars, q.submit));
+    if (q !== null) this.add(new AnswerPanel(q.text, q.maxChars, q.submit));
     if (s.host !== null && s.mode !== 'solo') this.add(new HostPanel(s, s.host));
     if (me.role === 'router' && routerRole !== null) this.add(new RouterPanel(routerRole, this.opts.onInspect));
     if (me.role === 'loadbalancer' && balancerRole !== null) this.add(new BalancerPanel(balancerRole));

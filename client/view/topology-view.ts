@@ -61,13 +61,18 @@ export class TopologyView {
     };
   }
 
+  /** Where the bottom of the owner label over a node ("YOU", a player's name) sits. */
+  private static ownerLabelBottom(ng: NodeGeom): number {
+    return ng.y - ng.r - 8;
+  }
+
   /**
-   * The y just above a node and the owner label drawn over it ("YOU", a player's name), where a
-   * passing label can go without covering either (the node's name and address are below it).
+   * The y just above a node and its owner label, where a passing label can go without covering
+   * either (the node's name and address are below it).
    */
   clearAbove(ng: NodeGeom): number {
-    const big = this.geom === null ? 16 : this.labelSizes(this.geom).big;
-    return ng.y - ng.r - 8 - big * 1.25;
+    if (this.geom === null) return ng.y - ng.r;
+    return TopologyView.ownerLabelBottom(ng) - this.labelSizes(this.geom).big * 1.25;
   }
 
   private drawAll(world: World, geom: Geometry): void {
@@ -99,7 +104,7 @@ export class TopologyView {
       this.text(ng.x, ng.y + ng.r + 6, n.id, big, UI.text, 0, true);
       this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0);
       const owner = n.id === this.mine ? t('topo.you') : n.owner;
-      if (owner !== null && owner !== '') this.text(ng.x, ng.y - ng.r - 8, owner, big, '#f0e442', 1, true);
+      if (owner !== null && owner !== '') this.text(ng.x, TopologyView.ownerLabelBottom(ng), owner, big, '#f0e442', 1, true);
     }
   }
 

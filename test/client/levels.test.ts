@@ -227,7 +227,7 @@ describe('solo levels', () => {
     let dropped = 0;
     const r = await play(run, 100, async () => {
       for (const e of role.waiting()) {
-        const lastAck = e.kind === 'ack' && e.dest === 'server' && run.trace.tcpStates.get('upload/client') === 'TIME_WAIT';
+        const lastAck = e.kind === 'ack' && e.dest === 'server' && run.trace.tcpState('upload', 'client') === 'TIME_WAIT';
         if (lastAck && dropped < dropAcks) {
           await role.drop(e.id);
           dropped++;
@@ -264,7 +264,7 @@ describe('solo levels', () => {
   test('level 7: forwarding everything closes cleanly, but TIME_WAIT never has to answer: failed once the server has closed', async () => {
     const { r, run } = await playTimeWait(0);
     expect(r.passed).toBe(false);
-    expect(run.trace.tcpStates.get('upload/server')).toBe('CLOSED');
+    expect(run.trace.tcpState('upload', 'server')).toBe('CLOSED');
     expect(r.simMs).toBe(4100);
     expect(r.stats.find((s) => s.key === 'stat.timeWaitAcks')!.params).toEqual({ n: 0 });
   });
