@@ -45,6 +45,7 @@ export class BenchSource implements GameSource {
   readonly mode = 'room' as const;
   readonly world = new World();
   readonly host: HostControls | null = null;
+  readonly tapAttack = null;
   target = 0;
   private readonly rand = mulberry32(42);
   private nextId = 1;

@@ -37,6 +37,30 @@ const DROP_KEYS: Record<string, MessageKey> = {
   'node-down': 'cap.drop.nodeDown',
 };
 
+/** TLS alerts whose cause the captions explain (a failure's `alert`). */
+const TLS_ALERT_KEYS: Record<string, MessageKey> = {
+  decrypt_error: 'cap.tls.decryptError',
+  bad_record_mac: 'cap.tls.badRecordMac',
+  bad_certificate: 'cap.tls.badCertificate',
+  unknown_ca: 'cap.tls.unknownCa',
+};
+
+/** A tap's tamper target as the handshake message's own name. */
+export function handshakeMessageName(target: string | undefined): string {
+  switch (target) {
+    case 'client-hello':
+      return 'ClientHello';
+    case 'server-hello':
+      return 'ServerHello';
+    case 'certificate':
+      return 'Certificate';
+    case 'client-key-exchange':
+      return 'ClientKeyExchange';
+    default:
+      return target ?? '?';
+  }
+}
+
 export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
   const make = (key: MessageKey, params: Params, tone: Tone, focus: Caption['focus'], group: string = key): Caption => ({
     key,
@@ -59,8 +83,42 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     case 'tap':
       if (e.action === 'mitm-connect') return make('cap.mitm', { node: ctx.nodeName(e.node) }, 'bad', { node: e.node });
       if (e.action === 'plaintext') return make('cap.plaintext', { node: ctx.nodeName(e.node) }, 'bad', { node: e.node }, `plain-${e.node}`);
-      if (e.action === 'tamper') return make('cap.tamper', { node: ctx.nodeName(e.node) }, 'bad', { node: e.node }, `tamper-${e.node}`);
+      if (e.action === 'tamper') {
+        const key = e.tampered === 'certificate' ? 'cap.tamperCertificate' : 'cap.tamper';
+        return make(key, { node: ctx.nodeName(e.node), message: handshakeMessageName(e.tampered) }, 'bad', { node: e.node }, `tamper-${e.node}`);
+      }
       return null;
+    case 'tls': {
+      if (e.node === undefined) return null;
+      const focus = { node: e.node };
+      // The side that noticed says why; the other side only hears its alert.
+      if (e.step === 'failure' && e.by === 'local') {
+        const key = TLS_ALERT_KEYS[e.alert ?? ''] ?? 'cap.tls.failure';
+        return make(key, { node: ctx.nodeName(e.node), at: e.at ?? '?', alert: e.alert ?? '?' }, 'bad', focus, `tls-${e.flow ?? e.node}`);
+      }
+      // The handshake's main steps as they are sent (seed: TLS/SSL HandShake).
+      if (e.dir === 'send') {
+        const group = `tls-${e.flow ?? ''}-${e.node}-${e.step}`;
+        const node = ctx.nodeName(e.node);
+        switch (e.step) {
+          case 'ClientHello':
+            return make('cap.tls.clientHello', { node, n: e.cipherSuites?.length ?? 0 }, 'info', focus, group);
+          case 'Certificate':
+            return e.side === 'server' ? make('cap.tls.certificate', { node, issuer: e.certificates?.[0]?.issuer ?? '?' }, 'info', focus, group) : null;
+          case 'ClientKeyExchange':
+            return make('cap.tls.keyExchange', { node }, 'info', focus, group);
+          case 'Finished':
+            return make('cap.tls.finished', { node }, 'info', focus, group);
+          default:
+            return null;
+        }
+      }
+      if (e.step === 'established' && e.side === 'client' && e.flow !== undefined) {
+        const f = ctx.flows.get(e.flow);
+        return make('cap.tls.established', { from: ctx.nodeName(e.node), to: ctx.nodeName(f?.to ?? '?') }, 'good', focus, `tls-${e.flow}`);
+      }
+      return null;
+    }
     case 'drop': {
       // Frames a switch floods reach hosts they are not for: normal layer-2 life, not worth a caption.
       if (e.reason === 'mac-filter') return null;

@@ -164,9 +164,34 @@ export interface TapEvent extends BaseEvent {
   payloadBytes?: number;
   preview?: string;
   previewFormat?: 'text' | 'hex' | 'none';
+  /** For `tamper`: the handshake message the tap altered. */
+  tampered?: string;
   direction?: string;
   client?: string;
   server?: string;
+}
+
+/** A step of a TLS handshake (only the fields the client reads; the engine's event has more). */
+export interface TlsEvent extends BaseEvent {
+  type: 'tls';
+  /** `ClientHello`, …, `verify-certificate`, `keys`, `established`, `failure`, `certificate-issued`, … */
+  step: string;
+  node?: string;
+  flow?: string;
+  side?: 'client' | 'server';
+  /** A failure's alert (`decrypt_error`, `bad_record_mac`, `bad_certificate`, …). */
+  alert?: string;
+  /** The handshake message a failure was detected at. */
+  at?: string;
+  /** `local`: this side detected the problem; `peer`: the other side's alert told it. */
+  by?: 'local' | 'peer';
+  cipherSuite?: string;
+  /** `send` or `recv` for a handshake message. */
+  dir?: 'send' | 'recv';
+  /** A ClientHello's offer. */
+  cipherSuites?: string[];
+  /** A Certificate message's chain. */
+  certificates?: Array<{ subject: string; issuer: string }>;
 }
 
 export interface LbAssignEvent extends BaseEvent {
@@ -215,6 +240,7 @@ export type WorldEvent =
   | FaultEvent
   | RttEvent
   | TapEvent
+  | TlsEvent
   | LbAssignEvent
   | FailoverEvent
   | LbHealthEvent;
@@ -238,6 +264,7 @@ export function asWorldEvent(e: BaseEvent): WorldEvent | null {
     case 'fault':
     case 'rtt':
     case 'tap':
+    case 'tls':
     case 'lb-assign':
     case 'failover':
     case 'lb-health':
@@ -265,6 +292,7 @@ export const CLIENT_TRACE_TYPES = [
   'fault',
   'rtt',
   'tap',
+  'tls',
   'lb-assign',
   'failover',
   'lb-health',

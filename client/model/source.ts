@@ -54,6 +54,13 @@ export interface HostControls {
   readonly joinCode: string | null;
 }
 
+/** An on-path tap's attack: which TLS handshake message it alters in flight (see TapCommand). */
+export interface TapAttack {
+  /** The message the tap alters now (`client-hello`, `server-hello`, `certificate`, `client-key-exchange`), or null. */
+  target(node: string): string | null;
+  setTarget(node: string, target: string | null): Promise<IntentResult>;
+}
+
 export interface SessionEnd {
   reason: 'finished' | 'ended-by-host' | 'left' | 'disconnected' | 'kicked';
 }
@@ -74,6 +81,8 @@ export interface GameSource {
   /** How a load balancer picks backends: round-robin, least-connections, source-hash or manual. */
   setAlgorithm(node: string, algorithm: string): Promise<IntentResult>;
   inspect(packet: number): Promise<InspectedPacket | null>;
+  /** Present where a tapping player may alter handshakes (the engine in this page; not yet a class on the server). */
+  readonly tapAttack: TapAttack | null;
   /** Present when this player may run the session (the host, or anyone in solo and the sandbox). */
   readonly host: HostControls | null;
   /** Called once when the session ends. */

@@ -49,6 +49,8 @@ export class RoomSource implements GameSource {
   readonly room: ClassroomRoom;
   readonly code: string;
   host: HostControls | null = null;
+  /** The game server does not take tamper commands yet. */
+  readonly tapAttack = null;
   hostToken: string | null = null;
   private resultsPath: string | null = null;
   private role: MyRole = { role: 'none', node: null, flows: [] };

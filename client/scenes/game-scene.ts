@@ -126,6 +126,7 @@ export class GameScene extends Phaser.Scene {
         level?.level.question === undefined
           ? null
           : { text: t(level.level.question), maxChars: MAX_ANSWER_CHARS, submit: (answer) => level.answer(answer) },
+      tapAttack: level === null ? this.source.mode === 'sandbox' : level.level.tapAttack === true,
       objective:
         level === null
           ? null

@@ -8,7 +8,7 @@ import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper';
 
 export interface LevelDef {
   id: ObjectiveKind;
@@ -27,6 +27,8 @@ export interface LevelDef {
   stars: [MessageKey, MessageKey];
   /** A question the player answers by typing (the eavesdropper's level asks for a password). */
   question?: MessageKey;
+  /** The tapping player may alter TLS handshake messages in flight. */
+  tapAttack?: true;
 }
 
 /** The balancer level's clients open a download every 2.5 s, round the three of them. */
@@ -377,6 +379,56 @@ LEVELS.push({
     ],
     // One name after another; the resolver's own timer (2 s) resends a query up to 3 times.
     flows: [{ id: 'lookups', from: 'laptop', to: 'ns', transport: 'udp', app: 'dns', startMs: 1000, dns: { timeoutMs: 2000, retries: 3, queries: DNS_LEVEL.names } }],
+  } as ScenarioInput,
+});
+
+/** Level 9: Alice's logins (one HTTPS connection each, this far apart) and the breaks that pass. */
+export const TAMPER_LEVEL = { logins: 5, firstLoginMs: 1000, everyMs: 6000, breaksToPass: 3 };
+
+/** One of Alice's logins: a fresh TCP connection, a full TLS handshake, one page over it. */
+function bankLogin(i: number): NonNullable<ScenarioInput['flows']>[number] {
+  return {
+    id: `login${i + 1}`,
+    from: 'alice',
+    to: 'bank',
+    transport: 'tcp',
+    app: 'https',
+    startMs: TAMPER_LEVEL.firstLoginMs + i * TAMPER_LEVEL.everyMs,
+    mss: 536,
+    initialRtoMs: 3000,
+    tls: { serverName: 'bank.example' },
+    http: { host: 'bank.example', requests: [{ method: 'GET', path: '/' }] },
+  } as NonNullable<ScenarioInput['flows']>[number];
+}
+
+LEVELS.push({
+  id: 'tap-tamper',
+  title: 'level.tamper.title',
+  brief: 'level.tamper.brief',
+  objective: 'level.tamper.objective',
+  topics: ['T3', 'T2'],
+  role: { role: 'tap', node: 'mallory', flows: [] },
+  speed: 0.5,
+  deadlineMs: 31_000,
+  stars: ['level.tamper.star2', 'level.tamper.star3'],
+  tapAttack: true,
+  scenario: {
+    name: 'tap-tamper',
+    seed: 9,
+    durationMs: 35_000,
+    nodes: [
+      { id: 'root-ca', kind: 'ca', name: 'Trusty Root CA' },
+      { id: 'alice', kind: 'host', browser: 'strict' },
+      { id: 'mallory', kind: 'tap' },
+      { id: 'isp', kind: 'router' },
+      { id: 'bank', kind: 'server', io: 'nonblocking', certificate: { issuer: 'root-ca', subject: 'bank.example' }, routes: [{ path: '/', body: '<!doctype html><p>Your balance: 1,234.56</p>\n' }] },
+    ],
+    links: [
+      { id: 'home', a: 'alice', b: 'mallory', bandwidthBps: 512_000, delayMs: 200, queuePackets: 30 },
+      { id: 'street', a: 'mallory', b: 'isp', bandwidthBps: 512_000, delayMs: 200, queuePackets: 30 },
+      { id: 'to-bank', a: 'isp', b: 'bank', bandwidthBps: 1_000_000, delayMs: 200, queuePackets: 30 },
+    ],
+    flows: Array.from({ length: TAMPER_LEVEL.logins }, (_, i) => bankLogin(i)),
   } as ScenarioInput,
 });
 

@@ -6,6 +6,8 @@ import { Engine } from '../../shared/protocols/engine.ts';
 import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
 import type { Packet } from '../../shared/protocols/net/packet.ts';
 import { Router } from '../../shared/protocols/net/router.ts';
+import { Tap } from '../../shared/protocols/net/tap.ts';
+import { TAP_TAMPERS, type TapTamper } from '../../shared/protocols/app/tls/spec.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
@@ -19,6 +21,7 @@ import type {
   RouterIntent,
   SessionEnd,
   SourceMode,
+  TapAttack,
 } from '../model/source.ts';
 import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView } from '../model/topology.ts';
 import type { ArqMode } from '../../shared/protocols/transport/tcp/arq.ts';
@@ -50,6 +53,16 @@ export class LocalSource implements GameSource {
   readonly mode: Exclude<SourceMode, 'room'>;
   readonly world = new World();
   readonly host: HostControls;
+  readonly tapAttack: TapAttack = {
+    target: (node) => {
+      const n = this.engine.network.nodes.get(node);
+      return n instanceof Tap ? n.tamper : null;
+    },
+    setTarget: async (node, target) => {
+      if (target !== null && !(TAP_TAMPERS as readonly string[]).includes(target)) return { ok: false, reason: `no handshake message ${target}` };
+      return result(this.engine.setTapTamper(node, target as TapTamper | null));
+    },
+  };
   engine: Engine;
   private role: MyRole;
   private ended = false;

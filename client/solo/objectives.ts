@@ -3,7 +3,9 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, DNS_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, DNS_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
+import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
+import { handshakeMessageName } from '../model/captions.ts';
 
 export interface EngineFacts {
   nowMs: number;
@@ -49,8 +51,20 @@ export class TraceFacts {
   /** Per flow: FINs its server sent again. */
   readonly serverFinResends = new Map<string, number>();
 
+  /** Per flow: the first handshake message a tap altered in it (the one that doomed the handshake). */
+  readonly tampered = new Map<string, { node: string; target: string; atMs: number }>();
+  /** Per flow: how its TLS handshake ended: failed (as the side that noticed saw it) or established at the client. */
+  readonly tlsOutcomes = new Map<string, { step: 'failure' | 'established'; node: string; at: string; alert: string; atMs: number }>();
+
   observe(e: { type: string; t: number; [k: string]: unknown }): void {
     if (e.type === 'tap' && e.action === 'frame') this.tapFrames++;
+    if (e.type === 'tap' && e.action === 'tamper' && typeof e.flow === 'string' && !this.tampered.has(e.flow)) {
+      this.tampered.set(e.flow, { node: e.node as string, target: String(e.tampered), atMs: e.t });
+    }
+    if (e.type === 'tls' && typeof e.flow === 'string' && !this.tlsOutcomes.has(e.flow)) {
+      if (e.step === 'failure' && e.by === 'local') this.tlsOutcomes.set(e.flow, { step: 'failure', node: e.node as string, at: String(e.at), alert: String(e.alert), atMs: e.t });
+      else if (e.step === 'established' && e.side === 'client') this.tlsOutcomes.set(e.flow, { step: 'established', node: e.node as string, at: '', alert: '', atMs: e.t });
+    }
     if (e.type === 'tap' && e.previewFormat === 'text' && typeof e.preview === 'string') {
       const m = /(?:^|[&\s?])password=([^&\s]+)/.exec(e.preview);
       if (m !== null) this.plainPasswords.push({ node: e.node as string, value: decodeFormValue(m[1]!), atMs: e.t });
@@ -279,6 +293,41 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           { key: 'stat.dnsRetries', params: { n: retries } },
           { key: 'stat.dnsFailed', params: { n: failed } },
           { key: 'stat.playerDrops', params: { n: drops } },
+        ],
+      };
+    }
+    case 'tap-tamper': {
+      const logins = Array.from({ length: TAMPER_LEVEL.logins }, (_, i) => `login${i + 1}`);
+      // A login counts as broken by the message this tap altered first in it, once TLS has caught it.
+      const brokenBy = logins.map((id) => {
+        const altered = trace.tampered.get(id);
+        return trace.tlsOutcomes.get(id)?.step === 'failure' && altered !== undefined && altered.node === level.role.node ? altered.target : null;
+      });
+      const distinct = new Set(brokenBy.filter((m) => m !== null));
+      const decided = logins.filter((id) => trace.tlsOutcomes.has(id)).length;
+      const remaining = logins.length - decided;
+      const all = distinct.size === TAP_TAMPERS.length;
+      const over = remaining === 0 || now >= level.deadlineMs;
+      const passed = all || (over && distinct.size >= TAMPER_LEVEL.breaksToPass);
+      const failed = !passed && (over || distinct.size + remaining < TAMPER_LEVEL.breaksToPass);
+      const firstThree = new Set(brokenBy.slice(0, TAMPER_LEVEL.breaksToPass).filter((m) => m !== null));
+      const bonus: [boolean, boolean] = [passed && all, passed && firstThree.size === TAMPER_LEVEL.breaksToPass];
+      return {
+        verdict: passed ? 'passed' : failed ? 'failed' : 'running',
+        progress: { key: 'obj.tamper.progress', params: { broken: distinct.size, need: TAMPER_LEVEL.breaksToPass, login: Math.min(decided + 1, logins.length), logins: logins.length, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.tamperDistinct', params: { n: distinct.size, of: TAP_TAMPERS.length } },
+          ...logins.map((id, i): ObjectiveStatus['stats'][number] => {
+            const o = trace.tlsOutcomes.get(id);
+            const by = brokenBy[i];
+            if (o !== undefined && o.step === 'failure' && by !== null) {
+              return { key: 'stat.loginCaught', params: { n: i + 1, message: handshakeMessageName(by), node: o.node, at: o.at, alert: o.alert } };
+            }
+            if (o?.step === 'established') return { key: 'stat.loginThrough', params: { n: i + 1 } };
+            return { key: 'stat.loginOpen', params: { n: i + 1 } };
+          }),
         ],
       };
     }

@@ -33,6 +33,8 @@ export interface HudOptions {
   brief: string | null;
   /** A level's question, answered by typing (`submit` returns whether the answer is right). */
   question: { text: string; maxChars: number; submit: (answer: string) => boolean } | null;
+  /** The tapping player may alter handshake messages in flight (a level that is about it, or the sandbox). */
+  tapAttack: boolean;
   onLeave: () => void;
   onInspect: (packet: number) => void;
 }
@@ -89,12 +91,13 @@ export class Hud {
     if (s.host !== null && s.mode !== 'solo') this.add(new HostPanel(s, s.host));
     if (me.role === 'router' && routerRole !== null) this.add(new RouterPanel(routerRole, this.opts.onInspect));
     if (me.role === 'loadbalancer' && balancerRole !== null) this.add(new BalancerPanel(balancerRole));
-    if (me.role === 'tap' && me.node !== null) this.add(new TapPanel(s.world, me.node));
+    const attack = this.opts.tapAttack ? s.tapAttack : null;
+    if (me.role === 'tap' && me.node !== null) this.add(new TapPanel(s.world, me.node, attack));
     if (me.role === 'receiver' && me.node !== null && s.world.nodes.get(me.node)?.kind === 'server') this.add(new ServerPanel(s.world, me.node));
     // In the sandbox every balancer and tap is on view.
     if (s.mode === 'sandbox') {
       for (const id of s.world.balancers.keys()) if (me.node !== id) this.add(new BalancerPanel(new BalancerRoleCtor(s, id)));
-      for (const n of s.world.nodes.values()) if (n.kind === 'tap' && me.node !== n.id) this.add(new TapPanel(s.world, n.id));
+      for (const n of s.world.nodes.values()) if (n.kind === 'tap' && me.node !== n.id) this.add(new TapPanel(s.world, n.id, attack));
       for (const n of s.world.nodes.values()) if (n.kind === 'server') this.add(new ServerPanel(s.world, n.id));
     }
     const myFlows = new Set(me.flows);

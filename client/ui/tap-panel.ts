@@ -3,7 +3,10 @@
 // decrypts it.
 
 import { t } from '../i18n/index.ts';
+import { handshakeMessageName } from '../model/captions.ts';
+import type { TapAttack } from '../model/source.ts';
 import type { World } from '../model/world.ts';
+import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
 import { h, setChildren } from './dom.ts';
 import type { Panel } from './panel.ts';
 
@@ -15,16 +18,71 @@ export class TapPanel implements Panel {
   private readonly node: string;
   private readonly list: HTMLElement;
   private lastCount = -1;
+  private readonly attack: TapAttack | null;
+  /** The attack's buttons: one per handshake message, and "nothing" (null). */
+  private readonly targets: Array<{ target: string | null; button: HTMLButtonElement }> = [];
+  private readonly attackNote: HTMLElement;
 
-  constructor(world: World, node: string) {
+  /** `attack`: the player may also alter handshake messages in flight (an on-path attacker). */
+  constructor(world: World, node: string, attack: TapAttack | null = null) {
     this.world = world;
     this.node = node;
+    this.attack = attack;
     this.list = h('div', { class: 'tap-list', data: { testid: 'tap-list' } });
-    this.root = h('section', { class: 'panel tap-panel', data: { testid: 'tap-panel' } }, h('h2', { text: t('tap.title', { node }) }), h('p', { class: 'hint', text: t('tap.hint') }), this.list);
+    this.attackNote = h('p', { class: 'muted', aria: { live: 'polite' } });
+    const attackRow =
+      attack === null
+        ? null
+        : h(
+            'div',
+            { class: 'tap-attack', data: { testid: 'tap-attack' } },
+            h('span', { class: 'muted', text: t('tap.attack') }),
+            h(
+              'div',
+              { class: 'segmented' },
+              ...[null, ...TAP_TAMPERS].map((target) => {
+                const button = h('button', {
+                  class: 'btn btn-small',
+                  data: { testid: `tamper-${target ?? 'none'}` },
+                  text: target === null ? t('tap.attackNone') : handshakeMessageName(target),
+                  on: { click: () => void this.choose(target) },
+                });
+                this.targets.push({ target, button });
+                return button;
+              }),
+            ),
+            this.attackNote,
+          );
+    this.root = h(
+      'section',
+      { class: 'panel tap-panel', data: { testid: 'tap-panel' } },
+      h('h2', { text: t('tap.title', { node }) }),
+      h('p', { class: 'hint', text: t(attack === null ? 'tap.hint' : 'tap.hintAttack') }),
+      attackRow,
+      this.list,
+    );
     this.update();
   }
 
+  private async choose(target: string | null): Promise<void> {
+    if (this.attack === null) return;
+    const r = await this.attack.setTarget(this.node, target);
+    this.attackNote.textContent = r.ok ? '' : r.reason;
+    this.updateAttack();
+  }
+
+  private updateAttack(): void {
+    if (this.attack === null) return;
+    const current = this.attack.target(this.node);
+    for (const { target, button } of this.targets) {
+      const on = target === current;
+      button.classList.toggle('active', on);
+      button.setAttribute('aria-pressed', String(on));
+    }
+  }
+
   update(): void {
+    this.updateAttack();
     const frames = this.world.taps.get(this.node) ?? [];
     const last = frames[frames.length - 1];
     const key = frames.length * 1e9 + (last?.t ?? 0);
@@ -38,10 +96,24 @@ export class TapPanel implements Panel {
     setChildren(
       this.list,
       ...shown.map((f) => {
-        const encrypted = f.protocol === 'TLS' || (f.protocol ?? '').startsWith('TLS');
+        const tls = f.protocol === 'TLS' || (f.protocol ?? '').startsWith('TLS');
+        // A TLS record's first byte is its content type: 22 (0x16) a handshake record, whose hellos and
+        // certificate travel in clear; application data (0x17) is ciphertext.
+        const handshake = tls && f.previewFormat === 'hex' && (f.preview ?? '').startsWith('16');
+        const encrypted = tls && !handshake;
         const readable = f.previewFormat === 'text' && (f.preview ?? '') !== '';
         const tag =
-          f.action === 'plaintext' ? h('span', { class: 'tag tag-bad', text: t('tap.decrypted') }) : encrypted ? h('span', { class: 'tag tag-good', text: t('tap.encrypted') }) : readable ? h('span', { class: 'tag tag-bad', text: t('tap.readable') }) : null;
+          f.action === 'tamper'
+            ? h('span', { class: 'tag tag-bad', text: t('tap.altered') })
+            : f.action === 'plaintext'
+              ? h('span', { class: 'tag tag-bad', text: t('tap.decrypted') })
+              : handshake
+                ? h('span', { class: 'tag', text: t('tap.handshake') })
+                : encrypted
+                  ? h('span', { class: 'tag tag-good', text: t('tap.encrypted') })
+                  : readable
+                    ? h('span', { class: 'tag tag-bad', text: t('tap.readable') })
+                    : null;
         return h(
           'div',
           { class: `tap-frame${readable && !encrypted ? ' readable' : ''}`, data: { packet: f.packet ?? 0, action: f.action } },

@@ -22,7 +22,8 @@ import { Router } from './net/router.ts';
 import { Tap, type TapRecord } from './net/tap.ts';
 import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
-import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, TimedCommand } from './roles/commands.ts';
+import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, TamperCommand, TimedCommand } from './roles/commands.ts';
+import { TAP_TAMPERS, type TapTamper } from './app/tls/spec.ts';
 import { windowSegmentsFor } from './transport/tcp/arq.ts';
 import { flowCommandHost, modeNotOffered, type FlowModes } from './app/flow-modes.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
@@ -248,6 +249,7 @@ export class Engine {
   private apply(cmd: TimedCommand): CommandResult {
     if (cmd.action === 'assign' || cmd.action === 'algorithm') return this.applyBalancer(cmd);
     if (cmd.action === 'start-flow' || cmd.action === 'stop-flow' || cmd.action === 'read-rate') return this.applyFlow(cmd);
+    if (cmd.action === 'tamper') return this.applyTamper(cmd);
     const node = this.network.nodes.get(cmd.node);
     let result: CommandResult;
     if (!(node instanceof Router)) result = { ok: false, reason: `${cmd.node} is not a router` };
@@ -291,6 +293,29 @@ export class Engine {
   /** Change how a balancer (and its pair) picks backends; waiting connections are assigned if it is no longer manual. */
   setBalancerAlgorithm(nodeId: string, algorithm: 'round-robin' | 'least-connections' | 'source-hash' | 'manual'): CommandResult {
     return this.applyBalancer({ action: 'algorithm', node: nodeId, algorithm, atMs: this.sim.nowMs });
+  }
+
+  /** From now on a tap alters `target` (a TLS handshake message) in the frames that carry it; null stops it. */
+  setTapTamper(nodeId: string, target: TapTamper | null): CommandResult {
+    return this.applyTamper({ action: 'tamper', node: nodeId, target, atMs: this.sim.nowMs });
+  }
+
+  /** A tapping attacker's command, from a player now or from the scenario's log; applied ones are logged for replay. */
+  private applyTamper(cmd: TamperCommand & { atMs: number }): CommandResult {
+    const node = this.network.nodes.get(cmd.node);
+    let result: CommandResult;
+    if (!(node instanceof Tap)) result = { ok: false, reason: `${cmd.node} is not a tap` };
+    else if (cmd.target !== null && !(TAP_TAMPERS as readonly string[]).includes(cmd.target)) result = { ok: false, reason: `target must be one of ${TAP_TAMPERS.join(', ')} or null, got ${String(cmd.target)}` };
+    else {
+      node.tamper = cmd.target;
+      result = { ok: true };
+    }
+    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    const sim = this.sim;
+    if (sim.trace.enabled('command')) {
+      sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action: cmd.action, target: cmd.target, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+    }
+    return result;
   }
 
   /** What the game draws of a balancer: role, algorithm, backends and their loads, waiting connections. */

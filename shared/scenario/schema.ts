@@ -3,6 +3,7 @@
 // run. Cross-references (a link naming a node that does not exist, ...) are checked in load.ts.
 
 import { z } from 'zod';
+import { TAP_TAMPERS } from '../protocols/app/tls/spec.ts';
 import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
 import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
 import { dnsNodeFields, flowDnsSchema } from './dns.ts';
@@ -177,6 +178,7 @@ export const commandSchema = z.discriminatedUnion('action', [
     flow: id,
     rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).nullable(),
   }),
+  z.strictObject({ action: z.literal('tamper'), atMs: ms(LIMITS.durationMs), node: id, target: z.enum(TAP_TAMPERS).nullable() }),
 ]);
 
 export const routeSchema = z.strictObject({ node: id, to: id, via: id });

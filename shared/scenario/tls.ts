@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { MAX_CERT_NAME_CHARS } from '../protocols/app/tls/certificate.ts';
+import { TAP_TAMPERS } from '../protocols/app/tls/spec.ts';
 import { MAX_PREVIEW_BYTES } from '../protocols/net/tap.ts';
 
 const MAX_TRUSTED_CAS = 64;
@@ -44,7 +45,7 @@ export const caNodeFields = {
 export const tapNodeFields = {
   mode: z.enum(['passive', 'mitm']).default('passive'),
   certificate: certificateSchema.optional(),
-  tamper: z.enum(['client-hello', 'server-hello', 'certificate', 'client-key-exchange']).optional(),
+  tamper: z.enum(TAP_TAMPERS).optional(),
   previewBytes: z.number().int('must be a whole number').min(0).max(MAX_PREVIEW_BYTES, `must be at most ${MAX_PREVIEW_BYTES}`).default(256),
 };
 

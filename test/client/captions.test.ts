@@ -38,6 +38,29 @@ describe('captions', () => {
     expect(at({ type: 'window', flow: 'dl', side: 'server', rwnd: 2000, event: 'open' })).toMatchObject({ key: 'cap.windowOpen', params: { rwnd: 2000 } });
   });
 
+  test('a TLS handshake step by step; a failure is told by the side that noticed, with the check that caught it', () => {
+    const tls = (e: Record<string, unknown>) => at({ type: 'tls', flow: 'dl', ...e });
+    expect(tls({ node: 'laptop', side: 'client', step: 'ClientHello', dir: 'send', cipherSuites: ['A', 'B', 'C'] })).toMatchObject({ key: 'cap.tls.clientHello', params: { node: 'laptop', n: 3 }, tone: 'info' });
+    expect(tls({ node: 'server', side: 'server', step: 'Certificate', dir: 'send', certificates: [{ subject: 'server', issuer: 'Trusty Root CA' }] })).toMatchObject({ key: 'cap.tls.certificate', params: { issuer: 'Trusty Root CA' } });
+    // A client certificate, and messages received, are not captioned again.
+    expect(tls({ node: 'laptop', side: 'client', step: 'Certificate', dir: 'send', certificates: [] })).toBeNull();
+    expect(tls({ node: 'server', side: 'server', step: 'ClientHello', dir: 'recv' })).toBeNull();
+    expect(tls({ node: 'laptop', side: 'client', step: 'ClientKeyExchange', dir: 'send' })).toMatchObject({ key: 'cap.tls.keyExchange' });
+    expect(tls({ node: 'server', side: 'server', step: 'Finished', dir: 'send' })).toMatchObject({ key: 'cap.tls.finished', params: { node: 'server' } });
+    expect(tls({ node: 'laptop', side: 'client', step: 'established' })).toMatchObject({ key: 'cap.tls.established', params: { from: 'laptop', to: 'server' }, tone: 'good' });
+    expect(tls({ node: 'server', side: 'server', step: 'established' })).toBeNull();
+    expect(tls({ node: 'server', side: 'server', step: 'failure', alert: 'decrypt_error', at: 'Finished', by: 'local' })).toMatchObject({ key: 'cap.tls.decryptError', tone: 'bad', focus: { node: 'server' } });
+    expect(tls({ node: 'laptop', side: 'client', step: 'failure', alert: 'decrypt_error', at: 'ChangeCipherSpec', by: 'peer' })).toBeNull();
+    expect(tls({ node: 'laptop', side: 'client', step: 'failure', alert: 'bad_certificate', at: 'Certificate', by: 'local' })).toMatchObject({ key: 'cap.tls.badCertificate' });
+    expect(tls({ node: 'laptop', side: 'client', step: 'failure', alert: 'protocol_version', at: 'ServerHello', by: 'local' })).toMatchObject({ key: 'cap.tls.failure', params: { at: 'ServerHello', alert: 'protocol_version' } });
+  });
+
+  test('a tap altering a handshake says which message, and which check will catch it', () => {
+    expect(at({ type: 'tap', node: 'r1', action: 'tamper', flow: 'dl', tampered: 'server-hello' })).toMatchObject({ key: 'cap.tamper', params: { node: 'r1 (Minji)', message: 'ServerHello' } });
+    expect(at({ type: 'tap', node: 'r1', action: 'tamper', flow: 'dl', tampered: 'certificate' })).toMatchObject({ key: 'cap.tamperCertificate' });
+    expect(at({ type: 'tap', node: 'r1', action: 'frame', flow: 'dl' })).toBeNull();
+  });
+
   test('plain data and ACKs make no caption', () => {
     expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 1, ack: 1, len: 1000, flags: 'ACK', retransmit: false })).toBeNull();
     expect(at({ type: 'tx', packet: 1, flow: 'dl', kind: 'data', link: 'l', from: 'a', to: 'b', bytes: 1, departMs: 0, arriveMs: 1 })).toBeNull();

@@ -7,6 +7,7 @@ import { RouterRole } from '../../client/model/router-role.ts';
 import { LevelRun, type LevelResult } from '../../client/solo/level-run.ts';
 import { levelById, LEVELS } from '../../client/solo/levels.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
+import { Engine } from '../../shared/protocols/engine.ts';
 
 async function play(run: LevelRun, stepMs: number, each: (nowMs: number) => Promise<void> | void): Promise<LevelResult> {
   for (let guard = 0; guard < 10_000; guard++) {
@@ -326,5 +327,103 @@ describe('solo levels', () => {
     expect(r.passed).toBe(false);
     expect(dnsStats(r)['stat.dnsFailed']).toEqual({ n: 1 });
     expect(dnsStats(r)['stat.dnsRetries']).toEqual({ n: 3 });
+  });
+
+  /** Level 9: set the tap's target to each of `plan` (null: alter nothing) half a second before login i starts. */
+  async function playTamper(plan: Array<string | null>): Promise<{ r: LevelResult; run: LevelRun }> {
+    const run = new LevelRun(levelById('tap-tamper')!);
+    const attack = run.source.tapAttack;
+    const r = await play(run, 100, async (now) => {
+      plan.forEach(async (target, i) => {
+        if (now === 500 + i * 6000) expect(await attack.setTarget('mallory', target)).toEqual({ ok: true });
+      });
+    });
+    return { r, run };
+  }
+  const loginStats = (r: LevelResult) => r.stats.filter((s) => s.key !== 'stat.tamperDistinct').map((s) => [s.key, s.params]);
+
+  test('level 9: each altered message is caught where TLS says it will be; all four on the first four logins: three stars', async () => {
+    const { r, run } = await playTamper(['client-hello', 'server-hello', 'certificate', 'client-key-exchange']);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    // Decided the moment the fourth different message is caught: the bank cannot decrypt login 4's Finished.
+    expect(r.simMs).toBe(22_100);
+    expect(loginStats(r)).toEqual([
+      ['stat.loginCaught', { n: 1, message: 'ClientHello', node: 'bank', at: 'Finished', alert: 'decrypt_error' }],
+      ['stat.loginCaught', { n: 2, message: 'ServerHello', node: 'bank', at: 'Finished', alert: 'decrypt_error' }],
+      ['stat.loginCaught', { n: 3, message: 'Certificate', node: 'alice', at: 'Certificate', alert: 'bad_certificate' }],
+      ['stat.loginCaught', { n: 4, message: 'ClientKeyExchange', node: 'bank', at: 'Finished', alert: 'bad_record_mac' }],
+      ['stat.loginOpen', { n: 5 }],
+    ]);
+    // No page came over a broken handshake; Alice hears of login 4's failure from the bank's alert a moment later.
+    const flows = run.source.engine.summary().flows as Record<string, Record<string, unknown>>;
+    expect([1, 2, 3, 4].map((i) => [flows[`login${i}`]!.handshake, flows[`login${i}`]!.deliveredBytes])).toEqual([
+      ['failed', 0],
+      ['failed', 0],
+      ['failed', 0],
+      ['pending', 0],
+    ]);
+  });
+
+  test('level 9: three different messages on the first three logins, then nothing more: passed at the end with two stars', async () => {
+    const { r } = await playTamper(['server-hello', 'certificate', 'client-hello', null]);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([false, true]);
+    expect(loginStats(r).slice(3)).toEqual([
+      ['stat.loginThrough', { n: 4 }],
+      ['stat.loginThrough', { n: 5 }],
+    ]);
+    // Decided when the last login's handshake completes.
+    expect(r.simMs).toBe(28_700);
+  });
+
+  test('level 9: the same message twice does not count twice; a login let through costs the three-in-a-row star', async () => {
+    const { r } = await playTamper(['client-hello', 'client-hello', null, 'certificate', 'server-hello']);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([false, false]);
+    expect(r.stats.find((s) => s.key === 'stat.tamperDistinct')!.params).toEqual({ n: 3, of: 4 });
+  });
+
+  test('level 9: a tap that alters nothing fails once too few logins are left', async () => {
+    const { r, run } = await playTamper([]);
+    expect(r.passed).toBe(false);
+    // After the third login completes untouched, two logins cannot give three different messages.
+    expect(r.simMs).toBe(16_700);
+    expect(run.trace.tampered.size).toBe(0);
+  });
+
+  test('level 9: the tamper commands are logged, and replaying the log gives the same handshakes', async () => {
+    const run = new LevelRun(levelById('tap-tamper')!);
+    const live: string[] = [];
+    run.source.tapTrace((e) => {
+      if (e.type === 'tap' || e.type === 'tls') live.push(JSON.stringify(e));
+    });
+    run.source.advance(500);
+    await run.source.tapAttack.setTarget('mallory', 'certificate');
+    run.source.advance(6000);
+    await run.source.tapAttack.setTarget('mallory', null);
+    run.source.advance(6000);
+    const log = run.source.engine.commandLog;
+    expect(log).toEqual([
+      { action: 'tamper', node: 'mallory', target: 'certificate', atMs: 500 },
+      { action: 'tamper', node: 'mallory', target: null, atMs: 6500 },
+    ]);
+    const loaded = loadScenario({ ...levelById('tap-tamper')!.scenario, commands: log });
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    const replay = new Engine(loaded.scenario);
+    const replayed: string[] = [];
+    replay.subscribe(['tap', 'tls'], (e) => replayed.push(JSON.stringify(e)));
+    replay.runUntilMs(12_500);
+    expect(replayed).toEqual(live);
+    expect(live.filter((e) => e.includes('"action":"tamper"'))).toHaveLength(1);
+  });
+
+  test('level 9: a tamper command naming something else is refused and changes nothing', async () => {
+    const run = new LevelRun(levelById('tap-tamper')!);
+    expect(await run.source.tapAttack.setTarget('mallory', 'finished')).toEqual({ ok: false, reason: 'no handshake message finished' });
+    expect(run.source.engine.setTapTamper('isp', 'certificate')).toEqual({ ok: false, reason: 'isp is not a tap' });
+    expect(run.source.tapAttack.target('mallory')).toBe(null);
+    expect(run.source.engine.commandLog).toEqual([]);
   });
 });

@@ -110,6 +110,24 @@ describe('solo', () => {
     await page.close();
   });
 
+  test('the tampering attacker alters a ServerHello and TLS catches it at Finished', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    await page.click('[data-testid=play-tap-tamper]');
+    await waitForScene(page, 'game');
+    expect(await page.getAttribute('[data-testid=tamper-none]', 'aria-pressed')).toBe('true');
+    await page.click('[data-testid=tamper-server-hello]');
+    expect(await page.getAttribute('[data-testid=tamper-server-hello]', 'aria-pressed')).toBe('true');
+    for (let i = 0; i < 2; i++) await page.click('[aria-label="faster"]');
+    // The bank compares Alice's Finished with its own transcript hash and aborts.
+    await page.waitForFunction(() => /decrypt_error/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=tap-list]')).toMatch(/TLS/);
+    await shot(page, '10-solo-tamper');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
     const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
     await page.click('[data-testid=menu-solo]');

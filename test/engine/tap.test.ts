@@ -3,6 +3,8 @@ import { PatternSource } from '../../shared/protocols/net/payload.ts';
 import { hashString } from '../../shared/protocols/app/bulk.ts';
 import { run } from './helpers.ts';
 import { tlsScenario } from './tls-helpers.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
+import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 
 function hexOf(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -97,6 +99,30 @@ describe('a tap that alters a handshake message in flight', () => {
     const keys = tls.filter((e) => e.step === 'keys');
     expect(keys[0]!.masterSecret).not.toBe(keys[1]!.masterSecret);
     expect(flow.tlsFailure).toMatchObject({ alert: 'bad_record_mac', step: 'Finished', by: 'local' });
+  });
+
+  it('a tamper command sets the target while the run goes on: only handshakes that start after it are altered', () => {
+    // Two connections, 1 s apart; the attacker starts altering ServerHellos between them.
+    const input = tlsScenario({ tap: {}, durationMs: 3000 });
+    const flows = [{ ...input.flows![0]!, id: 'f' }, { ...input.flows![0]!, id: 'g', startMs: 1000 }];
+    const r = run({ ...input, flows, commands: [{ action: 'tamper', atMs: 500, node: 'tap', target: 'server-hello' }] } as ScenarioInput, ['tls', 'tap', 'command']);
+    expect(r.of('command')).toEqual([{ type: 'command', t: 500, node: 'tap', action: 'tamper', target: 'server-hello', ok: true }]);
+    expect(r.of('tap').filter((e) => e.action === 'tamper').map((e) => [e.flow, e.tampered])).toEqual([['g', 'server-hello']]);
+    const summary = r.engine.summary();
+    expect(summary.flows.f).toMatchObject({ handshake: 'established', deliveredBytes: 20_000 });
+    expect(summary.flows.g).toMatchObject({ handshake: 'failed', deliveredBytes: 0, tlsFailure: { alert: 'decrypt_error' } });
+    expect(summary.taps!.tap).toMatchObject({ framesTampered: 1 });
+  });
+
+  it('a scenario file may only aim tamper commands at taps, at a handshake message or null', () => {
+    const input = tlsScenario({ tap: {} });
+    const errors = (commands: unknown[]) => {
+      const r = loadScenario({ ...input, commands } as ScenarioInput);
+      return r.ok ? [] : r.errors;
+    };
+    expect(errors([{ action: 'tamper', atMs: 1, node: 'tap', target: null }])).toEqual([]);
+    expect(errors([{ action: 'tamper', atMs: 1, node: 'r', target: 'certificate' }])).toEqual(['commands[0].node: "r" is not a tap']);
+    expect(errors([{ action: 'tamper', atMs: 1, node: 'tap', target: 'finished' }])[0]).toMatch(/^commands\[0\]\.target: /);
   });
 
   it('certificate: the altered certificate no longer carries a valid CA signature', () => {

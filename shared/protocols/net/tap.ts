@@ -46,7 +46,8 @@ export class Tap extends NetNode {
   readonly kind: string = 'tap';
   readonly layer: 1 | 2 = 1;
   readonly mode: TapMode;
-  readonly tamper: TapTamper | null;
+  /** The handshake message this tap alters in flight, or null (a scenario's choice, or a player's command). */
+  tamper: TapTamper | null;
   readonly previewBytes: number;
   readonly mitm: MitmProxy | null;
   framesSeen = 0;

@@ -2,6 +2,7 @@
 // serialisable data stamped with simulated time, so a session's commands can be logged and replayed:
 // the same scenario, seed and commands give the same run.
 
+import type { TapTamper } from '../app/tls/spec.ts';
 import type { BalancerAlgorithm } from '../net/lb-scheduler.ts';
 import type { ArqMode } from '../transport/tcp/arq.ts';
 import type { CongestionAlgorithm } from '../transport/tcp/congestion/index.ts';
@@ -74,8 +75,18 @@ export interface ReadRateCommand {
 }
 export type FlowCommand = StartFlowCommand | StopFlowCommand | ReadRateCommand;
 
+/**
+ * An on-path attacker at a tap alters `target` (a TLS handshake message) in every frame that carries
+ * it from now on; null stops altering.
+ */
+export interface TamperCommand {
+  action: 'tamper';
+  node: string;
+  target: TapTamper | null;
+}
+
 /** A command with the simulated time (ms) at which it takes effect. */
-export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand) & { atMs: number };
+export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand | TamperCommand) & { atMs: number };
 
 export type CommandResult = { ok: true; packet?: number } | { ok: false; reason: string };
 

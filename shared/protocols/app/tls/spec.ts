@@ -41,6 +41,7 @@ export interface FlowTlsSpec {
   serverName: string | null;
 }
 
-/** Which handshake message an on-path tap alters in flight (one byte flipped). */
-export type TapTamper = 'client-hello' | 'server-hello' | 'certificate' | 'client-key-exchange';
+/** The handshake messages an on-path tap can alter in flight (one byte flipped), in the order they are sent. */
+export const TAP_TAMPERS = ['client-hello', 'server-hello', 'certificate', 'client-key-exchange'] as const;
+export type TapTamper = (typeof TAP_TAMPERS)[number];
 export type TapMode = 'passive' | 'mitm';
