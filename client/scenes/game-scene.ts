@@ -127,6 +127,7 @@ export class GameScene extends Phaser.Scene {
           ? null
           : { text: t(level.level.question), maxChars: MAX_ANSWER_CHARS, submit: (answer) => level.answer(answer) },
       tapAttack: level === null ? this.source.mode === 'sandbox' : level.level.tapAttack === true,
+      serverSetup: level?.level.serverChoices === undefined ? null : { choices: level.level.serverChoices, open: (c) => level.openServer(c) },
       objective:
         level === null
           ? null
@@ -274,14 +275,14 @@ export class GameScene extends Phaser.Scene {
         if (!e.retransmit) return;
         const f = w.flows.get(e.flow);
         const n = f === undefined ? undefined : geom.nodes.get(e.side === 'client' ? f.from : f.to);
-        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, false, this.realNow, t('fx.retransmit'), this.topo.clearAbove(n));
+        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, false, this.realNow, t('fx.retransmit'), this.topo.labelSpot(n));
         return;
       }
       case 'state': {
         if (e.side !== 'client' || e.to !== 'ESTABLISHED') return;
         const f = w.flows.get(e.flow);
         const n = f === undefined ? undefined : geom.nodes.get(f.from);
-        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, true, this.realNow, t('fx.connected'), this.topo.clearAbove(n));
+        if (n !== undefined) this.effects.ring(n.x, n.y, n.r, true, this.realNow, t('fx.connected'), this.topo.labelSpot(n));
         return;
       }
       default:

@@ -5,6 +5,8 @@ import { loadScenario } from '../../shared/scenario/load.ts';
 import { t } from '../i18n/index.ts';
 import { LocalSource } from './local-source.ts';
 import type { LevelDef } from './levels.ts';
+import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
+import type { IntentResult } from '../model/source.ts';
 import { checkObjective, TraceFacts, type ObjectiveStatus } from './objectives.ts';
 
 /** Longest answer kept (a typed answer is a short secret; anything longer is cut). */
@@ -44,6 +46,7 @@ export class LevelRun {
         flows: summary.flows as Record<string, Record<string, unknown>>,
         drops: summary.drops,
         balancers: summary.balancers as Record<string, Record<string, unknown>> | undefined,
+        servers: summary.servers as Record<string, Record<string, unknown>> | undefined,
       }, this.trace);
     return this.last;
   }
@@ -55,6 +58,24 @@ export class LevelRun {
   answer(text: string): boolean {
     this.trace.answers.push({ text: text.slice(0, MAX_ANSWER_CHARS), atMs: this.source.engine.nowMs });
     return this.status().verdict === 'passed';
+  }
+
+  /**
+   * Open the level's server in the chosen I/O model: the model is set, then every client flow of
+   * the role starts. Refused (nothing starts) once it is open, or for a model the level does not offer.
+   */
+  async openServer(choice: ServerIoChoice): Promise<IntentResult> {
+    const node = this.level.role.node;
+    const offered = this.level.serverChoices?.some((c) => c.io === choice.io && c.threads === choice.threads) ?? false;
+    if (node === null || !offered) return { ok: false, reason: `${choice.io} × ${choice.threads} is not offered here` };
+    if (this.trace.serverIo !== null) return { ok: false, reason: `${node} is already open` };
+    const set = this.source.engine.setServerIo(node, choice.io, choice.threads);
+    if (!set.ok) return set;
+    for (const flow of this.level.role.flows) {
+      const r = await this.source.startFlow(flow);
+      if (!r.ok) return r;
+    }
+    return { ok: true };
   }
 
   /** Check the objective; returns the result once the level is decided. */

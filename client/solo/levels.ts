@@ -4,11 +4,13 @@
 import type { MessageKey } from '../i18n/index.ts';
 import type { MyRole } from '../model/source.ts';
 import type { ScenarioInput } from '../../shared/scenario/schema.ts';
+import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io';
+
 
 export interface LevelDef {
   id: ObjectiveKind;
@@ -29,6 +31,8 @@ export interface LevelDef {
   question?: MessageKey;
   /** The tapping player may alter TLS handshake messages in flight. */
   tapAttack?: true;
+  /** The server's I/O models the player picks from before opening it (its clients start then). */
+  serverChoices?: ServerIoChoice[];
 }
 
 /** The balancer level's clients open a download every 2.5 s, round the three of them. */
@@ -429,6 +433,89 @@ LEVELS.push({
       { id: 'to-bank', a: 'isp', b: 'bank', bandwidthBps: 1_000_000, delayMs: 200, queuePackets: 30 },
     ],
     flows: Array.from({ length: TAMPER_LEVEL.logins }, (_, i) => bankLogin(i)),
+  } as ScenarioInput,
+});
+
+/** Level 10: what the server must serve, how fast, and the choices offered. */
+export const IO_LEVEL = {
+  uploads: 4,
+  pageClients: ['c1', 'c2', 'c3'],
+  pagesEach: 10,
+  /** A page answered later than this after its request is too slow. */
+  maxPageMs: 1000,
+  /** Everything served within this long of opening. */
+  withinMs: 15_000,
+  /** The thrifty star: at most this many threads. */
+  fewThreads: 8,
+  choices: [
+    { io: 'blocking', threads: 2 },
+    { io: 'blocking', threads: 4 },
+    { io: 'blocking', threads: 8 },
+    { io: 'blocking', threads: 16 },
+    { io: 'nonblocking', threads: 1 },
+  ] as ServerIoChoice[],
+};
+
+/** Level 10's clients: a slow phone trickling photo uploads, and three readers fetching the front page together. */
+function ioLevelFlows(): NonNullable<ScenarioInput['flows']> {
+  const uploads = Array.from({ length: IO_LEVEL.uploads }, (_, i) => ({
+    id: `upload${i + 1}`,
+    from: 'phone',
+    to: 'you',
+    transport: 'tcp',
+    app: 'http',
+    startMs: MANUAL_START_MS,
+    // 400 bit/s: each 400-byte photo takes about 11 s to arrive.
+    http: { trickleBps: 400, keepAlive: false, requests: [{ method: 'POST', path: '/upload', body: `photo=${'x'.repeat(400)}` }] },
+  }));
+  const pages = IO_LEVEL.pageClients.map((c) => ({
+    id: `${c}-pages`,
+    from: c,
+    to: 'you',
+    transport: 'tcp',
+    app: 'http',
+    startMs: MANUAL_START_MS,
+    http: { keepAlive: false, requests: [{ method: 'GET', path: '/', atMs: 1000, repeat: IO_LEVEL.pagesEach, everyMs: 600 }] },
+  }));
+  return [...uploads, ...pages] as NonNullable<ScenarioInput['flows']>;
+}
+
+LEVELS.push({
+  id: 'server-io',
+  title: 'level.io.title',
+  brief: 'level.io.brief',
+  objective: 'level.io.objective',
+  topics: ['T14'],
+  role: { role: 'receiver', node: 'you', flows: ioLevelFlows().map((f) => f.id) },
+  speed: 0.5,
+  deadlineMs: 60_000,
+  stars: ['level.io.star2', 'level.io.star3'],
+  serverChoices: IO_LEVEL.choices,
+  scenario: {
+    name: 'server-io',
+    seed: 14,
+    durationMs: 65_000,
+    nodes: [
+      { id: 'phone', kind: 'host' },
+      ...IO_LEVEL.pageClients.map((id) => ({ id, kind: 'host' as const })),
+      { id: 'r', kind: 'router' },
+      {
+        id: 'you',
+        kind: 'server',
+        io: 'blocking',
+        threads: 2,
+        contextSwitchUs: 5,
+        routes: [
+          { path: '/', body: "<!doctype html><title>News</title><p>Today's headlines.</p>\n" },
+          { path: '/upload', method: 'POST', action: 'store', status: 201, body: 'stored\n' },
+        ],
+      },
+    ],
+    links: [
+      ...['phone', ...IO_LEVEL.pageClients].map((c) => ({ id: `${c}-r`, a: c, b: 'r', bandwidthBps: 10_000_000, delayMs: 40 })),
+      { id: 'r-you', a: 'r', b: 'you', bandwidthBps: 100_000_000, delayMs: 10 },
+    ],
+    flows: ioLevelFlows(),
   } as ScenarioInput,
 });
 

@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, DNS_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, DNS_LEVEL, IO_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
 import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
 import { handshakeMessageName } from '../model/captions.ts';
 
@@ -15,6 +15,8 @@ export interface EngineFacts {
   drops: Record<string, number>;
   /** engine.summary().balancers */
   balancers?: Record<string, Record<string, unknown>>;
+  /** engine.summary().servers */
+  servers?: Record<string, Record<string, unknown>>;
 }
 
 export type Verdict = 'running' | 'passed' | 'failed';
@@ -56,7 +58,11 @@ export class TraceFacts {
   /** Per flow: how its TLS handshake ended: failed (as the side that noticed saw it) or established at the client. */
   readonly tlsOutcomes = new Map<string, { step: 'failure' | 'established'; node: string; at: string; alert: string; atMs: number }>();
 
+  /** The I/O model a server's operator chose (the `server-io` command), and when. */
+  serverIo: { node: string; io: string; threads: number; atMs: number } | null = null;
+
   observe(e: { type: string; t: number; [k: string]: unknown }): void {
+    if (e.type === 'command' && e.action === 'server-io' && e.ok === true) this.serverIo = { node: e.node as string, io: String(e.io), threads: num(e.threads), atMs: e.t };
     if (e.type === 'tap' && e.action === 'frame') this.tapFrames++;
     if (e.type === 'tap' && e.action === 'tamper' && typeof e.flow === 'string' && !this.tampered.has(e.flow)) {
       this.tampered.set(e.flow, { node: e.node as string, target: String(e.tampered), atMs: e.t });
@@ -328,6 +334,43 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
             if (o?.step === 'established') return { key: 'stat.loginThrough', params: { n: i + 1 } };
             return { key: 'stat.loginOpen', params: { n: i + 1 } };
           }),
+        ],
+      };
+    }
+    case 'server-io': {
+      const opened = trace.serverIo;
+      const server = facts.servers?.[level.role.node ?? ''] ?? {};
+      const pageFlows = IO_LEVEL.pageClients.map((c) => facts.flows[`${c}-pages`] ?? {});
+      const pages = pageFlows.reduce((sum, f) => sum + num(f.responses), 0);
+      const pagesTotal = IO_LEVEL.pageClients.length * IO_LEVEL.pagesEach;
+      const slowestMs = Math.max(0, ...pageFlows.map((f) => num(f.latencyMsMax)));
+      const uploads = Array.from({ length: IO_LEVEL.uploads }, (_, i) => num(facts.flows[`upload${i + 1}`]?.responses)).reduce((a, b) => a + b, 0);
+      const tookMs = opened === null ? 0 : now - opened.atMs;
+      const tooSlow = slowestMs > IO_LEVEL.maxPageMs;
+      const passed = opened !== null && pages === pagesTotal && uploads === IO_LEVEL.uploads && !tooSlow;
+      const failed = !passed && (tooSlow || tookMs > IO_LEVEL.withinMs || now >= level.deadlineMs);
+      const threads = num(server.threads);
+      const parked = num(server.recvBlocked);
+      const bonus: [boolean, boolean] = [passed && threads <= IO_LEVEL.fewThreads, passed && parked === 0];
+      return {
+        verdict: passed ? 'passed' : failed ? 'failed' : 'running',
+        progress:
+          opened === null
+            ? { key: 'obj.io.waiting', params: { left: timeLeft } }
+            : { key: 'obj.io.progress', params: { pages, total: pagesTotal, slowest: Math.round(slowestMs), uploads, uploadsTotal: IO_LEVEL.uploads, parked } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          opened === null
+            ? { key: 'stat.ioNotOpened', params: {} }
+            : opened.io === 'blocking'
+              ? { key: 'stat.ioBlocking', params: { n: opened.threads } }
+              : { key: 'stat.ioEventLoop', params: {} },
+          { key: 'stat.pagesServed', params: { n: pages, total: pagesTotal, uploads, uploadsTotal: IO_LEVEL.uploads } },
+          { key: 'stat.slowestPage', params: { ms: Math.round(slowestMs) } },
+          { key: 'stat.acceptWait', params: { ms: Math.round(num(server.acceptWaitMaxMs)) } },
+          { key: 'stat.recvParked', params: { n: parked } },
+          { key: 'stat.contextSwitches', params: { n: num(server.contextSwitches) } },
         ],
       };
     }

@@ -17,7 +17,7 @@ import { ReceiverPanel } from './receiver-panel.ts';
 import { BalancerPanel } from './balancer-panel.ts';
 import { TapPanel } from './tap-panel.ts';
 import { AnswerPanel } from './answer-panel.ts';
-import { ServerPanel } from './server-panel.ts';
+import { ServerPanel, type ServerSetup } from './server-panel.ts';
 import { BalancerRole as BalancerRoleCtor } from '../model/balancer-role.ts';
 import { RouterPanel } from './router-panel.ts';
 import { SenderPanel } from './sender-panel.ts';
@@ -35,6 +35,8 @@ export interface HudOptions {
   question: { text: string; maxChars: number; submit: (answer: string) => boolean } | null;
   /** The tapping player may alter handshake messages in flight (a level that is about it, or the sandbox). */
   tapAttack: boolean;
+  /** A level's server the player opens in an I/O model of their choice. */
+  serverSetup: ServerSetup | null;
   onLeave: () => void;
   onInspect: (packet: number) => void;
 }
@@ -93,7 +95,8 @@ export class Hud {
     if (me.role === 'loadbalancer' && balancerRole !== null) this.add(new BalancerPanel(balancerRole));
     const attack = this.opts.tapAttack ? s.tapAttack : null;
     if (me.role === 'tap' && me.node !== null) this.add(new TapPanel(s.world, me.node, attack));
-    if (me.role === 'receiver' && me.node !== null && s.world.nodes.get(me.node)?.kind === 'server') this.add(new ServerPanel(s.world, me.node));
+    const myServer = me.node !== null && s.world.nodes.get(me.node)?.kind === 'server';
+    if (me.role === 'receiver' && me.node !== null && myServer) this.add(new ServerPanel(s.world, me.node, this.opts.serverSetup));
     // In the sandbox every balancer and tap is on view.
     if (s.mode === 'sandbox') {
       for (const id of s.world.balancers.keys()) if (me.node !== id) this.add(new BalancerPanel(new BalancerRoleCtor(s, id)));
@@ -104,7 +107,8 @@ export class Hud {
     const senderFilter = (f: { id: string; from: string; controllable: boolean }) => (s.mode === 'sandbox' ? true : myFlows.has(f.id) || (me.node !== null && f.from === me.node && f.controllable));
     const receiverFilter = (f: { id: string; to: string }) => (s.mode === 'sandbox' ? true : me.node !== null && f.to === me.node) || (me.role === 'receiver' && myFlows.has(f.id));
     if (me.role === 'sender' || s.mode === 'sandbox') this.add(new SenderPanel(s, senderFilter));
-    if (me.role === 'receiver' || s.mode === 'sandbox') this.add(new ReceiverPanel(s, receiverFilter));
+    // A server's operator has the server panel: its clients' HTTP has no reading application to pace.
+    if ((me.role === 'receiver' && !myServer) || s.mode === 'sandbox') this.add(new ReceiverPanel(s, receiverFilter));
     const preferred = me.flows[0] ?? null;
     this.flowPanel = new FlowPanel(s, preferred);
     this.add(this.flowPanel);

@@ -3,22 +3,76 @@
 // The accept queue shows who waits for a thread.
 
 import { n, t, type MessageKey } from '../i18n/index.ts';
+import type { IntentResult } from '../model/source.ts';
 import type { World } from '../model/world.ts';
+import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import { h, setChildren } from './dom.ts';
 import type { Panel } from './panel.ts';
+
+/** A server the player opens: the I/O models offered, and what opening does (its clients connect). */
+export interface ServerSetup {
+  choices: ServerIoChoice[];
+  open(choice: ServerIoChoice): Promise<IntentResult>;
+}
+
+export function serverChoiceLabel(c: ServerIoChoice): string {
+  return c.io === 'blocking' ? t('server.choice.blocking', { n: c.threads }) : t('server.choice.nonblocking');
+}
 
 export class ServerPanel implements Panel {
   readonly root: HTMLElement;
   private readonly world: World;
   private readonly node: string;
   private readonly body: HTMLElement;
+  private readonly setupRoot: HTMLElement | null = null;
 
-  constructor(world: World, node: string) {
+  constructor(world: World, node: string, setup: ServerSetup | null = null) {
     this.world = world;
     this.node = node;
     this.body = h('div', {});
-    this.root = h('section', { class: 'panel server-panel', data: { testid: `server-${node}` } }, h('h2', { text: t('server.title', { node }) }), this.body);
+    if (setup !== null) this.setupRoot = this.buildSetup(setup);
+    this.root = h('section', { class: 'panel server-panel', data: { testid: `server-${node}` } }, h('h2', { text: t('server.title', { node }) }), this.setupRoot, this.body);
     this.update();
+  }
+
+  /** The choice of I/O model and the Open button; gone once the server is open. */
+  private buildSetup(setup: ServerSetup): HTMLElement {
+    let picked = setup.choices[0]!;
+    const note = h('p', { class: 'muted', aria: { live: 'polite' } });
+    const buttons = setup.choices.map((c) =>
+      h('button', {
+        class: 'btn btn-small',
+        data: { testid: `server-io-${c.io}-${c.threads}` },
+        text: serverChoiceLabel(c),
+        on: {
+          click: () => {
+            picked = c;
+            mark();
+          },
+        },
+      }),
+    );
+    const mark = () =>
+      buttons.forEach((b, i) => {
+        const on = setup.choices[i] === picked;
+        b.classList.toggle('active', on);
+        b.setAttribute('aria-pressed', String(on));
+      });
+    mark();
+    const open = h('button', {
+      class: 'btn btn-primary',
+      data: { testid: 'server-open' },
+      text: t('server.open'),
+      on: {
+        click: () =>
+          void setup.open(picked).then((r) => {
+            if (r.ok) root.remove();
+            else note.textContent = r.reason;
+          }),
+      },
+    });
+    const root = h('div', { class: 'server-setup', data: { testid: 'server-setup' } }, h('p', { class: 'hint', text: t('server.setupHint') }), h('div', { class: 'segmented' }, ...buttons), h('div', { class: 'actions' }, open), note);
+    return root;
   }
 
   update(): void {

@@ -4,6 +4,7 @@
 
 import type Phaser from 'phaser';
 import { FONT_FAMILY, OKABE_ITO, UI } from '../theme/palette.ts';
+import type { LabelSpot } from './topology-view.ts';
 
 const DROP_MS = 1400;
 const RING_MS = 900;
@@ -58,12 +59,12 @@ export class EffectsLayer {
 
   /**
    * A ring at a node: a retransmission (vermillion) or something good (green). Its label's bottom
-   * edge is at `labelBottomY` (above the node's own labels; kept inside the canvas).
+   * edge is at `spot.bottomY`, above the node's own labels or beside the node (kept inside the canvas).
    */
-  ring(x: number, y: number, size: number, good: boolean, nowMs: number, label: string | null, labelBottomY: number): void {
+  ring(x: number, y: number, size: number, good: boolean, nowMs: number, label: string | null, spot: LabelSpot): void {
     const color = good ? OKABE_ITO.bluishGreen : UI.retransmit;
-    const labelY = Math.max(labelBottomY, this.fontPx + 4);
-    const text = label === null ? null : this.takeLabel(label, x, labelY, good ? '#5fd3a8' : '#ff9f6b');
+    const labelY = Math.max(spot.bottomY, this.fontPx + 4);
+    const text = label === null ? null : this.takeLabel(label, spot.x, labelY, good ? '#5fd3a8' : '#ff9f6b', spot.originX);
     this.add({ kind: 'ring', x, y, bornMs: nowMs, color, size, label: text, labelText: label, count: 1 });
   }
 
@@ -72,7 +73,7 @@ export class EffectsLayer {
     this.effects.push(e);
   }
 
-  private takeLabel(text: string, x: number, y: number, color: string): Phaser.GameObjects.Text | null {
+  private takeLabel(text: string, x: number, y: number, color: string, originX = 0.5): Phaser.GameObjects.Text | null {
     if (this.labelsInUse >= MAX_LABELS) return null;
     let label = this.free.pop();
     if (label === undefined) {
@@ -82,7 +83,7 @@ export class EffectsLayer {
         .setDepth(10);
     }
     this.labelsInUse++;
-    label.setText(text).setColor(color).setPosition(x, y).setAlpha(1).setVisible(true);
+    label.setText(text).setColor(color).setOrigin(originX, 1).setPosition(x, y).setAlpha(1).setVisible(true);
     label.setFontSize(this.fontPx);
     return label;
   }

@@ -12,6 +12,13 @@ import type { Geometry, LinkGeom, NodeGeom } from './geometry.ts';
 
 export type TopologyHit = { node: string } | { link: string } | null;
 
+/** Where a label goes: its anchor x (`originX` 0.5: centred there; 0: starting there) and its bottom edge. */
+export interface LabelSpot {
+  x: number;
+  bottomY: number;
+  originX: number;
+}
+
 export class TopologyView {
   private readonly scene: Phaser.Scene;
   private readonly linksG: Phaser.GameObjects.Graphics;
@@ -67,12 +74,25 @@ export class TopologyView {
   }
 
   /**
-   * The y just above a node and its owner label, where a passing label can go without covering
-   * either (the node's name and address are below it).
+   * Where a passing label at a node can go without covering a label: above the node and its owner
+   * label (its own name and address are below it), or, when another node's name and address lie
+   * there (nodes stacked in a column), beside the node on its right.
    */
-  clearAbove(ng: NodeGeom): number {
-    if (this.geom === null) return ng.y - ng.r;
-    return TopologyView.ownerLabelBottom(ng) - this.labelSizes(this.geom).big * 1.25;
+  labelSpot(ng: NodeGeom): LabelSpot {
+    const geom = this.geom;
+    if (geom === null) return { x: ng.x, bottomY: ng.y - ng.r, originX: 0.5 };
+    const { small, big } = this.labelSizes(geom);
+    const bottomY = TopologyView.ownerLabelBottom(ng) - big * 1.25;
+    const topY = bottomY - big * 1.3;
+    // Half the width of a short label ("connected", "↻ retransmit") and of another node's address line.
+    const reach = big * 4 + small * 6;
+    for (const m of geom.nodes.values()) {
+      if (m.id === ng.id) continue;
+      const namesTop = m.y + m.r;
+      const namesBottom = m.y + m.r + 8 + big * 1.25 + small * 1.3;
+      if (Math.abs(m.x - ng.x) < reach && namesBottom > topY && namesTop < ng.y) return { x: ng.x + ng.r + 10, bottomY: ng.y + big * 0.6, originX: 0 };
+    }
+    return { x: ng.x, bottomY, originX: 0.5 };
   }
 
   private drawAll(world: World, geom: Geometry): void {

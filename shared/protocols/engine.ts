@@ -22,7 +22,8 @@ import { Router } from './net/router.ts';
 import { Tap, type TapRecord } from './net/tap.ts';
 import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
-import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, TamperCommand, TimedCommand } from './roles/commands.ts';
+import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, ServerIoCommand, TamperCommand, TimedCommand } from './roles/commands.ts';
+import type { ServerIoModel } from './app/http/spec.ts';
 import { TAP_TAMPERS, type TapTamper } from './app/tls/spec.ts';
 import { windowSegmentsFor } from './transport/tcp/arq.ts';
 import { flowCommandHost, modeNotOffered, type FlowModes } from './app/flow-modes.ts';
@@ -250,6 +251,7 @@ export class Engine {
     if (cmd.action === 'assign' || cmd.action === 'algorithm') return this.applyBalancer(cmd);
     if (cmd.action === 'start-flow' || cmd.action === 'stop-flow' || cmd.action === 'read-rate') return this.applyFlow(cmd);
     if (cmd.action === 'tamper') return this.applyTamper(cmd);
+    if (cmd.action === 'server-io') return this.applyServerIo(cmd);
     const node = this.network.nodes.get(cmd.node);
     let result: CommandResult;
     if (!(node instanceof Router)) result = { ok: false, reason: `${cmd.node} is not a router` };
@@ -314,6 +316,23 @@ export class Engine {
     const sim = this.sim;
     if (sim.trace.enabled('command')) {
       sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action: cmd.action, target: cmd.target, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+    }
+    return result;
+  }
+
+  /** Choose a server's I/O model before it has taken a connection: `threads` blocking threads, or one event loop. */
+  setServerIo(nodeId: string, io: ServerIoModel, threads: number): CommandResult {
+    return this.applyServerIo({ action: 'server-io', node: nodeId, io, threads, atMs: this.sim.nowMs });
+  }
+
+  /** A server operator's command, from a player now or from the scenario's log; applied ones are logged for replay. */
+  private applyServerIo(cmd: ServerIoCommand & { atMs: number }): CommandResult {
+    const node = this.network.nodes.get(cmd.node);
+    const result: CommandResult = node instanceof Server ? node.configureIo(cmd.io, cmd.threads) : { ok: false, reason: `${cmd.node} is not a server` };
+    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    const sim = this.sim;
+    if (sim.trace.enabled('command')) {
+      sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action: cmd.action, io: cmd.io, threads: cmd.threads, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
     }
     return result;
   }

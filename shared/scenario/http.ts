@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MAX_BODY_BYTES, MAX_TARGET_CHARS } from '../protocols/app/http/message.ts';
 import { defaultRoutes } from '../protocols/app/http/routes.ts';
-import type { HttpFlowSpec, HttpRequestSpec, ServerRouteSpec } from '../protocols/app/http/spec.ts';
+import { MAX_SERVER_THREADS, SERVER_IO_MODELS, type HttpFlowSpec, type HttpRequestSpec, type ServerRouteSpec } from '../protocols/app/http/spec.ts';
 import type { ServerNodeSpec } from '../protocols/scenario.ts';
 import type { ScenarioParsed } from './schema.ts';
 
@@ -45,8 +45,8 @@ export const routeSchema = z.strictObject({
 
 /** The fields of a `server` node (beside the common ones and the TLS ones). */
 export const serverNodeFields = {
-  io: z.enum(['blocking', 'nonblocking']).default('nonblocking'),
-  threads: positiveInt(1024).default(16),
+  io: z.enum(SERVER_IO_MODELS).default('nonblocking'),
+  threads: positiveInt(MAX_SERVER_THREADS).default(16),
   maxConnections: positiveInt(MAX_SERVER_CONNECTIONS).default(256),
   cpuSpeed: positive(1000).default(1),
   contextSwitchUs: nonNegative(1_000_000).default(5),

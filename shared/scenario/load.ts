@@ -263,6 +263,8 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       if (node.kind !== 'loadbalancer') errors.push(`${where}.node: "${c.node}" is not a loadbalancer`);
     } else if (c.action === 'tamper') {
       if (node.kind !== 'tap') errors.push(`${where}.node: "${c.node}" is not a tap`);
+    } else if (c.action === 'server-io') {
+      if (node.kind !== 'server') errors.push(`${where}.node: "${c.node}" is not a server`);
     } else if (node.kind !== 'router' || node.controller !== 'player') errors.push(`${where}.node: "${c.node}" is not a player-controlled router`);
     if (c.action === 'forward') {
       const link = linkIds.get(c.link);

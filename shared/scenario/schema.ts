@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { TAP_TAMPERS } from '../protocols/app/tls/spec.ts';
+import { MAX_SERVER_THREADS, SERVER_IO_MODELS } from '../protocols/app/http/spec.ts';
 import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
 import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
 import { dnsNodeFields, flowDnsSchema } from './dns.ts';
@@ -179,6 +180,13 @@ export const commandSchema = z.discriminatedUnion('action', [
     rateBps: z.number().positive('must be greater than 0').max(LIMITS.rateBps, `must be at most ${LIMITS.rateBps}`).nullable(),
   }),
   z.strictObject({ action: z.literal('tamper'), atMs: ms(LIMITS.durationMs), node: id, target: z.enum(TAP_TAMPERS).nullable() }),
+  z.strictObject({
+    action: z.literal('server-io'),
+    atMs: ms(LIMITS.durationMs),
+    node: id,
+    io: z.enum(SERVER_IO_MODELS),
+    threads: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_SERVER_THREADS, `must be at most ${MAX_SERVER_THREADS}`).default(16),
+  }),
 ]);
 
 export const routeSchema = z.strictObject({ node: id, to: id, via: id });

@@ -426,4 +426,69 @@ describe('solo levels', () => {
     expect(run.source.tapAttack.target('mallory')).toBe(null);
     expect(run.source.engine.commandLog).toEqual([]);
   });
+
+  /** Level 10: open the server in `choice` at `openAtMs`, then watch. */
+  async function playIo(choice: { io: 'blocking' | 'nonblocking'; threads: number } | null, openAtMs = 2000): Promise<{ r: LevelResult; run: LevelRun }> {
+    const run = new LevelRun(levelById('server-io')!);
+    const r = await play(run, 100, async (now) => {
+      if (choice !== null && now === openAtMs) expect(await run.openServer(choice)).toEqual({ ok: true });
+    });
+    return { r, run };
+  }
+  const ioStats = (r: LevelResult) => Object.fromEntries(r.stats.map((s) => [s.key, s.params]));
+
+  test('level 10: the event loop serves every page at once while the uploads trickle in: three stars', async () => {
+    const { r } = await playIo({ io: 'nonblocking', threads: 1 });
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    // Decided when the last upload is stored, 11.7 s after opening.
+    expect(r.simMs).toBe(13_800);
+    expect(ioStats(r)).toEqual({
+      'stat.ioEventLoop': {},
+      'stat.pagesServed': { n: 30, total: 30, uploads: 4, uploadsTotal: 4 },
+      'stat.slowestPage': { ms: 201 },
+      'stat.acceptWait': { ms: 0 },
+      'stat.recvParked': { n: 0 },
+      'stat.contextSwitches': { n: 0 },
+    });
+  });
+
+  test('level 10: four blocking threads are all held by the four slow uploads; the readers wait: failed', async () => {
+    const { r } = await playIo({ io: 'blocking', threads: 4 });
+    expect(r.passed).toBe(false);
+    // Failed when the first pages finally come, behind the uploads: 10.7 s after they were asked for.
+    expect(r.simMs).toBe(13_800);
+    expect(ioStats(r)).toMatchObject({
+      'stat.ioBlocking': { n: 4 },
+      'stat.pagesServed': { n: 3, uploads: 4 },
+      'stat.slowestPage': { ms: 10_701 },
+      'stat.acceptWait': { ms: 10_500 },
+    });
+  });
+
+  test('level 10: eight threads are enough for four slow and three fast connections, but they park in recv(): two stars', async () => {
+    const { r } = await playIo({ io: 'blocking', threads: 8 });
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([true, false]);
+    expect(ioStats(r)['stat.slowestPage']).toEqual({ ms: 201 });
+    expect(Number(ioStats(r)['stat.recvParked']!.n)).toBeGreaterThan(0);
+  });
+
+  test('level 10: sixteen threads pass too, without either star; two fail', async () => {
+    expect((await playIo({ io: 'blocking', threads: 16 })).r.stars).toBe(1);
+    expect((await playIo({ io: 'blocking', threads: 2 })).r.passed).toBe(false);
+  });
+
+  test('level 10: a server never opened fails at the deadline; a model not offered, or a second opening, is refused', async () => {
+    const { r } = await playIo(null);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(60_000);
+    const run = new LevelRun(levelById('server-io')!);
+    expect(await run.openServer({ io: 'blocking', threads: 3 })).toEqual({ ok: false, reason: 'blocking × 3 is not offered here' });
+    expect(await run.openServer({ io: 'blocking', threads: 8 })).toEqual({ ok: true });
+    expect(await run.openServer({ io: 'nonblocking', threads: 1 })).toEqual({ ok: false, reason: 'you is already open' });
+    run.source.advance(3000);
+    // The engine itself refuses to swap the model under live connections.
+    expect(run.source.engine.setServerIo('you', 'nonblocking', 1)).toEqual({ ok: false, reason: 'you has already taken connections: its I/O model is set' });
+  });
 });

@@ -128,6 +128,28 @@ describe('solo', () => {
     await page.close();
   });
 
+  test('the server operator opens with an event loop and every reader is served while the uploads trickle in', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    await page.click('[data-testid=play-server-io]');
+    await waitForScene(page, 'game');
+    await page.click('[data-testid=server-io-nonblocking-1]');
+    await page.click('[data-testid=server-open]');
+    await page.waitForSelector('[data-testid=server-setup]', { state: 'detached' });
+    for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
+    // One event loop, polling; the readers' pages are answered while the four uploads are still arriving.
+    await page.waitForFunction(() => /pages [1-9]\d*\/30/.test(document.querySelector('[data-testid=objective-status]')?.textContent ?? ''), null, { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=server-you]')).toMatch(/event loop/i);
+    await shot(page, '11-solo-server-io');
+    await waitForScene(page, 'result', 60_000);
+    const h = await hooks(page);
+    expect(h.lastResult?.passed).toBe(true);
+    expect(h.lastResult?.stars).toBe(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
     const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
     await page.click('[data-testid=menu-solo]');

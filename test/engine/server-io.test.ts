@@ -8,6 +8,7 @@ import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import type { ScenarioInput } from '../../shared/scenario/schema.ts';
 import type { Server } from '../../shared/protocols/net/server.ts';
 import { build, run } from './helpers.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
 import { ioBed } from './server-io-scenario.ts';
 
 /** Latencies (ms) of the fast clients' responses, sorted. */
@@ -196,3 +197,39 @@ describe('a client that reads its response slowly', () => {
     expect(engine.server('r')).toBeUndefined();
   });
 });
+
+describe('the server-io command: the operator picks the I/O model before the server takes a connection', () => {
+  it('a scenario that sets the model by command at 0 runs exactly as one that declares it', () => {
+    const declared = run(ioBed('nonblocking'), ['http', 'io']);
+    const commanded = run({ ...ioBed('blocking', { threads: 2 }), commands: [{ action: 'server-io', atMs: 0, node: 'srv', io: 'nonblocking', threads: 1 }] } as ScenarioInput, ['http', 'io']);
+    expect(commanded.events).toEqual(declared.events);
+    expect(commanded.engine.summary().servers!.srv).toMatchObject({ io: 'nonblocking', threads: 1, recvBlocked: 0 });
+  });
+
+  it('more threads by command: the slow uploads no longer hold up the fast clients', () => {
+    const r = run({ ...ioBed('blocking', { threads: 2 }), commands: [{ action: 'server-io', atMs: 0, node: 'srv', io: 'blocking', threads: 8 }] } as ScenarioInput, ['http']);
+    // Two round trips, as with no slow client; a few requests also wait for one 5 µs context switch.
+    expect(new Set(fastLatencies(r.events))).toEqual(new Set([40.625508, 40.630508]));
+    expect(r.engine.summary().servers!.srv).toMatchObject({ io: 'blocking', threads: 8 });
+  });
+
+  it('once the server has taken a connection the command is refused and changes nothing', () => {
+    const r = run({ ...ioBed('blocking', { threads: 2 }), commands: [{ action: 'server-io', atMs: 1000, node: 'srv', io: 'nonblocking', threads: 1 }] } as ScenarioInput, ['command']);
+    expect(r.of('command')).toEqual([
+      { type: 'command', t: 1000, node: 'srv', action: 'server-io', io: 'nonblocking', threads: 1, ok: false, reason: 'srv has already taken connections: its I/O model is set' },
+    ]);
+    expect(r.engine.summary().servers!.srv).toMatchObject({ io: 'blocking', threads: 2 });
+    expect(r.engine.commandLog).toEqual([]);
+  });
+
+  it('a scenario file names the problem with a bad server-io command', () => {
+    const errors = (command: Record<string, unknown>) => {
+      const loaded = loadScenario({ ...ioBed('blocking'), commands: [{ action: 'server-io', atMs: 0, ...command }] } as ScenarioInput);
+      return loaded.ok ? [] : loaded.errors;
+    };
+    expect(errors({ node: 'r', io: 'blocking', threads: 4 })).toEqual(['commands[0].node: "r" is not a server']);
+    expect(errors({ node: 'srv', io: 'blocking', threads: 0 })).toEqual(['commands[0].threads: must be at least 1']);
+    expect(errors({ node: 'srv', io: 'epoll', threads: 4 })[0]).toMatch(/^commands\[0\]\.io: /);
+  });
+});
+

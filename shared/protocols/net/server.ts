@@ -13,7 +13,7 @@ import { EventLoopIo } from '../app/http/io-event-loop.ts';
 import { headerValue, type HttpRequest } from '../app/http/message.ts';
 import { RouteTable, type RouteResult } from '../app/http/routes.ts';
 import { ServerConn } from '../app/http/server-conn.ts';
-import type { ServerIoModel, ServerNodeFields } from '../app/http/spec.ts';
+import { MAX_SERVER_THREADS, SERVER_IO_MODELS, type ServerIoModel, type ServerNodeFields } from '../app/http/spec.ts';
 import { plainTcp, type StreamWrap } from '../app/http/stream.ts';
 import type { ServerNodeSpec } from '../scenario.ts';
 import type { TcpConfig, TcpConnection } from '../transport/tcp/connection.ts';
@@ -110,9 +110,10 @@ export interface ServerView {
 export class Server extends Host {
   override readonly kind: string = 'server';
   readonly cpu: Cpu;
-  readonly settings: ServerNodeFields;
+  /** The node's fields; `io` and `threads` change only by `configureIo`, before the first connection. */
+  private fields: ServerNodeFields;
   readonly httpRoutes: RouteTable;
-  readonly io: ServerIo;
+  private ioModel: ServerIo;
   /** Connections held now: from the SYN the server took until the application closed it (or it reset). */
   activeConnections = 0;
   readonly stats: ServerStats = {
@@ -146,15 +147,40 @@ export class Server extends Host {
 
   constructor(network: Network, spec: ServerNodeSpec, index: number, ip: number) {
     super(network, spec.id, index, ip);
-    this.settings = spec;
+    this.fields = spec;
     this.cpu = new Cpu(network.sim, spec.cpuSpeed);
     this.httpRoutes = new RouteTable(spec.routes);
     this.syscallNs = Math.round(spec.syscallUs * 1e3);
     this.copyNsPerByte = spec.copyNsPerByte;
     this.requestNs = Math.round(spec.requestCostUs * 1e3);
     this.contextSwitchNs = Math.round(spec.contextSwitchUs * 1e3);
-    this.io = spec.io === 'blocking' ? new BlockingIo(this, spec.threads) : new EventLoopIo(this);
+    this.ioModel = spec.io === 'blocking' ? new BlockingIo(this, spec.threads) : new EventLoopIo(this);
     this.listenHttp(spec.port, plainTcp);
+  }
+
+  get settings(): ServerNodeFields {
+    return this.fields;
+  }
+
+  get io(): ServerIo {
+    return this.ioModel;
+  }
+
+  /**
+   * Choose how the application serves connections (blocking threads or one event loop) before it
+   * has taken any: a running server's threads cannot be swapped under its connections.
+   */
+  configureIo(io: ServerIoModel, threads: number): { ok: true } | { ok: false; reason: string } {
+    if (!(SERVER_IO_MODELS as readonly string[]).includes(io)) return { ok: false, reason: `io must be one of ${SERVER_IO_MODELS.join(', ')}, got ${String(io)}` };
+    if (io === 'blocking' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_SERVER_THREADS)) {
+      return { ok: false, reason: `threads must be a whole number from 1 to ${MAX_SERVER_THREADS}, got ${String(threads)}` };
+    }
+    if (this.stats.connectionsAccepted > 0 || this.activeConnections > 0 || this.conns.size > 0) {
+      return { ok: false, reason: `${this.id} has already taken connections: its I/O model is set` };
+    }
+    this.fields = { ...this.fields, io, threads: io === 'blocking' ? threads : this.fields.threads };
+    this.ioModel = io === 'blocking' ? new BlockingIo(this, threads) : new EventLoopIo(this);
+    return { ok: true };
   }
 
   /** Concurrent connections it can hold (a load balancer's view of its size). */

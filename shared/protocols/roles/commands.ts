@@ -2,6 +2,7 @@
 // serialisable data stamped with simulated time, so a session's commands can be logged and replayed:
 // the same scenario, seed and commands give the same run.
 
+import type { ServerIoModel } from '../app/http/spec.ts';
 import type { TapTamper } from '../app/tls/spec.ts';
 import type { BalancerAlgorithm } from '../net/lb-scheduler.ts';
 import type { ArqMode } from '../transport/tcp/arq.ts';
@@ -85,8 +86,19 @@ export interface TamperCommand {
   target: TapTamper | null;
 }
 
+/**
+ * A server's operator chooses how its application serves connections, before it has taken any:
+ * `threads` blocking worker threads, or one non-blocking event loop (`threads` then ignored).
+ */
+export interface ServerIoCommand {
+  action: 'server-io';
+  node: string;
+  io: ServerIoModel;
+  threads: number;
+}
+
 /** A command with the simulated time (ms) at which it takes effect. */
-export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand | TamperCommand) & { atMs: number };
+export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand | TamperCommand | ServerIoCommand) & { atMs: number };
 
 export type CommandResult = { ok: true; packet?: number } | { ok: false; reason: string };
 

@@ -2,7 +2,16 @@
 // and HTTP"), fully defaulted by the loader (shared/scenario/http.ts).
 
 /** How the server's application reads its sockets (seed: Blocking I/O & Non-Blocking I/O). */
-export type ServerIoModel = 'blocking' | 'nonblocking';
+export const SERVER_IO_MODELS = ['blocking', 'nonblocking'] as const;
+export type ServerIoModel = (typeof SERVER_IO_MODELS)[number];
+/** Most worker threads a blocking server may run. */
+export const MAX_SERVER_THREADS = 1024;
+
+/** How a server's application serves connections: `threads` blocking threads, or one event loop (threads ignored). */
+export interface ServerIoChoice {
+  io: ServerIoModel;
+  threads: number;
+}
 
 /** What a route does with a request. */
 export type RouteAction = 'static' | 'echo' | 'store';
