@@ -88,6 +88,12 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
         return make(key, { node: ctx.nodeName(e.node), message: handshakeMessageName(e.tampered) }, 'bad', { node: e.node }, `tamper-${e.node}`);
       }
       return null;
+    case 'http': {
+      // An error answer: the network and TCP delivered the request; the application said no.
+      if (e.side !== 'client' || e.event !== 'response' || (e.status ?? 0) < 400 || e.flow === undefined) return null;
+      const f = ctx.flows.get(e.flow);
+      return make('cap.httpError', { server: ctx.nodeName(f?.to ?? '?'), who: ctx.nodeName(e.node), status: e.status ?? 0, method: e.method ?? '?', path: e.path ?? '?' }, 'bad', { node: e.node }, `http-${e.flow}-${e.status}`);
+    }
     case 'tls': {
       if (e.node === undefined) return null;
       const focus = { node: e.node };

@@ -171,6 +171,19 @@ export interface TapEvent extends BaseEvent {
   server?: string;
 }
 
+/** An HTTP request or response at one end (only the fields the client reads). */
+export interface HttpEvent extends BaseEvent {
+  type: 'http';
+  node: string;
+  side: 'client' | 'server';
+  /** `request` or `response` (and others the client ignores). */
+  event: string;
+  flow?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+}
+
 /** A step of a TLS handshake (only the fields the client reads; the engine's event has more). */
 export interface TlsEvent extends BaseEvent {
   type: 'tls';
@@ -241,6 +254,7 @@ export type WorldEvent =
   | RttEvent
   | TapEvent
   | TlsEvent
+  | HttpEvent
   | LbAssignEvent
   | FailoverEvent
   | LbHealthEvent;
@@ -265,6 +279,7 @@ export function asWorldEvent(e: BaseEvent): WorldEvent | null {
     case 'rtt':
     case 'tap':
     case 'tls':
+    case 'http':
     case 'lb-assign':
     case 'failover':
     case 'lb-health':
@@ -293,6 +308,7 @@ export const CLIENT_TRACE_TYPES = [
   'rtt',
   'tap',
   'tls',
+  'http',
   'lb-assign',
   'failover',
   'lb-health',

@@ -11,7 +11,8 @@ export type SourceMode = 'solo' | 'sandbox' | 'room';
 
 /** The role this player has: what the HUD offers. */
 export interface MyRole {
-  role: 'router' | 'sender' | 'receiver' | 'loadbalancer' | 'tap' | 'host' | 'spectator' | 'none';
+  /** `technician`: a solo player who watches and opens packets to find what is broken (no controls of a node). */
+  role: 'router' | 'sender' | 'receiver' | 'loadbalancer' | 'tap' | 'host' | 'technician' | 'spectator' | 'none';
   /** The node the role plays (a router, a sender host, ...). */
   node: string | null;
   /** Flows the role may control (a sender's transfers, a receiver's reading). */

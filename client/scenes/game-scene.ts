@@ -128,6 +128,10 @@ export class GameScene extends Phaser.Scene {
           : { text: t(level.level.question), maxChars: MAX_ANSWER_CHARS, submit: (answer) => level.answer(answer) },
       tapAttack: level === null ? this.source.mode === 'sandbox' : level.level.tapAttack === true,
       serverSetup: level?.level.serverChoices === undefined ? null : { choices: level.level.serverChoices, open: (c) => level.openServer(c) },
+      layerQuiz:
+        level?.level.layerQuiz === undefined
+          ? null
+          : { questions: level.level.layerQuiz.map((q) => ({ id: q.id, prompt: t(q.prompt) })), answer: (id, layer) => level.answerLayer(id, layer) },
       objective:
         level === null
           ? null

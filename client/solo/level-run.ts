@@ -78,6 +78,18 @@ export class LevelRun {
     return { ok: true };
   }
 
+  /**
+   * The player names `layer` (1–7) as where a layer question's trouble is, at the current simulated
+   * time. Returns whether the question is now answered right (the objective decides the level).
+   */
+  answerLayer(question: string, layer: number): boolean {
+    const q = this.level.layerQuiz?.find((x) => x.id === question);
+    if (q === undefined || !Number.isInteger(layer) || layer < 1 || layer > 7) return false;
+    if (this.trace.rightLayerAnswer(q) !== undefined) return true;
+    this.trace.layerAnswers.push({ question, layer, atMs: this.source.engine.nowMs });
+    return this.trace.rightLayerAnswer(q) !== undefined;
+  }
+
   /** Check the objective; returns the result once the level is decided. */
   check(): LevelResult | null {
     if (this.decided !== null) return this.decided;

@@ -9,7 +9,19 @@ import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io' | 'osi-layers';
+
+/**
+ * A question of the layer quiz: at which OSI layer is `flow`'s trouble? The answer counts once the
+ * engine has shown the symptom on that flow (a drop for that reason, or an HTTP answer with that status).
+ */
+export interface LayerQuestion {
+  id: string;
+  prompt: MessageKey;
+  flow: string;
+  layer: number;
+  symptom: { drop: string } | { httpStatus: number };
+}
 
 
 export interface LevelDef {
@@ -33,6 +45,8 @@ export interface LevelDef {
   tapAttack?: true;
   /** The server's I/O models the player picks from before opening it (its clients start then). */
   serverChoices?: ServerIoChoice[];
+  /** Questions the player answers by naming an OSI layer (the fault-finding level). */
+  layerQuiz?: LayerQuestion[];
 }
 
 /** The balancer level's clients open a download every 2.5 s, round the three of them. */
@@ -516,6 +530,61 @@ LEVELS.push({
       { id: 'r-you', a: 'r', b: 'you', bandwidthBps: 100_000_000, delayMs: 10 },
     ],
     flows: ioLevelFlows(),
+  } as ScenarioInput,
+});
+
+/** Level 11: the answers' deadline for the quick star. */
+export const OSI_LEVEL = { quickMs: 30_000 };
+
+/** Each friend asks for the class notes again and again, so the trouble shows more than once. */
+function notesFlow(id: string, from: string, path: string): NonNullable<ScenarioInput['flows']>[number] {
+  return { id, from, to: 'web', transport: 'tcp', app: 'http', startMs: 1000, initialRtoMs: 1000, http: { keepAlive: false, requests: [{ method: 'GET', path, atMs: 0, repeat: 8, everyMs: 5000 }] } } as NonNullable<ScenarioInput['flows']>[number];
+}
+
+LEVELS.push({
+  id: 'osi-layers',
+  title: 'level.osi.title',
+  brief: 'level.osi.brief',
+  objective: 'level.osi.objective',
+  topics: ['T5'],
+  role: { role: 'technician', node: null, flows: [] },
+  speed: 0.5,
+  deadlineMs: 45_000,
+  stars: ['level.osi.star2', 'level.osi.star3'],
+  layerQuiz: [
+    { id: 'bob', prompt: 'level.osi.q.bob', flow: 'bob-notes', layer: 1, symptom: { drop: 'link-down' } },
+    { id: 'carol', prompt: 'level.osi.q.carol', flow: 'carol-notes', layer: 3, symptom: { drop: 'ttl' } },
+    { id: 'dave', prompt: 'level.osi.q.dave', flow: 'dave-notes', layer: 7, symptom: { httpStatus: 404 } },
+  ],
+  scenario: {
+    name: 'osi-layers',
+    seed: 5,
+    durationMs: 50_000,
+    nodes: [
+      { id: 'bob', kind: 'host' },
+      { id: 'carol', kind: 'host' },
+      { id: 'dave', kind: 'host' },
+      { id: 'sw', kind: 'switch' },
+      { id: 'r1', kind: 'router' },
+      { id: 'r2', kind: 'router' },
+      { id: 'web', kind: 'server', io: 'nonblocking', routes: [{ path: '/notes/', body: '<!doctype html><p>Class notes, week 5</p>\n' }] },
+    ],
+    links: [
+      { id: 'bob-cable', a: 'bob', b: 'r1', bandwidthBps: 10_000_000, delayMs: 50 },
+      { id: 'carol-sw', a: 'carol', b: 'sw', bandwidthBps: 10_000_000, delayMs: 50 },
+      { id: 'dave-sw', a: 'dave', b: 'sw', bandwidthBps: 10_000_000, delayMs: 50 },
+      { id: 'sw-r1', a: 'sw', b: 'r1', bandwidthBps: 10_000_000, delayMs: 50 },
+      { id: 'r1-r2', a: 'r1', b: 'r2', bandwidthBps: 10_000_000, delayMs: 50 },
+      { id: 'r2-web', a: 'r2', b: 'web', bandwidthBps: 10_000_000, delayMs: 50 },
+    ],
+    // A mistyped static route: each router sends Carol's packets to the other, so replies to her circle until their TTL runs out.
+    routes: [
+      { node: 'r1', to: 'carol', via: 'r1-r2' },
+      { node: 'r2', to: 'carol', via: 'r1-r2' },
+    ],
+    flows: [notesFlow('bob-notes', 'bob', '/notes/'), notesFlow('carol-notes', 'carol', '/notes/'), notesFlow('dave-notes', 'dave', '/notes')],
+    // Bob's cable is unplugged.
+    faults: [{ kind: 'link-down', link: 'bob-cable', atMs: 0 }],
   } as ScenarioInput,
 });
 

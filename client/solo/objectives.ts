@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, DNS_LEVEL, IO_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, DNS_LEVEL, IO_LEVEL, OSI_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LayerQuestion, type LevelDef } from './levels.ts';
 import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
 import { handshakeMessageName } from '../model/captions.ts';
 
@@ -58,10 +58,24 @@ export class TraceFacts {
   /** Per flow: how its TLS handshake ended: failed (as the side that noticed saw it) or established at the client. */
   readonly tlsOutcomes = new Map<string, { step: 'failure' | 'established'; node: string; at: string; alert: string; atMs: number }>();
 
+  /** Per `<flow>|<reason>`: when a packet of the flow was first dropped for that reason. */
+  readonly firstDrops = new Map<string, number>();
+  /** Per `<flow>|<status>`: when the flow's client first got an HTTP answer with that status. */
+  readonly firstHttpStatus = new Map<string, number>();
+  /** Layers the player named, per question, in order. */
+  readonly layerAnswers: Array<{ question: string; layer: number; atMs: number }> = [];
   /** The I/O model a server's operator chose (the `server-io` command), and when. */
   serverIo: { node: string; io: string; threads: number; atMs: number } | null = null;
 
   observe(e: { type: string; t: number; [k: string]: unknown }): void {
+    if (e.type === 'drop' && typeof e.flow === 'string') {
+      const key = `${e.flow}|${String(e.reason)}`;
+      if (!this.firstDrops.has(key)) this.firstDrops.set(key, e.t);
+    }
+    if (e.type === 'http' && e.side === 'client' && e.event === 'response' && typeof e.flow === 'string') {
+      const key = `${e.flow}|${String(e.status)}`;
+      if (!this.firstHttpStatus.has(key)) this.firstHttpStatus.set(key, e.t);
+    }
     if (e.type === 'command' && e.action === 'server-io' && e.ok === true) this.serverIo = { node: e.node as string, io: String(e.io), threads: num(e.threads), atMs: e.t };
     if (e.type === 'tap' && e.action === 'frame') this.tapFrames++;
     if (e.type === 'tap' && e.action === 'tamper' && typeof e.flow === 'string' && !this.tampered.has(e.flow)) {
@@ -94,6 +108,18 @@ export class TraceFacts {
       const flow = e.flow as string;
       if (!this.startedFlows.has(flow)) this.startedFlows.set(flow, e.t);
     }
+  }
+
+  /** When the engine first showed a layer question's symptom, or undefined. */
+  symptomAtMs(q: LayerQuestion): number | undefined {
+    return 'drop' in q.symptom ? this.firstDrops.get(`${q.flow}|${q.symptom.drop}`) : this.firstHttpStatus.get(`${q.flow}|${q.symptom.httpStatus}`);
+  }
+
+  /** A layer question's first right answer: the right layer, given once its symptom had shown. */
+  rightLayerAnswer(q: LayerQuestion): { question: string; layer: number; atMs: number } | undefined {
+    const seen = this.symptomAtMs(q);
+    if (seen === undefined) return undefined;
+    return this.layerAnswers.find((a) => a.question === q.id && a.layer === q.layer && a.atMs >= seen);
   }
 
   /** The TCP state a flow's side is in, by its last state change (null before any). */
@@ -371,6 +397,35 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           { key: 'stat.acceptWait', params: { ms: Math.round(num(server.acceptWaitMaxMs)) } },
           { key: 'stat.recvParked', params: { n: parked } },
           { key: 'stat.contextSwitches', params: { n: num(server.contextSwitches) } },
+        ],
+      };
+    }
+    case 'osi-layers': {
+      const quiz = level.layerQuiz ?? [];
+      const results = quiz.map((q) => {
+        const right = trace.rightLayerAnswer(q);
+        const answers = trace.layerAnswers.filter((a) => a.question === q.id);
+        // Every answer before the right one is a wrong guess (a right layer named before the engine had shown why is a guess too).
+        const wrong = right === undefined ? answers.length : answers.indexOf(right);
+        return { q, right, wrong };
+      });
+      const solved = results.filter((r) => r.right !== undefined).length;
+      const wrong = results.reduce((sum, r) => sum + r.wrong, 0);
+      const passed = quiz.length > 0 && solved === quiz.length;
+      const lastMs = Math.max(0, ...results.map((r) => r.right?.atMs ?? 0));
+      const bonus: [boolean, boolean] = [passed && wrong === 0, passed && lastMs <= OSI_LEVEL.quickMs];
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
+        progress: { key: 'obj.osi.progress', params: { solved, total: quiz.length, wrong, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          ...results.map((r): ObjectiveStatus['stats'][number] =>
+            r.right === undefined
+              ? { key: 'stat.osiOpen', params: { who: r.q.id } }
+              : { key: 'stat.osiSolved', params: { who: r.q.id, layer: r.q.layer, at: (r.right.atMs / 1000).toFixed(1) } },
+          ),
+          { key: 'stat.wrongGuesses', params: { n: wrong } },
         ],
       };
     }

@@ -17,6 +17,7 @@ import { ReceiverPanel } from './receiver-panel.ts';
 import { BalancerPanel } from './balancer-panel.ts';
 import { TapPanel } from './tap-panel.ts';
 import { AnswerPanel } from './answer-panel.ts';
+import { LayerQuizPanel, type LayerQuiz } from './layer-quiz-panel.ts';
 import { ServerPanel, type ServerSetup } from './server-panel.ts';
 import { BalancerRole as BalancerRoleCtor } from '../model/balancer-role.ts';
 import { RouterPanel } from './router-panel.ts';
@@ -37,6 +38,8 @@ export interface HudOptions {
   tapAttack: boolean;
   /** A level's server the player opens in an I/O model of their choice. */
   serverSetup: ServerSetup | null;
+  /** A level's questions answered by naming an OSI layer. */
+  layerQuiz: LayerQuiz | null;
   onLeave: () => void;
   onInspect: (packet: number) => void;
 }
@@ -90,6 +93,7 @@ export class Hud {
     if (this.opts.brief !== null) this.side.append(h('section', { class: 'panel brief', data: { testid: 'brief' } }, h('p', { text: this.opts.brief })));
     const q = this.opts.question;
     if (q !== null) this.add(new AnswerPanel(q.text, q.maxChars, q.submit));
+    if (this.opts.layerQuiz !== null) this.add(new LayerQuizPanel(this.opts.layerQuiz));
     if (s.host !== null && s.mode !== 'solo') this.add(new HostPanel(s, s.host));
     if (me.role === 'router' && routerRole !== null) this.add(new RouterPanel(routerRole, this.opts.onInspect));
     if (me.role === 'loadbalancer' && balancerRole !== null) this.add(new BalancerPanel(balancerRole));

@@ -61,6 +61,14 @@ describe('captions', () => {
     expect(at({ type: 'tap', node: 'r1', action: 'frame', flow: 'dl' })).toBeNull();
   });
 
+  test('an HTTP error answer is told at the client; requests and good answers are not', () => {
+    const http = (e: Record<string, unknown>) => at({ type: 'http', flow: 'dl', node: 'laptop', side: 'client', method: 'GET', path: '/notes', ...e });
+    expect(http({ event: 'response', status: 404 })).toMatchObject({ key: 'cap.httpError', params: { server: 'server', who: 'laptop', status: 404, method: 'GET', path: '/notes' }, tone: 'bad' });
+    expect(http({ event: 'response', status: 200 })).toBeNull();
+    expect(http({ event: 'request' })).toBeNull();
+    expect(http({ event: 'response', status: 404, side: 'server', node: 'server' })).toBeNull();
+  });
+
   test('plain data and ACKs make no caption', () => {
     expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 1, ack: 1, len: 1000, flags: 'ACK', retransmit: false })).toBeNull();
     expect(at({ type: 'tx', packet: 1, flow: 'dl', kind: 'data', link: 'l', from: 'a', to: 'b', bytes: 1, departMs: 0, arriveMs: 1 })).toBeNull();

@@ -491,4 +491,68 @@ describe('solo levels', () => {
     // The engine itself refuses to swap the model under live connections.
     expect(run.source.engine.setServerIo('you', 'nonblocking', 1)).toEqual({ ok: false, reason: 'you has already taken connections: its I/O model is set' });
   });
+
+  /** Level 11 played by naming layers at the given simulated times. */
+  async function playOsi(answers: Array<[atMs: number, question: string, layer: number]>): Promise<{ r: LevelResult; run: LevelRun; replies: boolean[] }> {
+    const run = new LevelRun(levelById('osi-layers')!);
+    const replies: boolean[] = [];
+    const r = await play(run, 100, (now) => {
+      for (const [at, q, layer] of answers) if (at === now) replies.push(run.answerLayer(q, layer));
+    });
+    return { r, run, replies };
+  }
+
+  test('level 11: each friend\'s trouble shows in the engine at its own layer', async () => {
+    const { run } = await playOsi([]);
+    const t = run.trace;
+    // Bob: his SYN dies on the unplugged cable at once. Carol: the server's SYN-ACK circles r1 ⇄ r2 until its TTL is spent.
+    // Dave: TCP works; the server answers his GET /notes with 404.
+    expect(Math.round(t.firstDrops.get('bob-notes|link-down')!)).toBe(1000);
+    expect(Math.round(t.firstDrops.get('carol-notes|ttl')!)).toBe(4403);
+    expect(Math.round(t.firstHttpStatus.get('dave-notes|404')!)).toBe(1802);
+    expect([...t.firstDrops.keys()].filter((k) => !k.endsWith('|mac-filter')).sort()).toEqual(['bob-notes|link-down', 'carol-notes|ttl']);
+    const flows = run.source.engine.summary().flows as Record<string, Record<string, unknown>>;
+    expect(flows['dave-notes']).toMatchObject({ statuses: { 404: 8 }, errors: 0 });
+  });
+
+  test('level 11: naming layers 1, 3 and 7 once each has shown wins three stars', async () => {
+    const { r, replies } = await playOsi([
+      [2000, 'bob', 1],
+      [2000, 'dave', 7],
+      [5000, 'carol', 3],
+    ]);
+    expect(replies).toEqual([true, true, true]);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    expect(r.simMs).toBe(5100);
+    expect(r.stats).toEqual([
+      { key: 'stat.osiSolved', params: { who: 'bob', layer: 1, at: '2.0' } },
+      { key: 'stat.osiSolved', params: { who: 'carol', layer: 3, at: '5.0' } },
+      { key: 'stat.osiSolved', params: { who: 'dave', layer: 7, at: '2.0' } },
+      { key: 'stat.wrongGuesses', params: { n: 0 } },
+    ]);
+  });
+
+  test('level 11: a wrong layer, and the right one named before the engine showed why, both cost the star', async () => {
+    const { r, replies } = await playOsi([
+      [2000, 'carol', 3], // before her replies have run out of TTL (4.4 s): a guess
+      [2000, 'bob', 2],
+      [3000, 'bob', 1],
+      [3000, 'dave', 7],
+      [6000, 'carol', 3],
+    ]);
+    expect(replies).toEqual([false, false, true, true, true]);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([false, true]);
+    expect(r.stats.at(-1)).toEqual({ key: 'stat.wrongGuesses', params: { n: 2 } });
+  });
+
+  test('level 11: a technician who never answers fails at 45 s; answers to nothing, or to no layer, are ignored', async () => {
+    const { r, run } = await playOsi([]);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(45_000);
+    expect(run.answerLayer('erin', 1)).toBe(false);
+    expect(run.answerLayer('bob', 8)).toBe(false);
+    expect(run.trace.layerAnswers).toEqual([]);
+  });
 });

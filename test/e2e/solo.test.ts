@@ -150,6 +150,32 @@ describe('solo', () => {
     await page.close();
   });
 
+  test('the technician names the layer of each friend\'s trouble', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    await page.click('[data-testid=play-osi-layers]');
+    await waitForScene(page, 'game');
+    for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
+    // Dave's 404 shows in the captions; a wrong layer first, then the right one.
+    await page.waitForFunction(() => /404/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.click('[data-testid=quiz-dave-4]');
+    expect(await page.textContent('[data-testid=quiz-feedback-dave]')).toMatch(/Not that layer/);
+    await page.click('[data-testid=quiz-dave-7]');
+    expect(await page.textContent('[data-testid=quiz-feedback-dave]')).toMatch(/layer 7, Application/);
+    await page.click('[data-testid=quiz-bob-1]');
+    // Carol's replies die of TTL at 4.4 s of simulated time.
+    await page.waitForFunction(() => /TTL/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await shot(page, '12-solo-osi');
+    await page.click('[data-testid=quiz-carol-3]');
+    await waitForScene(page, 'result', 30_000);
+    const h = await hooks(page);
+    expect(h.lastResult?.passed).toBe(true);
+    expect(h.lastResult?.stars).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
     const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
     await page.click('[data-testid=menu-solo]');
