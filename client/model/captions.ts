@@ -45,6 +45,15 @@ const TLS_ALERT_KEYS: Record<string, MessageKey> = {
   unknown_ca: 'cap.tls.unknownCa',
 };
 
+/** A caller's system call and its result → what it means for the caller. */
+const CALLER_KEYS: Record<string, MessageKey> = {
+  'recv:blocked': 'cap.call.blocked',
+  'wait:blocked': 'cap.call.held',
+  'recv:EWOULDBLOCK': 'cap.call.notYet',
+  'recv:data': 'cap.call.got',
+  'callback:data': 'cap.call.callback',
+};
+
 /** A tap's tamper target as the handshake message's own name. */
 export function handshakeMessageName(target: string | undefined): string {
   switch (target) {
@@ -88,6 +97,12 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
         return make(key, { node: ctx.nodeName(e.node), message: handshakeMessageName(e.tampered) }, 'bad', { node: e.node }, `tamper-${e.node}`);
       }
       return null;
+    case 'io': {
+      // How a caller waits for its answer (seed: sync/async × blocking/non-blocking), for callers whose waiting matters.
+      if (e.thread !== 'caller' || typeof e.flow !== 'string' || ctx.flows.get(e.flow)?.call === undefined) return null;
+      const key = CALLER_KEYS[`${e.call}:${e.result}`];
+      return key === undefined ? null : make(key, { who: ctx.nodeName(e.node) }, e.result === 'blocked' || e.result === 'EWOULDBLOCK' ? 'warn' : 'good', { node: e.node }, `call-${e.flow}-${e.call}`);
+    }
     case 'http': {
       // An error answer: the network and TCP delivered the request; the application said no.
       if (e.side !== 'client' || e.event !== 'response' || (e.status ?? 0) < 400 || e.flow === undefined) return null;

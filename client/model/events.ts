@@ -184,6 +184,17 @@ export interface HttpEvent extends BaseEvent {
   status?: number;
 }
 
+/** A system call of a server thread or an HTTP caller (only the fields the client reads). */
+export interface IoEvent extends BaseEvent {
+  type: 'io';
+  node: string;
+  /** A server's `worker-N` or `loop`, or `caller`: the application of an HTTP flow's client. */
+  thread: string;
+  call: string;
+  result: string;
+  flow?: string | null;
+}
+
 /** A step of a TLS handshake (only the fields the client reads; the engine's event has more). */
 export interface TlsEvent extends BaseEvent {
   type: 'tls';
@@ -255,6 +266,7 @@ export type WorldEvent =
   | TapEvent
   | TlsEvent
   | HttpEvent
+  | IoEvent
   | LbAssignEvent
   | FailoverEvent
   | LbHealthEvent;
@@ -280,6 +292,7 @@ export function asWorldEvent(e: BaseEvent): WorldEvent | null {
     case 'tap':
     case 'tls':
     case 'http':
+    case 'io':
     case 'lb-assign':
     case 'failover':
     case 'lb-health':
@@ -309,6 +322,7 @@ export const CLIENT_TRACE_TYPES = [
   'tap',
   'tls',
   'http',
+  'io',
   'lb-assign',
   'failover',
   'lb-health',

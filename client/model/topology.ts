@@ -60,6 +60,11 @@ export interface FlowView {
   /** How fast the receiving application reads, bits/s; null for as fast as data arrives. */
   readRateBps: number | null;
   windowSegments: number;
+  /**
+   * How an HTTP flow's caller waits for its answers (`sync-blocking`, …), when it matters: the caller
+   * has other work or waits in another way than the default. Absent otherwise.
+   */
+  call?: string;
   /** Modes the sender may pick when starting the flow (the scenario's `choices`); absent or empty: fixed. */
   choices?: FlowChoicesView;
   started: boolean;

@@ -9,7 +9,7 @@ import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io' | 'osi-layers';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io' | 'osi-layers' | 'sender-call';
 
 /**
  * A question of the layer quiz: at which OSI layer is `flow`'s trouble? The answer counts once the
@@ -585,6 +585,46 @@ LEVELS.push({
     flows: [notesFlow('bob-notes', 'bob', '/notes/'), notesFlow('carol-notes', 'carol', '/notes/'), notesFlow('dave-notes', 'dave', '/notes')],
     // Bob's cable is unplugged.
     faults: [{ kind: 'link-down', link: 'bob-cable', atMs: 0 }],
+  } as ScenarioInput,
+});
+
+/** Level 12: the chicken shop's frying time, the errands, and how soon after ordering both must be done. */
+export const CALL_LEVEL = { fryMs: 3000, errandsMs: 2000, withinMs: 4000, pollMs: 500, modes: ['sync-blocking', 'async-blocking', 'sync-nonblocking', 'async-nonblocking'] as const };
+
+LEVELS.push({
+  id: 'sender-call',
+  title: 'level.call.title',
+  brief: 'level.call.brief',
+  objective: 'level.call.objective',
+  topics: ['T15', 'T14'],
+  role: { role: 'sender', node: 'me', flows: CALL_LEVEL.modes.map((_, i) => `order${i + 1}`) },
+  speed: 0.25,
+  deadlineMs: 60_000,
+  stars: ['level.call.star2', 'level.call.star3'],
+  scenario: {
+    name: 'sender-call',
+    seed: 15,
+    durationMs: 65_000,
+    nodes: [
+      { id: 'me', kind: 'host' },
+      {
+        id: 'shop',
+        kind: 'server',
+        io: 'nonblocking',
+        routes: [{ path: '/chicken', delayMs: CALL_LEVEL.fryMs, contentType: 'text/plain; charset=utf-8', body: 'one fried chicken, to go\n' }],
+      },
+    ],
+    links: [{ id: 'street', a: 'me', b: 'shop', bandwidthBps: 10_000_000, delayMs: 5 }],
+    // One order per way of waiting; the player places whichever they choose, as often as they like.
+    flows: CALL_LEVEL.modes.map((call, i) => ({
+      id: `order${i + 1}`,
+      from: 'me',
+      to: 'shop',
+      transport: 'tcp',
+      app: 'http',
+      startMs: MANUAL_START_MS,
+      http: { call, workMs: CALL_LEVEL.errandsMs, pollIntervalMs: CALL_LEVEL.pollMs, requests: [{ method: 'GET', path: '/chicken' }] },
+    })),
   } as ScenarioInput,
 });
 

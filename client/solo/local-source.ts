@@ -142,6 +142,7 @@ export class LocalSource implements GameSource {
       readRateBps: f.readRateBps,
       windowSegments: f.windowSegments,
       choices: { cc: [...f.choices.cc], arq: [...f.choices.arq], windowSegments: f.choices.windowSegments },
+      ...(f.http !== null && (f.http.call !== 'sync-blocking' || f.http.workMs > 0) ? { call: f.http.call } : {}),
       started: false,
       controllable: this.mode === 'sandbox' || this.role.flows.includes(f.id),
     }));

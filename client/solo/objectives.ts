@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, DNS_LEVEL, IO_LEVEL, OSI_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LayerQuestion, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, CALL_LEVEL, DNS_LEVEL, IO_LEVEL, OSI_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LayerQuestion, type LevelDef } from './levels.ts';
 import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
 import { handshakeMessageName } from '../model/captions.ts';
 
@@ -427,6 +427,36 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           ),
           { key: 'stat.wrongGuesses', params: { n: wrong } },
         ],
+      };
+    }
+    case 'sender-call': {
+      // Every order placed, in the order placed; done = chicken in hand and errands finished.
+      const orders = [...trace.startedFlows.entries()]
+        .filter(([id]) => facts.flows[id]?.call !== undefined)
+        .sort((a, b) => a[1] - b[1])
+        .map(([id]) => ({ id, f: facts.flows[id]! }));
+      const done = orders.filter((o) => typeof o.f.finishedMs === 'number');
+      const good = done.find((o) => num(o.f.finishedMs) <= CALL_LEVEL.withinMs);
+      const passed = good !== undefined;
+      const bonus: [boolean, boolean] = [passed && orders[0]?.id === good.id, passed && num(good.f.blockedMs) === 0 && num(good.f.wouldBlock) === 0];
+      const last = done[done.length - 1];
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
+        progress:
+          last === undefined
+            ? { key: orders.length === 0 ? 'obj.call.waiting' : 'obj.call.cooking', params: { left: timeLeft } }
+            : { key: 'obj.call.progress', params: { orders: orders.length, s: (num(last.f.finishedMs) / 1000).toFixed(2), within: CALL_LEVEL.withinMs / 1000, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: done.map((o): ObjectiveStatus['stats'][number] => ({
+          key: `stat.order.${String(o.f.call)}` as 'stat.order.sync-blocking',
+          params: {
+            s: (num(o.f.finishedMs) / 1000).toFixed(2),
+            blocked: Math.round(num(o.f.blockedMs)),
+            asked: num(o.f.wouldBlock),
+            late: Math.round(num(o.f.noticeDelayMaxMs)),
+          },
+        })),
       };
     }
     case 'lb-failover': {

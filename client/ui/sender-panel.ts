@@ -14,7 +14,8 @@ import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
 export function flowMode(f: FlowView): string {
   if (f.transport === 'udp') return t('flow.udpMode', { app: t(`app.${f.app}` as 'app.bulk') });
   const arq = f.arq === 'tcp' ? (f.cc === '' ? 'TCP' : t('flow.cc', { cc: f.cc.toUpperCase() })) : t(`arq.${f.arq}` as 'arq.go-back-n', { n: f.windowSegments });
-  return `${t(`app.${f.app}` as 'app.bulk')} · ${arq}`;
+  const call = f.call === undefined ? '' : ` · ${t(`call.${f.call}` as 'call.sync-blocking')}`;
+  return `${t(`app.${f.app}` as 'app.bulk')} · ${arq}${call}`;
 }
 
 interface Card {
@@ -130,7 +131,7 @@ export class SenderPanel implements Panel {
 
   private refresh(f: FlowView, c: Card): void {
     const shown = this.modesOf(f);
-    setText(c.mode, [flowMode(shown), f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : f.rateBps > 0 ? rate(f.rateBps) : ''].filter((x) => x !== '').join(' · '));
+    setText(c.mode, [flowMode(shown), f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : (f.app === 'cbr' || f.app === 'video') && f.rateBps > 0 ? rate(f.rateBps) : ''].filter((x) => x !== '').join(' · '));
     for (const { kind, mode, button } of c.choices) {
       const on = (kind === 'cc' ? shown.cc : shown.arq) === mode;
       button.classList.toggle('active', on);

@@ -69,6 +69,19 @@ describe('captions', () => {
     expect(http({ event: 'response', status: 404, side: 'server', node: 'server' })).toBeNull();
   });
 
+  test("a caller's way of waiting is told for callers whose waiting matters; server threads and plain callers are not", () => {
+    const callerFlow: FlowView = { ...flow, id: 'order', app: 'http', call: 'sync-nonblocking' };
+    const c: CaptionContext = { ...ctx, flows: new Map([['dl', flow], ['order', callerFlow]]) };
+    const io = (e: Record<string, unknown>) => captionFor({ t: 1000, type: 'io', node: 'laptop', thread: 'caller', flow: 'order', ...e } as unknown as WorldEvent, c);
+    expect(io({ call: 'recv', result: 'EWOULDBLOCK' })).toMatchObject({ key: 'cap.call.notYet', params: { who: 'laptop' }, tone: 'warn' });
+    expect(io({ call: 'recv', result: 'blocked' })).toMatchObject({ key: 'cap.call.blocked' });
+    expect(io({ call: 'wait', result: 'blocked' })).toMatchObject({ key: 'cap.call.held' });
+    expect(io({ call: 'callback', result: 'data' })).toMatchObject({ key: 'cap.call.callback', tone: 'good' });
+    expect(io({ call: 'recv', result: 'data' })).toMatchObject({ key: 'cap.call.got' });
+    expect(io({ call: 'recv', result: 'blocked', flow: 'dl' })).toBeNull();
+    expect(io({ call: 'recv', result: 'blocked', thread: 'worker-1' })).toBeNull();
+  });
+
   test('plain data and ACKs make no caption', () => {
     expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 1, ack: 1, len: 1000, flags: 'ACK', retransmit: false })).toBeNull();
     expect(at({ type: 'tx', packet: 1, flow: 'dl', kind: 'data', link: 'l', from: 'a', to: 'b', bytes: 1, departMs: 0, arriveMs: 1 })).toBeNull();

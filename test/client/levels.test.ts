@@ -8,6 +8,8 @@ import { LevelRun, type LevelResult } from '../../client/solo/level-run.ts';
 import { levelById, LEVELS } from '../../client/solo/levels.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import { Engine } from '../../shared/protocols/engine.ts';
+import { en } from '../../client/i18n/en.ts';
+import { ko } from '../../client/i18n/ko.ts';
 
 async function play(run: LevelRun, stepMs: number, each: (nowMs: number) => Promise<void> | void): Promise<LevelResult> {
   for (let guard = 0; guard < 10_000; guard++) {
@@ -27,6 +29,16 @@ describe('solo levels', () => {
       if (!loaded.ok) continue;
       if (level.role.node !== null) expect(loaded.scenario.nodes.some((n) => n.id === level.role.node)).toBe(true);
       for (const f of level.role.flows) expect(loaded.scenario.flows.some((x) => x.id === f)).toBe(true);
+    }
+  });
+
+  test("every level's texts exist in both languages: its topics, its role, its lesson", () => {
+    for (const level of LEVELS) {
+      const keys = [...level.topics.map((x) => `topic.${x}`), `role.${level.role.role}`, `lesson.${level.id}`, level.title, level.brief, level.objective, ...level.stars];
+      for (const k of keys) {
+        expect(k in en, `${level.id}: ${k} (en)`).toBe(true);
+        expect(k in ko, `${level.id}: ${k} (ko)`).toBe(true);
+      }
     }
   });
 
@@ -554,5 +566,48 @@ describe('solo levels', () => {
     expect(run.answerLayer('erin', 1)).toBe(false);
     expect(run.answerLayer('bob', 8)).toBe(false);
     expect(run.trace.layerAnswers).toEqual([]);
+  });
+
+  /** Level 12: place the given orders (order1 sync-blocking … order4 async-nonblocking) at the given times. */
+  async function playCall(orders: Array<[atMs: number, flow: string]>): Promise<LevelResult> {
+    const run = new LevelRun(levelById('sender-call')!);
+    return play(run, 100, async (now) => {
+      for (const [at, flow] of orders) if (at === now) expect(await run.source.startFlow(flow)).toEqual({ ok: true });
+    });
+  }
+
+  test('level 12: errands until the shop calls back: done in 3.02 s, nothing wasted: three stars', async () => {
+    const r = await playCall([[1000, 'order4']]);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    expect(r.stats).toEqual([{ key: 'stat.order.async-nonblocking', params: { s: '3.02', blocked: 0, asked: 0, late: 0 } }]);
+  });
+
+  test('level 12: errands and asking every 0.5 s: six times not yet, then done at 3.5 s: two stars', async () => {
+    const r = await playCall([[1000, 'order3']]);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([true, false]);
+    expect(r.stats).toEqual([{ key: 'stat.order.sync-nonblocking', params: { s: '3.50', blocked: 0, asked: 6, late: 479 } }]);
+  });
+
+  test('level 12: standing at the counter, watching or merely held, takes 5 s; a second order the other way still passes', async () => {
+    const r = await playCall([
+      [1000, 'order1'],
+      [1000, 'order2'],
+      [8000, 'order4'],
+    ]);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([false, true]);
+    expect(r.stats.map((s) => [s.key, s.params.s, s.params.blocked])).toEqual([
+      ['stat.order.sync-blocking', '5.02', 3021],
+      ['stat.order.async-blocking', '5.02', 3021],
+      ['stat.order.async-nonblocking', '3.02', 0],
+    ]);
+  });
+
+  test('level 12: only blocking orders: failed at the deadline', async () => {
+    const r = await playCall([[1000, 'order1']]);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(60_000);
   });
 });

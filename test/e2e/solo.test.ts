@@ -176,6 +176,23 @@ describe('solo', () => {
     await page.close();
   });
 
+  test('in Korean: the chicken shop, ordered the asynchronous, non-blocking way', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    await page.click('[data-testid=play-sender-call]');
+    await waitForScene(page, 'game');
+    expect(await page.textContent('[data-flow="order4"]')).toMatch(/비동기 · 논블로킹/);
+    await page.click('[data-testid=start-order4]');
+    await page.waitForFunction(() => /콜백/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await waitForScene(page, 'result', 30_000);
+    const h = await hooks(page);
+    expect(h.lastResult?.passed).toBe(true);
+    expect(h.lastResult?.stars).toBe(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
     const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
     await page.click('[data-testid=menu-solo]');
