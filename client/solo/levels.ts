@@ -9,7 +9,7 @@ import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io' | 'osi-layers' | 'sender-call';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io' | 'osi-layers' | 'sender-call' | 'sender-crypto';
 
 /**
  * A question of the layer quiz: at which OSI layer is `flow`'s trouble? The answer counts once the
@@ -625,6 +625,58 @@ LEVELS.push({
       startMs: MANUAL_START_MS,
       http: { call, workMs: CALL_LEVEL.errandsMs, pollIntervalMs: CALL_LEVEL.pollMs, requests: [{ method: 'GET', path: '/chicken' }] },
     })),
+  } as ScenarioInput,
+});
+
+/** Level 13: the phone's processor speed, the pages, and how soon they must all be shown. */
+export const CRYPTO_LEVEL = { phoneCpuSpeed: 0.02, pages: 10, withinMs: 1000 };
+
+/** Alice's banking app fetching her account pages: over a new TLS session each, one session, or no TLS at all. */
+function accountFlow(id: string, app: 'https' | 'http', keepAlive: boolean): NonNullable<ScenarioInput['flows']>[number] {
+  return {
+    id,
+    from: 'phone',
+    to: 'bank',
+    transport: 'tcp',
+    app,
+    startMs: MANUAL_START_MS,
+    ...(app === 'https' ? { tls: { serverName: 'bank.example' } } : {}),
+    http: { host: 'bank.example', keepAlive, requests: [{ method: 'GET', path: '/account', atMs: 0, repeat: CRYPTO_LEVEL.pages, everyMs: 10 }] },
+  } as NonNullable<ScenarioInput['flows']>[number];
+}
+
+LEVELS.push({
+  id: 'sender-crypto',
+  title: 'level.crypto.title',
+  brief: 'level.crypto.brief',
+  objective: 'level.crypto.objective',
+  topics: ['T4', 'T3'],
+  role: { role: 'sender', node: 'phone', flows: ['new-session', 'one-session', 'plain-http'] },
+  speed: 0.5,
+  deadlineMs: 40_000,
+  stars: ['level.crypto.star2', 'level.crypto.star3'],
+  scenario: {
+    name: 'sender-crypto',
+    seed: 4,
+    durationMs: 45_000,
+    nodes: [
+      { id: 'root-ca', kind: 'ca', name: 'Trusty Root CA' },
+      // An old phone: its processor does the TLS arithmetic 50 times slower than the machine the costs were measured on.
+      { id: 'phone', kind: 'host', browser: 'strict', cpuSpeed: CRYPTO_LEVEL.phoneCpuSpeed },
+      { id: 'isp', kind: 'router' },
+      {
+        id: 'bank',
+        kind: 'server',
+        io: 'nonblocking',
+        certificate: { issuer: 'root-ca', subject: 'bank.example' },
+        routes: [{ path: '/account', body: `<!doctype html><p>Balance: 1,234.56</p><table>${'<tr><td>card payment</td><td>-12.00</td></tr>'.repeat(30)}</table>\n` }],
+      },
+    ],
+    links: [
+      { id: 'mobile', a: 'phone', b: 'isp', bandwidthBps: 20_000_000, delayMs: 2 },
+      { id: 'to-bank', a: 'isp', b: 'bank', bandwidthBps: 100_000_000, delayMs: 1 },
+    ],
+    flows: [accountFlow('new-session', 'https', false), accountFlow('one-session', 'https', true), accountFlow('plain-http', 'http', true)],
   } as ScenarioInput,
 });
 

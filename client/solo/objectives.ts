@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, CALL_LEVEL, DNS_LEVEL, IO_LEVEL, OSI_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LayerQuestion, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, CALL_LEVEL, CRYPTO_LEVEL, DNS_LEVEL, IO_LEVEL, OSI_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LayerQuestion, type LevelDef } from './levels.ts';
 import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
 import { handshakeMessageName } from '../model/captions.ts';
 
@@ -457,6 +457,36 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
             late: Math.round(num(o.f.noticeDelayMaxMs)),
           },
         })),
+      };
+    }
+    case 'sender-crypto': {
+      // Every way the player tried, in the order tried; only HTTPS counts, all pages within the time.
+      const tried = [...trace.startedFlows.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => ({ id, f: facts.flows[id] ?? {} }));
+      const allShown = (f: Record<string, unknown>) => num(f.responses) === CRYPTO_LEVEL.pages && typeof f.finishedMs === 'number';
+      const good = tried.find((o) => o.f.clientCpu !== undefined && allShown(o.f) && num(o.f.finishedMs) <= CRYPTO_LEVEL.withinMs);
+      const passed = good !== undefined;
+      const plainUsed = tried.some((o) => o.f.clientCpu === undefined);
+      const bonus: [boolean, boolean] = [passed && tried[0]?.id === good.id, passed && !plainUsed];
+      const last = [...tried].reverse().find((o) => allShown(o.f));
+      // The phone's own time: the costs are at the measuring machine's speed.
+      const onPhone = (ms: unknown) => (num(ms) / CRYPTO_LEVEL.phoneCpuSpeed / 1000).toFixed(2);
+      return {
+        verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
+        progress:
+          last === undefined
+            ? { key: tried.length === 0 ? 'obj.crypto.waiting' : 'obj.crypto.loading', params: { left: timeLeft } }
+            : { key: 'obj.crypto.progress', params: { tries: tried.length, s: (num(last.f.finishedMs) / 1000).toFixed(2), within: CRYPTO_LEVEL.withinMs / 1000, left: timeLeft } },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: tried
+          .filter((o) => allShown(o.f))
+          .map((o): ObjectiveStatus['stats'][number] => {
+            const cpu = (o.f.clientCpu ?? null) as Record<string, unknown> | null;
+            const s = (num(o.f.finishedMs) / 1000).toFixed(2);
+            return cpu === null
+              ? { key: 'stat.cryptoPlain', params: { flow: o.id, s } }
+              : { key: 'stat.cryptoTls', params: { flow: o.id, s, sessions: num(o.f.connections), pk: onPhone(cpu.publicKeyMs), pkOps: num(cpu.publicKeyOps), sym: onPhone(cpu.symmetricMs), kb: Math.round(num(cpu.symmetricBytes) / 1000) } };
+          }),
       };
     }
     case 'lb-failover': {

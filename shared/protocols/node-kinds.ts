@@ -17,7 +17,7 @@ import type { NodeKind, NodeSpec } from './scenario.ts';
 type Factory<K extends NodeKind> = (net: Network, spec: Extract<NodeSpec, { kind: K }>, index: number, ip: number) => NetNode;
 
 export const NODE_KINDS: { [K in NodeKind]: { layer: 1 | 2 | 3; build: Factory<K> } } = {
-  host: { layer: 3, build: (net, spec, index, ip) => new Host(net, spec.id, index, ip) },
+  host: { layer: 3, build: (net, spec, index, ip) => new Host(net, spec.id, index, ip, spec.kind === 'host' ? (spec.cpuSpeed ?? 1) : 1) },
   router: { layer: 3, build: (net, spec, index, ip) => new Router(net, spec.id, index, ip, spec.queuePackets) },
   switch: { layer: 2, build: (net, spec, index) => new Switch(net, spec.id, index, spec.macTableSize) },
   hub: { layer: 1, build: (net, spec, index) => new Hub(net, spec.id, index) },

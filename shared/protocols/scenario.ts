@@ -25,6 +25,8 @@ interface NodeSpecBase {
 
 export interface HostNodeSpec extends NodeSpecBase, TlsNodeFields {
   kind: 'host';
+  /** Relative speed of its processor for TLS work (a slow phone: 0.05); default 1. */
+  cpuSpeed?: number;
 }
 export interface RouterNodeSpec extends NodeSpecBase {
   kind: 'router';

@@ -53,7 +53,7 @@ const nodeBase = {
 
 /** One schema per node kind; a new kind adds its entry (and its line in shared/protocols/node-kinds.ts). */
 export const nodeKindSchemas = [
-  z.strictObject({ kind: z.literal('host'), ...nodeBase, ...tlsNodeFields }),
+  z.strictObject({ kind: z.literal('host'), ...nodeBase, ...tlsNodeFields, cpuSpeed: z.number().positive('must be greater than 0').max(1000, 'must be at most 1000').optional() }),
   z.strictObject({ kind: z.literal('router'), ...nodeBase }),
   z.strictObject({ kind: z.literal('switch'), ...nodeBase, macTableSize: positiveInt(65_536).default(1024) }),
   z.strictObject({ kind: z.literal('hub'), ...nodeBase }),

@@ -610,4 +610,34 @@ describe('solo levels', () => {
     expect(r.passed).toBe(false);
     expect(r.simMs).toBe(60_000);
   });
+
+  /** Level 13: start the given ways of connecting, 5 s apart from 1 s. */
+  async function playCrypto(ways: string[]): Promise<LevelResult> {
+    const run = new LevelRun(levelById('sender-crypto')!);
+    return play(run, 100, async (now) => {
+      const i = (now - 1000) / 5000;
+      if (Number.isInteger(i) && i >= 0 && i < ways.length) expect(await run.source.startFlow(ways[i]!)).toEqual({ ok: true });
+    });
+  }
+
+  test('level 13: one TLS session for all ten pages: one handshake of public-key work, then AES: three stars', async () => {
+    const r = await playCrypto(['one-session']);
+    expect(r.passed).toBe(true);
+    expect(r.stars).toBe(3);
+    expect(r.stats).toEqual([{ key: 'stat.cryptoTls', params: { flow: 'one-session', s: '0.44', sessions: 1, pk: '0.27', pkOps: 3, sym: '0.08', kb: 19 } }]);
+  });
+
+  test('level 13: a new session per page repeats the public-key work ten times: 3.12 s, too slow', async () => {
+    const r = await playCrypto(['new-session']);
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(40_000);
+    expect(r.stats).toEqual([{ key: 'stat.cryptoTls', params: { flow: 'new-session', s: '3.12', sessions: 10, pk: '2.65', pkOps: 30, sym: '0.22', kb: 37 } }]);
+  });
+
+  test('level 13: plain HTTP is fast but does not count, and costs the star; one session after it passes', async () => {
+    const r = await playCrypto(['plain-http', 'one-session']);
+    expect(r.passed).toBe(true);
+    expect(r.bonus).toEqual([false, false]);
+    expect(r.stats[0]).toEqual({ key: 'stat.cryptoPlain', params: { flow: 'plain-http', s: '0.10' } });
+  });
 });

@@ -67,4 +67,25 @@ describe('symmetric vs public-key cost (seed: 대칭키 & 공개키)', () => {
     expect(kex).toHaveLength(2);
     expect((kex[1]!.t as number) - (kex[0]!.t as number)).toBeGreaterThanOrEqual(C.x25519SharedNs / 1e6);
   });
+
+  it("a slow client's handshake takes its public-key work divided by its cpuSpeed longer", () => {
+    const fast = flowOf({});
+    const slow = flowOf({ client: { cpuSpeed: 0.1 } });
+    // The client's three operations run ten times slower; the costs themselves are reported at speed 1.
+    expect(slow.tls.client.cpu).toEqual(fast.tls.client.cpu);
+    const clientPkMs = (C.ed25519VerifyNs + C.x25519KeyPairNs + C.x25519SharedNs) / 1e6;
+    expect(slow.handshakeMs - fast.handshakeMs).toBeGreaterThanOrEqual(9 * clientPkMs);
+    expect(slow.handshakeMs - fast.handshakeMs).toBeLessThan(10 * clientPkMs + 1);
+  });
+
+  it("an https flow's clientCpu sums every connection: a connection per request repeats the public-key part", () => {
+    const https = (keepAlive: boolean) =>
+      run(tlsScenario({ server: { kind: 'server', io: 'nonblocking' }, flow: { app: 'https', bytes: undefined, verify: undefined, http: { keepAlive, requests: [{ method: 'GET', path: '/', repeat: 4 }] } } }), ['tls']).engine.summary().flows.f as Record<string, any>;
+    const one = https(true);
+    const many = https(false);
+    expect([one.connections, many.connections]).toEqual([1, 4]);
+    expect(one.clientCpu).toMatchObject({ publicKeyOps: 3, publicKeyMs: one.tls.client.cpu.publicKeyMs });
+    expect(many.clientCpu).toMatchObject({ publicKeyOps: 12, publicKeyMs: 4 * one.clientCpu.publicKeyMs });
+  });
 });
+

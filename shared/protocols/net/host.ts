@@ -21,8 +21,12 @@ export class Host extends NetNode {
   private lastRouteVersion = -1;
   private lastRoute: Route | undefined = undefined;
 
-  constructor(network: Network, id: string, index: number, ip: number) {
+  /** Relative speed of the processor its TLS work runs on (app/tls/pki.ts cpuOf). */
+  readonly cpuSpeed: number;
+
+  constructor(network: Network, id: string, index: number, ip: number, cpuSpeed = 1) {
     super(network, id, index, ip);
+    this.cpuSpeed = cpuSpeed;
     this.tcp = new TcpSocketTable(this);
     this.udp = new UdpSocketTable(this);
   }

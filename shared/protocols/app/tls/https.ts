@@ -10,15 +10,29 @@ import type { FlowContext, FlowRuntime, FlowSummary } from '../flow.ts';
 import { HttpFlow } from '../http/flow.ts';
 import type { StreamWrap } from '../http/stream.ts';
 import type { TlsConnection } from './connection.ts';
+import type { CryptoTotals } from './crypto-cost.ts';
+import { nsToMs } from '../../sim/time.ts';
 import { TlsByteStream, tlsClientWrap, tlsServerWrap } from './stream.ts';
 
 export const HTTPS_PORT = 443;
 
-/** What TLS did on a flow's connections, for its summary (the last connection's endpoints in detail). */
+/**
+ * What TLS did on a flow's connections, for its summary (the last connection's endpoints in detail,
+ * and the client's cryptographic work over all of them: a new session per request repeats the
+ * public-key part every time).
+ */
 export function tlsSummary(clients: readonly TlsConnection[]): Record<string, unknown> {
   const last = clients.at(-1) ?? null;
   const failures = clients.map((c) => c.failure).filter((f) => f !== null);
+  const sum = (k: keyof CryptoTotals) => clients.reduce((s, c) => s + c.cryptoTotals[k], 0);
   return {
+    clientCpu: {
+      publicKeyOps: sum('publicKeyOps'),
+      publicKeyMs: nsToMs(sum('publicKeyNs')),
+      symmetricOps: sum('symmetricOps'),
+      symmetricBytes: sum('symmetricBytes'),
+      symmetricMs: nsToMs(sum('symmetricNs')),
+    },
     handshakes: clients.filter((c) => c.handshakeDoneNs >= 0).length,
     handshake: last === null ? 'pending' : last.handshakeDoneNs >= 0 ? 'established' : last.state === 'failed' || last.state === 'closed' ? 'failed' : 'pending',
     handshakeMs: clients.find((c) => c.handshakeDoneNs >= 0)?.handshakeMs ?? null,

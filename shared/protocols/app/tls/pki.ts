@@ -159,13 +159,14 @@ export function installPki(network: Network, specs: ReadonlyArray<{ id: string }
 
 const cpus = new WeakMap<NetNode, Cpu>();
 
-/** The node's processor: its own `cpu` if its kind has one (a server), else one made for it at speed 1. */
+/** The node's processor: its own `cpu` if its kind has one (a server), else one made for it at its `cpuSpeed` (default 1). */
 export function cpuOf(node: NetNode): Cpu {
   const own = (node as { cpu?: unknown }).cpu;
   if (own instanceof Cpu) return own;
   let cpu = cpus.get(node);
   if (cpu === undefined) {
-    cpu = new Cpu(node.network.sim);
+    const speed = (node as { cpuSpeed?: unknown }).cpuSpeed;
+    cpu = new Cpu(node.network.sim, typeof speed === 'number' ? speed : 1);
     cpus.set(node, cpu);
   }
   return cpu;
