@@ -110,6 +110,11 @@ export class TraceFacts {
     }
   }
 
+  /** The flows that have started, in the order they started. */
+  startedInOrder(): string[] {
+    return [...this.startedFlows.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+  }
+
   /** When the engine first showed a layer question's symptom, or undefined. */
   symptomAtMs(q: LayerQuestion): number | undefined {
     return 'drop' in q.symptom ? this.firstDrops.get(`${q.flow}|${q.symptom.drop}`) : this.firstHttpStatus.get(`${q.flow}|${q.symptom.httpStatus}`);
@@ -431,10 +436,10 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
     }
     case 'sender-call': {
       // Every order placed, in the order placed; done = chicken in hand and errands finished.
-      const orders = [...trace.startedFlows.entries()]
-        .filter(([id]) => facts.flows[id]?.call !== undefined)
-        .sort((a, b) => a[1] - b[1])
-        .map(([id]) => ({ id, f: facts.flows[id]! }));
+      const orders = trace
+        .startedInOrder()
+        .filter((id) => facts.flows[id]?.call !== undefined)
+        .map((id) => ({ id, f: facts.flows[id]! }));
       const done = orders.filter((o) => typeof o.f.finishedMs === 'number');
       const good = done.find((o) => num(o.f.finishedMs) <= CALL_LEVEL.withinMs);
       const passed = good !== undefined;
@@ -461,7 +466,7 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
     }
     case 'sender-crypto': {
       // Every way the player tried, in the order tried; only HTTPS counts, all pages within the time.
-      const tried = [...trace.startedFlows.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => ({ id, f: facts.flows[id] ?? {} }));
+      const tried = trace.startedInOrder().map((id) => ({ id, f: facts.flows[id] ?? {} }));
       const allShown = (f: Record<string, unknown>) => num(f.responses) === CRYPTO_LEVEL.pages && typeof f.finishedMs === 'number';
       const good = tried.find((o) => o.f.clientCpu !== undefined && allShown(o.f) && num(o.f.finishedMs) <= CRYPTO_LEVEL.withinMs);
       const passed = good !== undefined;

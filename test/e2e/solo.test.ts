@@ -35,6 +35,31 @@ async function routeByHand(page: Page): Promise<void> {
   await page.keyboard.press(first.next === 'short' ? '3' : first.next === 'wifi' ? '1' : '2');
 }
 
+/** A new page in `lang`, in the level `id`'s game scene. */
+async function openLevel(lang: 'en' | 'ko', id: string): Promise<Page> {
+  const page = await openPage(browser, `${server.url}/?lang=${lang}&aa=0`, errors);
+  await page.click('[data-testid=menu-solo]');
+  await waitForScene(page, 'solo');
+  await page.click(`[data-testid=play-${id}]`);
+  await waitForScene(page, 'game');
+  return page;
+}
+
+/** Wait until the caption strip says something matching `pattern`. */
+async function captionSays(page: Page, pattern: RegExp): Promise<void> {
+  await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), pattern.source, { timeout: 60_000 });
+}
+
+/** The level ends on its result screen with this outcome, and nothing went wrong in the page. */
+async function expectResult(page: Page, passed: boolean, stars: number): Promise<void> {
+  await waitForScene(page, 'result', 60_000);
+  const h = await hooks(page);
+  expect(h.lastResult?.passed).toBe(passed);
+  expect(h.lastResult?.stars).toBe(stars);
+  expect(errors).toEqual([]);
+  await page.close();
+}
+
 describe('solo', () => {
   test('the title screen offers every way to play, in English and Korean', async () => {
     const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
@@ -87,11 +112,7 @@ describe('solo', () => {
   });
 
   test('the eavesdropper reads a password off the tap and types it in', async () => {
-    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
-    await page.click('[data-testid=menu-solo]');
-    await waitForScene(page, 'solo');
-    await page.click('[data-testid=play-tap-password]');
-    await waitForScene(page, 'game');
+    const page = await openLevel('en', 'tap-password');
     for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
     // The bank login crosses the tap as ciphertext; the forum login's form field is readable text.
     await page.waitForSelector('[data-testid=tap-list] .tap-frame.readable', { timeout: 60_000 });
@@ -111,17 +132,13 @@ describe('solo', () => {
   });
 
   test('the tampering attacker alters a ServerHello and TLS catches it at Finished', async () => {
-    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
-    await page.click('[data-testid=menu-solo]');
-    await waitForScene(page, 'solo');
-    await page.click('[data-testid=play-tap-tamper]');
-    await waitForScene(page, 'game');
+    const page = await openLevel('en', 'tap-tamper');
     expect(await page.getAttribute('[data-testid=tamper-none]', 'aria-pressed')).toBe('true');
     await page.click('[data-testid=tamper-server-hello]');
     expect(await page.getAttribute('[data-testid=tamper-server-hello]', 'aria-pressed')).toBe('true');
     for (let i = 0; i < 2; i++) await page.click('[aria-label="faster"]');
     // The bank compares Alice's Finished with its own transcript hash and aborts.
-    await page.waitForFunction(() => /decrypt_error/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await captionSays(page, /decrypt_error/);
     expect(await page.textContent('[data-testid=tap-list]')).toMatch(/TLS/);
     await shot(page, '10-solo-tamper');
     expect(errors).toEqual([]);
@@ -129,11 +146,7 @@ describe('solo', () => {
   });
 
   test('the server operator opens with an event loop and every reader is served while the uploads trickle in', async () => {
-    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
-    await page.click('[data-testid=menu-solo]');
-    await waitForScene(page, 'solo');
-    await page.click('[data-testid=play-server-io]');
-    await waitForScene(page, 'game');
+    const page = await openLevel('en', 'server-io');
     await page.click('[data-testid=server-io-nonblocking-1]');
     await page.click('[data-testid=server-open]');
     await page.waitForSelector('[data-testid=server-setup]', { state: 'detached' });
@@ -142,63 +155,36 @@ describe('solo', () => {
     await page.waitForFunction(() => /pages [1-9]\d*\/30/.test(document.querySelector('[data-testid=objective-status]')?.textContent ?? ''), null, { timeout: 60_000 });
     expect(await page.textContent('[data-testid=server-you]')).toMatch(/event loop/i);
     await shot(page, '11-solo-server-io');
-    await waitForScene(page, 'result', 60_000);
-    const h = await hooks(page);
-    expect(h.lastResult?.passed).toBe(true);
-    expect(h.lastResult?.stars).toBe(3);
-    expect(errors).toEqual([]);
-    await page.close();
+    await expectResult(page, true, 3);
   });
 
   test('the technician names the layer of each friend\'s trouble', async () => {
-    const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
-    await page.click('[data-testid=menu-solo]');
-    await waitForScene(page, 'solo');
-    await page.click('[data-testid=play-osi-layers]');
-    await waitForScene(page, 'game');
+    const page = await openLevel('en', 'osi-layers');
     for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
     // Dave's 404 shows in the captions; a wrong layer first, then the right one.
-    await page.waitForFunction(() => /404/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await captionSays(page, /404/);
     await page.click('[data-testid=quiz-dave-4]');
     expect(await page.textContent('[data-testid=quiz-feedback-dave]')).toMatch(/Not that layer/);
     await page.click('[data-testid=quiz-dave-7]');
     expect(await page.textContent('[data-testid=quiz-feedback-dave]')).toMatch(/layer 7, Application/);
     await page.click('[data-testid=quiz-bob-1]');
     // Carol's replies die of TTL at 4.4 s of simulated time.
-    await page.waitForFunction(() => /TTL/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await captionSays(page, /TTL/);
     await shot(page, '12-solo-osi');
     await page.click('[data-testid=quiz-carol-3]');
-    await waitForScene(page, 'result', 30_000);
-    const h = await hooks(page);
-    expect(h.lastResult?.passed).toBe(true);
-    expect(h.lastResult?.stars).toBe(2);
-    expect(errors).toEqual([]);
-    await page.close();
+    await expectResult(page, true, 2);
   });
 
   test('in Korean: the chicken shop, ordered the asynchronous, non-blocking way', async () => {
-    const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
-    await page.click('[data-testid=menu-solo]');
-    await waitForScene(page, 'solo');
-    await page.click('[data-testid=play-sender-call]');
-    await waitForScene(page, 'game');
+    const page = await openLevel('ko', 'sender-call');
     expect(await page.textContent('[data-flow="order4"]')).toMatch(/비동기 · 논블로킹/);
     await page.click('[data-testid=start-order4]');
-    await page.waitForFunction(() => /콜백/.test(document.querySelector('[data-testid=captions]')?.textContent ?? ''), null, { timeout: 60_000 });
-    await waitForScene(page, 'result', 30_000);
-    const h = await hooks(page);
-    expect(h.lastResult?.passed).toBe(true);
-    expect(h.lastResult?.stars).toBe(3);
-    expect(errors).toEqual([]);
-    await page.close();
+    await captionSays(page, /콜백/);
+    await expectResult(page, true, 3);
   });
 
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
-    const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors);
-    await page.click('[data-testid=menu-solo]');
-    await waitForScene(page, 'solo');
-    await page.click('[data-testid=play-sender-video]');
-    await waitForScene(page, 'game');
+    const page = await openLevel('ko', 'sender-video');
     expect(await page.textContent('[data-testid=scenario-name]')).toBe('영상 통화에는 TCP? UDP?');
     await page.click('[data-testid=start-call-udp]');
     await page.waitForFunction(() => /재생된 프레임 [1-9]/.test(document.querySelector('[data-flow="call-udp"] .stats')?.textContent ?? ''), null, { timeout: 30_000 });
