@@ -82,7 +82,7 @@ export interface GameSource {
   /** How a load balancer picks backends: round-robin, least-connections, source-hash or manual. */
   setAlgorithm(node: string, algorithm: string): Promise<IntentResult>;
   inspect(packet: number): Promise<InspectedPacket | null>;
-  /** Present where a tapping player may alter handshakes (the engine in this page; not yet a class on the server). */
+  /** How a tapping player alters handshakes (the engine in this page, or a class on the server); null where it cannot. */
   readonly tapAttack: TapAttack | null;
   /** Present when this player may run the session (the host, or anyone in solo and the sandbox). */
   readonly host: HostControls | null;

@@ -11,7 +11,7 @@ import type { CommandReply, ServerMessages, WhoAmI } from '../../shared/messages
 import { SPEEDS } from '../../shared/messages/classroom-messages.ts';
 import type { AckEvent, BaseEvent, SendEvent, WorldEvent } from '../model/events.ts';
 import type { AckPoint, SegmentPoint } from '../model/flow-history.ts';
-import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd } from '../model/source.ts';
+import type { FaultIntent, GameSource, HostControls, IntentResult, MyRole, RouterIntent, SessionEnd, TapAttack } from '../model/source.ts';
 import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView, type PlayerView } from '../model/topology.ts';
 import { World, type BalancerView, type QueueEntry, type ServerView } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
@@ -49,8 +49,16 @@ export class RoomSource implements GameSource {
   readonly room: ClassroomRoom;
   readonly code: string;
   host: HostControls | null = null;
-  /** The game server does not take tamper commands yet. */
-  readonly tapAttack = null;
+  /** What each tap this player holds alters, as the server last said (its capture, or an accepted tamper). */
+  private readonly tamperTargets = new Map<string, string | null>();
+  readonly tapAttack: TapAttack = {
+    target: (node) => this.tamperTargets.get(node) ?? null,
+    setTarget: async (node, target) => {
+      const r = await this.ask('tamper', { node, target });
+      if (r.ok) this.tamperTargets.set(node, target);
+      return r;
+    },
+  };
   hostToken: string | null = null;
   private resultsPath: string | null = null;
   private role: MyRole = { role: 'none', node: null, flows: [] };
@@ -594,6 +602,11 @@ export class RoomSource implements GameSource {
         return { type: 'fault', ...base, kind: ev.detail };
       case 'command':
         return { type: 'command', ...base, node: ev.node, action: ev.detail, packet: ev.packet, ok: true };
+      case 'tls': {
+        // A failure as the side that noticed it reported it: enough for its caption.
+        if (!ev.detail.startsWith('failure:') || ev.node === '') return null;
+        return { type: 'tls', t: ev.t, node: ev.node, ...(flow === null ? {} : { flow }), step: 'failure', by: 'local', alert: ev.detail.slice('failure:'.length) };
+      }
       default:
         return { type: ev.type, ...base, flow, packet: ev.packet, detail: ev.detail, count };
     }
@@ -601,10 +614,11 @@ export class RoomSource implements GameSource {
 
   private async loadCapture(node: string): Promise<void> {
     try {
-      const reply = (await this.room.request('capture', {})) as { ok: boolean; node?: string; frames?: Array<Record<string, unknown>> };
+      const reply = (await this.room.request('capture', {})) as { ok: boolean; node?: string; frames?: Array<Record<string, unknown>>; tamper?: string | null };
       if (reply.ok && Array.isArray(reply.frames)) {
         this.world.taps.delete(node);
         this.tapFrames(reply.node ?? node, reply.frames);
+        if (reply.tamper !== undefined) this.tamperTargets.set(reply.node ?? node, reply.tamper);
       }
     } catch {
       /* an older server without captures: the live frames still come */
@@ -756,7 +770,7 @@ function asRole(role: string, spectator: boolean): MyRole['role'] {
   }
 }
 
-const WORLD_TYPES = new Set(['tx', 'drop', 'wait', 'command', 'send', 'ack', 'state', 'cwnd', 'deliver', 'rto', 'window', 'probe', 'video', 'fault', 'rtt']);
+const WORLD_TYPES = new Set(['tx', 'drop', 'wait', 'command', 'send', 'ack', 'state', 'cwnd', 'deliver', 'rto', 'window', 'probe', 'video', 'fault', 'rtt', 'tls']);
 
 function isWorld(e: BaseEvent): e is WorldEvent {
   return WORLD_TYPES.has(e.type);

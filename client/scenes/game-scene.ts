@@ -126,7 +126,8 @@ export class GameScene extends Phaser.Scene {
         level?.level.question === undefined
           ? null
           : { text: t(level.level.question), maxChars: MAX_ANSWER_CHARS, submit: (answer) => level.answer(answer) },
-      tapAttack: level === null ? this.source.mode === 'sandbox' : level.level.tapAttack === true,
+      // Outside solo levels (the sandbox, a class) a tap's holder may always attack; a level offers it where it is the lesson.
+      tapAttack: level === null ? true : level.level.tapAttack === true,
       serverSetup: level?.level.serverChoices === undefined ? null : { choices: level.level.serverChoices, open: (c) => level.openServer(c) },
       layerQuiz:
         level?.level.layerQuiz === undefined

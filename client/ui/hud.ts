@@ -34,7 +34,7 @@ export interface HudOptions {
   brief: string | null;
   /** A level's question, answered by typing (`submit` returns whether the answer is right). */
   question: { text: string; maxChars: number; submit: (answer: string) => boolean } | null;
-  /** The tapping player may alter handshake messages in flight (a level that is about it, or the sandbox). */
+  /** The tapping player may alter handshake messages in flight (outside solo levels, or in a level about it). */
   tapAttack: boolean;
   /** A level's server the player opens in an I/O model of their choice. */
   serverSetup: ServerSetup | null;

@@ -19,6 +19,7 @@ import type { FlowModes } from '../../shared/protocols/app/flow-modes.ts';
 import {
   LIMITS,
   type AlgorithmMessage,
+  type TamperMessage,
   type AssignMessage,
   type CommandReply,
   type FaultMessage,
@@ -774,14 +775,23 @@ export class ClassroomGame {
     return out;
   }
 
-  /** The latest frames a tap recorded (at most `limit`), for its player. */
-  capture(sessionId: string, limit = 200): { ok: true; node: string; frames: TapFrame[] } | Reply {
+  /** The latest frames a tap recorded (at most `limit`), and the handshake message it alters, for its player. */
+  capture(sessionId: string, limit = 200): { ok: true; node: string; frames: TapFrame[]; tamper: string | null } | Reply {
     const got = this.seatFor(sessionId, 'tap', undefined);
     if ('refusal' in got) return got.refusal;
     const tap = this.engine.network.nodes.get(got.seat.node);
     if (!(tap instanceof Tap)) return refuse('not-supported', `${got.seat.node} keeps no capture`);
     const frames = tap.capture.slice(-limit).map((r) => tapFrame({ action: 'frame', ...r } as unknown as Record<string, unknown>));
-    return { ok: true, node: got.seat.node, frames };
+    return { ok: true, node: got.seat.node, frames, tamper: tap.tamper };
+  }
+
+  /** The tap player alters a TLS handshake message in flight from now on (or stops: null). */
+  tamper(sessionId: string, msg: TamperMessage): Reply {
+    const got = this.seatFor(sessionId, 'tap', msg.node);
+    if ('refusal' in got) return got.refusal;
+    const r = this.engine.setTapTamper(got.seat.node, msg.target);
+    if (!r.ok) return refuse('refused', r.reason);
+    return ok();
   }
 
   /** The routing table's choice for a packet waiting at a router (the newest waiting packet is checked first: it just arrived). */

@@ -80,8 +80,10 @@ export class EventLog {
         this.add({ ...base, type: 'lb-health', detail: `${str(e.backend)}:${e.up === true ? 'up' : 'down'}` }, wallNowMs);
         return;
       case 'tls':
-        // The handshake's outcome, not each message: established, a certificate warning, a failure.
-        if (e.step === 'established' || e.step === 'warning' || e.step === 'failure') this.add({ ...base, type: 'tls', detail: str(e.step) }, wallNowMs);
+        // The handshake's outcome, not each message: established, a certificate warning, a failure
+        // with its alert, told once by the side that noticed it (the other side only hears the alert).
+        if (e.step === 'established' || e.step === 'warning') this.add({ ...base, type: 'tls', detail: str(e.step) }, wallNowMs);
+        else if (e.step === 'failure' && e.by === 'local') this.add({ ...base, type: 'tls', detail: `failure:${str(e.alert)}` }, wallNowMs);
         return;
     }
   }

@@ -94,6 +94,9 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     inspect: validate(MESSAGES.inspect, (client: ClassroomClient, m, ctx: MessageContext) =>
       this.answer(client, ctx, 'inspect', () => this.game.inspect(client.sessionId, m.packet) as CommandReply),
     ),
+    tamper: validate(MESSAGES.tamper, (client: ClassroomClient, m, ctx: MessageContext) =>
+      this.answer(client, ctx, 'tamper', () => this.game.tamper(client.sessionId, m)),
+    ),
     capture: validate(MESSAGES.capture, (client: ClassroomClient, _m, ctx: MessageContext) =>
       this.answer(client, ctx, 'capture', () => this.game.capture(client.sessionId) as CommandReply),
     ),

@@ -8,6 +8,7 @@
 
 import { z } from 'zod';
 import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
+import { TAP_TAMPERS } from '../protocols/app/tls/spec.ts';
 import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
 
 export const ROOM_NAME = 'classroom';
@@ -91,8 +92,11 @@ export const readRateMessage = z.object({
 export const flowMessage = z.object({ flow: id });
 export const startFlowMessage = z.object({ flow: id, cc: z.enum(CONGESTION_ALGORITHMS).optional(), arq: z.enum(ARQ_MODES).optional() });
 
+// Tap: alter one TLS handshake message in every frame that carries it from now on (null: stop).
+export const tamperMessage = z.object({ node: id.optional(), target: z.enum(TAP_TAMPERS).nullable() });
+
 // Anyone: open a packet layer by layer (a request; the reply is the packet's layers). A tap player
-// asks for `capture` (a request, no payload): the latest frames its tap recorded.
+// asks for `capture` (a request, no payload): the latest frames its tap recorded, and what it alters.
 export const inspectMessage = z.object({ packet: packetId });
 
 // Host only.
@@ -127,6 +131,7 @@ export const MESSAGES = {
   'start-flow': startFlowMessage,
   'stop-flow': flowMessage,
   inspect: inspectMessage,
+  tamper: tamperMessage,
   capture: empty,
   whoami: empty,
   pause: empty,
@@ -148,6 +153,7 @@ export type HoldMessage = z.output<typeof holdMessage>;
 export type DuplicateMessage = z.output<typeof duplicateMessage>;
 export type AssignMessage = z.output<typeof assignMessage>;
 export type AlgorithmMessage = z.output<typeof algorithmMessage>;
+export type TamperMessage = z.output<typeof tamperMessage>;
 export type ReadRateMessage = z.output<typeof readRateMessage>;
 export type FlowMessage = z.output<typeof flowMessage>;
 export type FaultMessage = z.output<typeof faultMessage>;

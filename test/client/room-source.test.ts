@@ -232,6 +232,34 @@ describe('room source', () => {
     expect(s.world.history('f').steps.get('fin-client')).toBe(2000);
   });
 
+  test("a TLS failure in the notable events reaches the world as the noticing side's failure", () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const seen: WorldEvent[] = [];
+    s.world.on((e) => seen.push(e));
+    state.events.push({ seq: 1, t: 2000, type: 'tls', node: 'bank', link: '', flow: 'f', packet: 0, detail: 'failure:bad_record_mac', count: 1 });
+    state.events.push({ seq: 2, t: 2100, type: 'tls', node: 'alice', link: '', flow: 'f', packet: 0, detail: 'established', count: 1 });
+    fake.patch();
+    expect(seen.filter((e) => e.type === 'tls')).toEqual([{ type: 'tls', t: 2000, node: 'bank', flow: 'f', step: 'failure', by: 'local', alert: 'bad_record_mac' }]);
+  });
+
+  test("a tap player's tamper is a request; the target shown is the one the server accepted", async () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    expect(s.tapAttack.target('eve')).toBe(null);
+    expect(await s.tapAttack.setTarget('eve', 'server-hello')).toEqual({ ok: true });
+    expect(s.tapAttack.target('eve')).toBe('server-hello');
+    fake.setReply(() => ({ ok: false, code: 'wrong-role', reason: 'a sender cannot do that; it takes a tap' }));
+    expect(await s.tapAttack.setTarget('eve', 'certificate')).toEqual({ ok: false, reason: 'a sender cannot do that; it takes a tap' });
+    expect(s.tapAttack.target('eve')).toBe('server-hello');
+    expect(fake.requests.filter((r) => r.type === 'tamper')).toEqual([
+      { type: 'tamper', payload: { node: 'eve', target: 'server-hello' } },
+      { type: 'tamper', payload: { node: 'eve', target: 'certificate' } },
+    ]);
+  });
+
   test('intents are requests; a refusal carries its reason', async () => {
     const state = initialState();
     const fake = fakeRoom(state);

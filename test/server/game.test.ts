@@ -421,4 +421,20 @@ describe('tap seat', () => {
     expect(JSON.stringify(state.toJSON())).not.toContain('hunter2');
     expect(state.players.get('a')!.score).toBeGreaterThan(0);
   });
+
+  it('lets only the tap player alter handshakes, and tells it what its tap alters', () => {
+    const { g, state } = custom(TAPPED_LOGIN);
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    const tapSeat = [...state.seats.values()].find((s) => s.role === 'tap')!;
+    expect(g.role('h', 'a', tapSeat.id)).toEqual({ ok: true });
+    g.addPlayer('b', 'Ben', 'student');
+    expect(g.role('h', 'b', 'sender:alice')).toEqual({ ok: true });
+    expect(g.tamper('b', { target: 'certificate' })).toEqual({ ok: false, code: 'wrong-role', reason: 'a sender cannot do that; it takes a tap' });
+    expect((g.capture('a', 1) as { tamper: unknown }).tamper).toBe(null);
+    expect(g.tamper('a', { target: 'certificate' })).toEqual({ ok: true });
+    expect((g.capture('a', 1) as { tamper: unknown }).tamper).toBe('certificate');
+    expect(g.tamper('a', { target: null })).toEqual({ ok: true });
+    expect((g.capture('a', 1) as { tamper: unknown }).tamper).toBe(null);
+  });
 });

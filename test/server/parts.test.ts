@@ -156,6 +156,22 @@ describe('event log', () => {
   });
 });
 
+describe('event log: TLS', () => {
+  it('records a failure once, by the side that noticed it, with its alert', () => {
+    const log = new EventLog();
+    const arr = new ArraySchema<EventState>();
+    log.onTrace({ type: 'tls', t: 1, node: 'bank', flow: 'f', side: 'server', step: 'failure', alert: 'decrypt_error', at: 'Finished', by: 'local' }, 0);
+    log.onTrace({ type: 'tls', t: 2, node: 'alice', flow: 'f', side: 'client', step: 'failure', alert: 'decrypt_error', at: 'ChangeCipherSpec', by: 'peer' }, 0);
+    log.onTrace({ type: 'tls', t: 3, node: 'alice', flow: 'g', side: 'client', step: 'ClientHello', dir: 'send' }, 0);
+    log.onTrace({ type: 'tls', t: 4, node: 'alice', flow: 'g', side: 'client', step: 'established' }, 0);
+    log.flush(arr);
+    expect(arr.map((e) => [e.type, e.node, e.flow, e.detail])).toEqual([
+      ['tls', 'bank', 'f', 'failure:decrypt_error'],
+      ['tls', 'alice', 'g', 'established'],
+    ]);
+  });
+});
+
 describe('scoring helpers', () => {
   it('computes Jain’s fairness index', () => {
     expect(jain([5, 5, 5])).toBe(1);
