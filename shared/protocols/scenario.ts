@@ -25,7 +25,7 @@ interface NodeSpecBase {
 
 export interface HostNodeSpec extends NodeSpecBase, TlsNodeFields {
   kind: 'host';
-  /** Relative speed of its processor for TLS work (a slow phone: 0.05); default 1. */
+  /** Relative speed of its processor for TLS work (an old phone: 0.02, fifty times slower); default 1. */
   cpuSpeed?: number;
 }
 export interface RouterNodeSpec extends NodeSpecBase {

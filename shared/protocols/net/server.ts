@@ -146,7 +146,7 @@ export class Server extends Host {
   private lastThread: string | null = null;
 
   constructor(network: Network, spec: ServerNodeSpec, index: number, ip: number) {
-    super(network, spec.id, index, ip);
+    super(network, spec.id, index, ip, spec.cpuSpeed);
     this.fields = spec;
     this.cpu = new Cpu(network.sim, spec.cpuSpeed);
     this.httpRoutes = new RouteTable(spec.routes);
