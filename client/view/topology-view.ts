@@ -12,6 +12,31 @@ import type { Geometry, LinkGeom, NodeGeom } from './geometry.ts';
 
 export type TopologyHit = { node: string } | { link: string } | null;
 
+/** A label's or a node's rectangle on the canvas. */
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+function box(tx: Phaser.GameObjects.Text): Box {
+  const left = tx.x - tx.width * tx.originX;
+  const top = tx.y - tx.height * tx.originY;
+  return { left, top, right: left + tx.width, bottom: top + tx.height };
+}
+
+/** How much of `b` the boxes in `taken` cover (overlaps counted once per box). */
+function coveredArea(b: Box, taken: readonly Box[]): number {
+  let area = 0;
+  for (const o of taken) {
+    const w = Math.min(b.right, o.right) - Math.max(b.left, o.left);
+    const h = Math.min(b.bottom, o.bottom) - Math.max(b.top, o.top);
+    if (w > 0 && h > 0) area += w * h;
+  }
+  return area;
+}
+
 /** Where a label goes: its anchor x (`originX` 0.5: centred there; 0: starting there) and its bottom edge. */
 export interface LabelSpot {
   x: number;
@@ -99,8 +124,24 @@ export class TopologyView {
     const { small, big } = this.labelSizes(geom);
     for (const l of world.links.values()) {
       const lg = geom.links.get(l.id);
+      if (lg !== undefined) this.drawLink(lg, l.up, this.selectedLinks.has(l.id), geom);
+    }
+    // Nodes and their labels first: a link's label then takes the side of its link where it covers least of them.
+    const taken: Box[] = [];
+    for (const n of world.nodes.values()) {
+      const ng = geom.nodes.get(n.id);
+      if (ng === undefined) continue;
+      this.drawNode(ng, n.kind, n.up, n.controller === 'player', n.id === this.mine);
+      const kindLabel = t(`kind.${n.kind}` as 'kind.host', {});
+      taken.push({ left: ng.x - ng.r, top: ng.y - ng.r, right: ng.x + ng.r, bottom: ng.y + ng.r });
+      taken.push(box(this.text(ng.x, ng.y + ng.r + 6, n.id, big, UI.text, 0, true)));
+      taken.push(box(this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0)));
+      const owner = n.id === this.mine ? t('topo.you') : n.owner;
+      if (owner !== null && owner !== '') taken.push(box(this.text(ng.x, TopologyView.ownerLabelBottom(ng), owner, big, '#f0e442', 1, true)));
+    }
+    for (const l of world.links.values()) {
+      const lg = geom.links.get(l.id);
       if (lg === undefined) continue;
-      this.drawLink(lg, l.up, this.selectedLinks.has(l.id), geom);
       const lossParts: string[] = [];
       for (const p of Object.values(l.loss)) if (p > 0) lossParts.push(`${Math.round(p * 1000) / 10}%`);
       const uniqueLoss = [...new Set(lossParts)];
@@ -110,25 +151,22 @@ export class TopologyView {
       const off = geom.laneGap * 2.2 + small * 0.9;
       const number = this.linkNumbers.get(l.id);
       const head = number !== undefined ? `[${number}] ${l.id}` : l.id;
-      this.text(lg.mx + nx * off, lg.my + ny * off, `${head}\n${label}`, small, UI.linkLabel, 0.5);
+      const tx = this.text(lg.mx + nx * off, lg.my + ny * off, `${head}\n${label}`, small, UI.linkLabel, 0.5);
       if (uniqueLoss.length > 0) {
         this.text(lg.mx - nx * off, lg.my - ny * off, t('topo.loss', { p: uniqueLoss.join(' / ') }), small, '#ff9f6b', 0.5);
+      } else {
+        // With the other side free, the label goes where it covers less of the nodes and their names.
+        const here = box(tx);
+        const dx = -2 * nx * off;
+        const dy = -2 * ny * off;
+        const there = { left: here.left + dx, top: here.top + dy, right: here.right + dx, bottom: here.bottom + dy };
+        if (coveredArea(there, taken) < coveredArea(here, taken)) this.place(tx, lg.mx - nx * off, lg.my - ny * off);
       }
       if (!l.up) this.text(lg.mx, lg.my, '✕', big * 1.4, '#ff6b6b', 0.5);
     }
-    for (const n of world.nodes.values()) {
-      const ng = geom.nodes.get(n.id);
-      if (ng === undefined) continue;
-      this.drawNode(ng, n.kind, n.up, n.controller === 'player', n.id === this.mine);
-      const kindLabel = t(`kind.${n.kind}` as 'kind.host', {});
-      this.text(ng.x, ng.y + ng.r + 6, n.id, big, UI.text, 0, true);
-      this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0);
-      const owner = n.id === this.mine ? t('topo.you') : n.owner;
-      if (owner !== null && owner !== '') this.text(ng.x, TopologyView.ownerLabelBottom(ng), owner, big, '#f0e442', 1, true);
-    }
   }
 
-  private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): void {
+  private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): Phaser.GameObjects.Text {
     const tx = this.scene.add
       .text(x, y, s, {
         fontFamily: FONT_FAMILY,
@@ -141,12 +179,17 @@ export class TopologyView {
       })
       .setOrigin(0.5, originY)
       .setDepth(6);
-    // A label wider than the room beside a node at the map's edge shifts inwards instead of being cut.
+    this.place(tx, x, y);
+    this.texts.push(tx);
+    return tx;
+  }
+
+  /** Put a label at (x, y); one wider than the room beside a node at the map's edge shifts inwards instead of being cut. */
+  private place(tx: Phaser.GameObjects.Text, x: number, y: number): void {
     const margin = 4;
     const half = tx.width / 2;
     const right = this.scene.scale.width - margin;
-    if (2 * half <= right - margin) tx.setX(Math.min(Math.max(x, margin + half), right - half));
-    this.texts.push(tx);
+    tx.setPosition(2 * half <= right - margin ? Math.min(Math.max(x, margin + half), right - half) : x, y);
   }
 
   private drawLink(lg: LinkGeom, up: boolean, selected: boolean, geom: Geometry): void {
