@@ -4,6 +4,8 @@
 
 import type { MessageKey, Params } from '../i18n/index.ts';
 import type { WorldEvent } from './events.ts';
+import { TAP_TAMPERS, type TapTamper } from '../../shared/protocols/app/tls/spec.ts';
+import { tamperedMessageName } from '../../shared/protocols/app/tls/tamper.ts';
 import type { FlowView } from './topology.ts';
 
 export type Tone = 'info' | 'good' | 'warn' | 'bad';
@@ -54,20 +56,9 @@ const CALLER_KEYS: Record<string, MessageKey> = {
   'callback:data': 'cap.call.callback',
 };
 
-/** A tap's tamper target as the handshake message's own name. */
+/** A tap's tamper target (as a trace event gives it) as the handshake message's own name. */
 export function handshakeMessageName(target: string | undefined): string {
-  switch (target) {
-    case 'client-hello':
-      return 'ClientHello';
-    case 'server-hello':
-      return 'ServerHello';
-    case 'certificate':
-      return 'Certificate';
-    case 'client-key-exchange':
-      return 'ClientKeyExchange';
-    default:
-      return target ?? '?';
-  }
+  return target !== undefined && (TAP_TAMPERS as readonly string[]).includes(target) ? tamperedMessageName(target as TapTamper) : (target ?? '?');
 }
 
 export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {

@@ -54,9 +54,9 @@ export class TraceFacts {
   readonly serverFinResends = new Map<string, number>();
 
   /** Per flow: the first handshake message a tap altered in it (the one that doomed the handshake). */
-  readonly tampered = new Map<string, { node: string; target: string; atMs: number }>();
+  readonly tampered = new Map<string, { node: string; target: string }>();
   /** Per flow: how its TLS handshake ended: failed (as the side that noticed saw it) or established at the client. */
-  readonly tlsOutcomes = new Map<string, { step: 'failure' | 'established'; node: string; at: string; alert: string; atMs: number }>();
+  readonly tlsOutcomes = new Map<string, { step: 'failure'; node: string; at: string; alert: string } | { step: 'established' }>();
 
   /** Per `<flow>|<reason>`: when a packet of the flow was first dropped for that reason. */
   readonly firstDrops = new Map<string, number>();
@@ -65,7 +65,7 @@ export class TraceFacts {
   /** Layers the player named, per question, in order. */
   readonly layerAnswers: Array<{ question: string; layer: number; atMs: number }> = [];
   /** The I/O model a server's operator chose (the `server-io` command), and when. */
-  serverIo: { node: string; io: string; threads: number; atMs: number } | null = null;
+  serverIo: { io: string; threads: number; atMs: number } | null = null;
 
   observe(e: { type: string; t: number; [k: string]: unknown }): void {
     if (e.type === 'drop' && typeof e.flow === 'string') {
@@ -76,14 +76,14 @@ export class TraceFacts {
       const key = `${e.flow}|${String(e.status)}`;
       if (!this.firstHttpStatus.has(key)) this.firstHttpStatus.set(key, e.t);
     }
-    if (e.type === 'command' && e.action === 'server-io' && e.ok === true) this.serverIo = { node: e.node as string, io: String(e.io), threads: num(e.threads), atMs: e.t };
+    if (e.type === 'command' && e.action === 'server-io' && e.ok === true) this.serverIo = { io: String(e.io), threads: num(e.threads), atMs: e.t };
     if (e.type === 'tap' && e.action === 'frame') this.tapFrames++;
     if (e.type === 'tap' && e.action === 'tamper' && typeof e.flow === 'string' && !this.tampered.has(e.flow)) {
-      this.tampered.set(e.flow, { node: e.node as string, target: String(e.tampered), atMs: e.t });
+      this.tampered.set(e.flow, { node: e.node as string, target: String(e.tampered) });
     }
     if (e.type === 'tls' && typeof e.flow === 'string' && !this.tlsOutcomes.has(e.flow)) {
-      if (e.step === 'failure' && e.by === 'local') this.tlsOutcomes.set(e.flow, { step: 'failure', node: e.node as string, at: String(e.at), alert: String(e.alert), atMs: e.t });
-      else if (e.step === 'established' && e.side === 'client') this.tlsOutcomes.set(e.flow, { step: 'established', node: e.node as string, at: '', alert: '', atMs: e.t });
+      if (e.step === 'failure' && e.by === 'local') this.tlsOutcomes.set(e.flow, { step: 'failure', node: e.node as string, at: String(e.at), alert: String(e.alert) });
+      else if (e.step === 'established' && e.side === 'client') this.tlsOutcomes.set(e.flow, { step: 'established' });
     }
     if (e.type === 'tap' && e.previewFormat === 'text' && typeof e.preview === 'string') {
       const m = /(?:^|[&\s?])password=([^&\s]+)/.exec(e.preview);
@@ -151,6 +151,20 @@ export function sameAnswer(typed: string, secret: string): boolean {
 
 function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
+}
+
+type Tried = { id: string; f: Record<string, unknown> };
+
+/**
+ * A level where the player tries ways one after another (each way a flow they start): the ways in
+ * the order tried, those done, the latest done, the first done that meets the goal, and whether
+ * that was the very first try.
+ */
+function triedWays(trace: TraceFacts, facts: EngineFacts, isDone: (f: Record<string, unknown>) => boolean, meets: (f: Record<string, unknown>) => boolean): { tried: Tried[]; done: Tried[]; last: Tried | undefined; good: Tried | undefined; firstTry: boolean } {
+  const tried = trace.startedInOrder().map((id) => ({ id, f: facts.flows[id] ?? {} }));
+  const done = tried.filter((o) => isDone(o.f));
+  const good = done.find((o) => meets(o.f));
+  return { tried, done, last: done.at(-1), good, firstTry: good !== undefined && tried[0]?.id === good.id };
 }
 
 function stars(passed: boolean, bonus: [boolean, boolean]): number {
@@ -435,25 +449,20 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
       };
     }
     case 'sender-call': {
-      // Every order placed, in the order placed; done = chicken in hand and errands finished.
-      const orders = trace
-        .startedInOrder()
-        .filter((id) => facts.flows[id]?.call !== undefined)
-        .map((id) => ({ id, f: facts.flows[id]! }));
-      const done = orders.filter((o) => typeof o.f.finishedMs === 'number');
-      const good = done.find((o) => num(o.f.finishedMs) <= CALL_LEVEL.withinMs);
+      // An order is done when the chicken is in hand and the errands are finished.
+      const t = triedWays(trace, facts, (f) => typeof f.finishedMs === 'number', (f) => num(f.finishedMs) <= CALL_LEVEL.withinMs);
+      const good = t.good;
       const passed = good !== undefined;
-      const bonus: [boolean, boolean] = [passed && orders[0]?.id === good.id, passed && num(good.f.blockedMs) === 0 && num(good.f.wouldBlock) === 0];
-      const last = done[done.length - 1];
+      const bonus: [boolean, boolean] = [t.firstTry, passed && num(good.f.blockedMs) === 0 && num(good.f.wouldBlock) === 0];
       return {
         verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
         progress:
-          last === undefined
-            ? { key: orders.length === 0 ? 'obj.call.waiting' : 'obj.call.cooking', params: { left: timeLeft } }
-            : { key: 'obj.call.progress', params: { orders: orders.length, s: (num(last.f.finishedMs) / 1000).toFixed(2), within: CALL_LEVEL.withinMs / 1000, left: timeLeft } },
+          t.last === undefined
+            ? { key: t.tried.length === 0 ? 'obj.call.waiting' : 'obj.call.cooking', params: { left: timeLeft } }
+            : { key: 'obj.call.progress', params: { orders: t.tried.length, s: (num(t.last.f.finishedMs) / 1000).toFixed(2), within: CALL_LEVEL.withinMs / 1000, left: timeLeft } },
         stars: stars(passed, bonus),
         bonus,
-        stats: done.map((o): ObjectiveStatus['stats'][number] => ({
+        stats: t.done.map((o): ObjectiveStatus['stats'][number] => ({
           key: `stat.order.${String(o.f.call)}` as 'stat.order.sync-blocking',
           params: {
             s: (num(o.f.finishedMs) / 1000).toFixed(2),
@@ -465,33 +474,29 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
       };
     }
     case 'sender-crypto': {
-      // Every way the player tried, in the order tried; only HTTPS counts, all pages within the time.
-      const tried = trace.startedInOrder().map((id) => ({ id, f: facts.flows[id] ?? {} }));
+      // A way is done when all pages are shown; only HTTPS (it has TLS figures) within the time passes.
       const allShown = (f: Record<string, unknown>) => num(f.responses) === CRYPTO_LEVEL.pages && typeof f.finishedMs === 'number';
-      const good = tried.find((o) => o.f.clientCpu !== undefined && allShown(o.f) && num(o.f.finishedMs) <= CRYPTO_LEVEL.withinMs);
-      const passed = good !== undefined;
-      const plainUsed = tried.some((o) => o.f.clientCpu === undefined);
-      const bonus: [boolean, boolean] = [passed && tried[0]?.id === good.id, passed && !plainUsed];
-      const last = [...tried].reverse().find((o) => allShown(o.f));
+      const t = triedWays(trace, facts, allShown, (f) => f.clientCpu !== undefined && num(f.finishedMs) <= CRYPTO_LEVEL.withinMs);
+      const passed = t.good !== undefined;
+      const plainUsed = t.tried.some((o) => o.f.clientCpu === undefined);
+      const bonus: [boolean, boolean] = [t.firstTry, passed && !plainUsed];
       // The phone's own time: the costs are at the measuring machine's speed.
       const onPhone = (ms: unknown) => (num(ms) / CRYPTO_LEVEL.phoneCpuSpeed / 1000).toFixed(2);
       return {
         verdict: passed ? 'passed' : now >= level.deadlineMs ? 'failed' : 'running',
         progress:
-          last === undefined
-            ? { key: tried.length === 0 ? 'obj.crypto.waiting' : 'obj.crypto.loading', params: { left: timeLeft } }
-            : { key: 'obj.crypto.progress', params: { tries: tried.length, s: (num(last.f.finishedMs) / 1000).toFixed(2), within: CRYPTO_LEVEL.withinMs / 1000, left: timeLeft } },
+          t.last === undefined
+            ? { key: t.tried.length === 0 ? 'obj.crypto.waiting' : 'obj.crypto.loading', params: { left: timeLeft } }
+            : { key: 'obj.crypto.progress', params: { tries: t.tried.length, s: (num(t.last.f.finishedMs) / 1000).toFixed(2), within: CRYPTO_LEVEL.withinMs / 1000, left: timeLeft } },
         stars: stars(passed, bonus),
         bonus,
-        stats: tried
-          .filter((o) => allShown(o.f))
-          .map((o): ObjectiveStatus['stats'][number] => {
-            const cpu = (o.f.clientCpu ?? null) as Record<string, unknown> | null;
-            const s = (num(o.f.finishedMs) / 1000).toFixed(2);
-            return cpu === null
-              ? { key: 'stat.cryptoPlain', params: { flow: o.id, s } }
-              : { key: 'stat.cryptoTls', params: { flow: o.id, s, sessions: num(o.f.connections), pk: onPhone(cpu.publicKeyMs), pkOps: num(cpu.publicKeyOps), sym: onPhone(cpu.symmetricMs), kb: Math.round(num(cpu.symmetricBytes) / 1000) } };
-          }),
+        stats: t.done.map((o): ObjectiveStatus['stats'][number] => {
+          const cpu = (o.f.clientCpu ?? null) as Record<string, unknown> | null;
+          const s = (num(o.f.finishedMs) / 1000).toFixed(2);
+          return cpu === null
+            ? { key: 'stat.cryptoPlain', params: { flow: o.id, s } }
+            : { key: 'stat.cryptoTls', params: { flow: o.id, s, sessions: num(o.f.connections), pk: onPhone(cpu.publicKeyMs), pkOps: num(cpu.publicKeyOps), sym: onPhone(cpu.symmetricMs), kb: Math.round(num(cpu.symmetricBytes) / 1000) } };
+        }),
       };
     }
     case 'lb-failover': {

@@ -15,7 +15,7 @@ export interface ServerSetup {
   open(choice: ServerIoChoice): Promise<IntentResult>;
 }
 
-export function serverChoiceLabel(c: ServerIoChoice): string {
+function serverChoiceLabel(c: ServerIoChoice): string {
   return c.io === 'blocking' ? t('server.choice.blocking', { n: c.threads }) : t('server.choice.nonblocking');
 }
 
@@ -24,14 +24,13 @@ export class ServerPanel implements Panel {
   private readonly world: World;
   private readonly node: string;
   private readonly body: HTMLElement;
-  private readonly setupRoot: HTMLElement | null = null;
 
   constructor(world: World, node: string, setup: ServerSetup | null = null) {
     this.world = world;
     this.node = node;
     this.body = h('div', {});
-    if (setup !== null) this.setupRoot = this.buildSetup(setup);
-    this.root = h('section', { class: 'panel server-panel', data: { testid: `server-${node}` } }, h('h2', { text: t('server.title', { node }) }), this.setupRoot, this.body);
+    const setupRoot = setup === null ? null : this.buildSetup(setup);
+    this.root = h('section', { class: 'panel server-panel', data: { testid: `server-${node}` } }, h('h2', { text: t('server.title', { node }) }), setupRoot, this.body);
     this.update();
   }
 

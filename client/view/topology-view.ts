@@ -49,6 +49,8 @@ export class TopologyView {
   private readonly linksG: Phaser.GameObjects.Graphics;
   private readonly nodesG: Phaser.GameObjects.Graphics;
   private readonly texts: Phaser.GameObjects.Text[] = [];
+  /** Per node, the boxes of its drawing and its labels, as last drawn. */
+  private readonly nodeBoxes = new Map<string, Box[]>();
 
   private geom: Geometry | null = null;
   /** Node and link ids to draw emphasised (the player's own node, the links it may forward on). */
@@ -106,16 +108,12 @@ export class TopologyView {
   labelSpot(ng: NodeGeom): LabelSpot {
     const geom = this.geom;
     if (geom === null) return { x: ng.x, bottomY: ng.y - ng.r, originX: 0.5 };
-    const { small, big } = this.labelSizes(geom);
+    const { big } = this.labelSizes(geom);
     const bottomY = TopologyView.ownerLabelBottom(ng) - big * 1.25;
-    const topY = bottomY - big * 1.3;
-    // Half the width of a short label ("connected", "↻ retransmit") and of another node's address line.
-    const reach = big * 4 + small * 6;
-    for (const m of geom.nodes.values()) {
-      if (m.id === ng.id) continue;
-      const namesTop = m.y + m.r;
-      const namesBottom = m.y + m.r + 8 + big * 1.25 + small * 1.3;
-      if (Math.abs(m.x - ng.x) < reach && namesBottom > topY && namesTop < ng.y) return { x: ng.x + ng.r + 10, bottomY: ng.y + big * 0.6, originX: 0 };
+    // A short label ("connected", "↻ retransmit") centred above the node.
+    const above = { left: ng.x - big * 4, top: bottomY - big * 1.3, right: ng.x + big * 4, bottom: bottomY };
+    for (const [id, boxes] of this.nodeBoxes) {
+      if (id !== ng.id && coveredArea(above, boxes) > 0) return { x: ng.x + ng.r + 10, bottomY: ng.y + big * 0.6, originX: 0 };
     }
     return { x: ng.x, bottomY, originX: 0.5 };
   }
@@ -126,19 +124,22 @@ export class TopologyView {
       const lg = geom.links.get(l.id);
       if (lg !== undefined) this.drawLink(lg, l.up, this.selectedLinks.has(l.id), geom);
     }
-    // Nodes and their labels first: a link's label then takes the side of its link where it covers least of them.
-    const taken: Box[] = [];
+    // Nodes and their labels first: a link's label then takes the side of its link where it covers least of them,
+    // and a passing label at a node (labelSpot) keeps clear of them.
+    this.nodeBoxes.clear();
     for (const n of world.nodes.values()) {
       const ng = geom.nodes.get(n.id);
       if (ng === undefined) continue;
       this.drawNode(ng, n.kind, n.up, n.controller === 'player', n.id === this.mine);
       const kindLabel = t(`kind.${n.kind}` as 'kind.host', {});
-      taken.push({ left: ng.x - ng.r, top: ng.y - ng.r, right: ng.x + ng.r, bottom: ng.y + ng.r });
-      taken.push(box(this.text(ng.x, ng.y + ng.r + 6, n.id, big, UI.text, 0, true)));
-      taken.push(box(this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0)));
+      const boxes: Box[] = [{ left: ng.x - ng.r, top: ng.y - ng.r, right: ng.x + ng.r, bottom: ng.y + ng.r }];
+      boxes.push(box(this.text(ng.x, ng.y + ng.r + 6, n.id, big, UI.text, 0, true)));
+      boxes.push(box(this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0)));
       const owner = n.id === this.mine ? t('topo.you') : n.owner;
-      if (owner !== null && owner !== '') taken.push(box(this.text(ng.x, TopologyView.ownerLabelBottom(ng), owner, big, '#f0e442', 1, true)));
+      if (owner !== null && owner !== '') boxes.push(box(this.text(ng.x, TopologyView.ownerLabelBottom(ng), owner, big, '#f0e442', 1, true)));
+      this.nodeBoxes.set(n.id, boxes);
     }
+    const taken = [...this.nodeBoxes.values()].flat();
     for (const l of world.links.values()) {
       const lg = geom.links.get(l.id);
       if (lg === undefined) continue;

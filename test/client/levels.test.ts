@@ -433,7 +433,7 @@ describe('solo levels', () => {
 
   test('level 9: a tamper command naming something else is refused and changes nothing', async () => {
     const run = new LevelRun(levelById('tap-tamper')!);
-    expect(await run.source.tapAttack.setTarget('mallory', 'finished')).toEqual({ ok: false, reason: 'no handshake message finished' });
+    expect(await run.source.tapAttack.setTarget('mallory', 'finished')).toEqual({ ok: false, reason: 'target must be one of client-hello, server-hello, certificate, client-key-exchange or null, got finished' });
     expect(run.source.engine.setTapTamper('isp', 'certificate')).toEqual({ ok: false, reason: 'isp is not a tap' });
     expect(run.source.tapAttack.target('mallory')).toBe(null);
     expect(run.source.engine.commandLog).toEqual([]);

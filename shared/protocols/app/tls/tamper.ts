@@ -10,7 +10,7 @@
 //   client-key-exchange  a byte of the encrypted pre-master secret: the server cannot decrypt it, goes
 //                        on with a random secret (RFC 5246 §7.4.7.1), and the keys differ → Finished
 
-import { CONTENT_HANDSHAKE, HANDSHAKE_HEADER_BYTES, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_CLIENT_KEY_EXCHANGE, HS_SERVER_HELLO, RANDOM_BYTES, RECORD_HEADER_BYTES } from './constants.ts';
+import { CONTENT_HANDSHAKE, HANDSHAKE_HEADER_BYTES, HANDSHAKE_NAMES, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_CLIENT_KEY_EXCHANGE, HS_SERVER_HELLO, RANDOM_BYTES, RECORD_HEADER_BYTES } from './constants.ts';
 import { parseRecordHeader } from './record.ts';
 import type { TapTamper } from './spec.ts';
 
@@ -20,6 +20,11 @@ const TARGET: Record<TapTamper, number> = {
   certificate: HS_CERTIFICATE,
   'client-key-exchange': HS_CLIENT_KEY_EXCHANGE,
 };
+
+/** The handshake message a tamper target names, as the trace and the inspector call it (`ClientHello`, …). */
+export function tamperedMessageName(target: TapTamper): string {
+  return HANDSHAKE_NAMES[TARGET[target]]!;
+}
 
 /** Offset, inside a handshake message (from its header), of the byte to flip; -1 if it is too short. */
 function byteToFlip(target: TapTamper, msg: Uint8Array): number {
