@@ -114,6 +114,9 @@ export class BenchSource implements GameSource {
   async setAlgorithm(): Promise<IntentResult> {
     return { ok: false, reason: 'bench' };
   }
+  async setServerIo(): Promise<IntentResult> {
+    return { ok: false, reason: 'bench' };
+  }
   async inspect(): Promise<null> {
     return null;
   }

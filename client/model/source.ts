@@ -4,6 +4,7 @@
 
 import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
 import type { RouterAction } from '../../shared/protocols/roles/commands.ts';
+import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import type { FlowModes } from './topology.ts';
 import type { World } from './world.ts';
 
@@ -81,6 +82,8 @@ export interface GameSource {
   assign(node: string, connection: number, backend: string): Promise<IntentResult>;
   /** How a load balancer picks backends: round-robin, least-connections, source-hash or manual. */
   setAlgorithm(node: string, algorithm: string): Promise<IntentResult>;
+  /** How a server's application serves connections (threads or an event loop); refused once it has taken one. */
+  setServerIo(node: string, choice: ServerIoChoice): Promise<IntentResult>;
   inspect(packet: number): Promise<InspectedPacket | null>;
   /** How a tapping player alters handshakes (the engine in this page, or a class on the server); null where it cannot. */
   readonly tapAttack: TapAttack | null;

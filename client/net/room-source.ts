@@ -16,6 +16,7 @@ import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView
 import { World, type BalancerView, type QueueEntry, type ServerView } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
 import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
+import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 
 type State = ClassroomRoom['state'];
 type PacketEntry = State['packets'] extends { forEach(cb: (v: infer V) => void): void } ? V : never;
@@ -436,6 +437,7 @@ export class RoomSource implements GameSource {
         capacity: v.capacity,
         activeConnections: v.activeConnections,
         cpuBacklog: v.cpuBacklog,
+        ioSettable: v.ioSettable,
         threads,
         acceptQueue,
         ready: [],
@@ -665,6 +667,10 @@ export class RoomSource implements GameSource {
 
   setAlgorithm(node: string, algorithm: string): Promise<IntentResult> {
     return this.ask('algorithm', { node, algorithm });
+  }
+
+  setServerIo(node: string, choice: ServerIoChoice): Promise<IntentResult> {
+    return this.ask('server-io', choice.io === 'blocking' ? { node, io: 'blocking', threads: choice.threads } : { node, io: 'nonblocking' });
   }
 
   async inspect(packet: number): Promise<InspectedPacket | null> {

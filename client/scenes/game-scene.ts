@@ -22,6 +22,7 @@ import { factPosition, PacketLayer } from '../view/packet-layer.ts';
 import { QueueView } from '../view/queue-view.ts';
 import { TopologyView } from '../view/topology-view.ts';
 import { summarize } from './end-summary.ts';
+import { SERVER_IO_CHOICES } from '../../shared/protocols/app/http/spec.ts';
 
 export interface GameSceneData {
   source: GameSource;
@@ -128,7 +129,15 @@ export class GameScene extends Phaser.Scene {
           : { text: t(level.level.question), maxChars: MAX_ANSWER_CHARS, submit: (answer) => level.answer(answer) },
       // Outside solo levels (the sandbox, a class) a tap's holder may always attack; a level offers it where it is the lesson.
       tapAttack: level === null ? true : level.level.tapAttack === true,
-      serverSetup: level?.level.serverChoices === undefined ? null : { choices: level.level.serverChoices, open: (c) => level.openServer(c) },
+      // A solo level's server opens with its player's choice; in a class the server's player may change the running server's.
+      serverSetup:
+        level !== null
+          ? level.level.serverChoices === undefined
+            ? null
+            : { choices: level.level.serverChoices, mode: 'open', open: (_node, c) => level.openServer(c) }
+          : this.source.mode === 'room'
+            ? { choices: SERVER_IO_CHOICES, mode: 'apply', open: (node, c) => this.source.setServerIo(node, c) }
+            : null,
       layerQuiz:
         level?.level.layerQuiz === undefined
           ? null

@@ -4,7 +4,7 @@
 import type { MessageKey } from '../i18n/index.ts';
 import type { MyRole } from '../model/source.ts';
 import type { ScenarioInput } from '../../shared/scenario/schema.ts';
-import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
+import { SERVER_IO_CHOICES, type ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
@@ -44,7 +44,7 @@ export interface LevelDef {
   /** The tapping player may alter TLS handshake messages in flight. */
   tapAttack?: true;
   /** The server's I/O models the player picks from before opening it (its clients start then). */
-  serverChoices?: ServerIoChoice[];
+  serverChoices?: readonly ServerIoChoice[];
   /** Questions the player answers by naming an OSI layer (the fault-finding level). */
   layerQuiz?: LayerQuestion[];
 }
@@ -461,13 +461,7 @@ export const IO_LEVEL = {
   withinMs: 15_000,
   /** The thrifty star: at most this many threads. */
   fewThreads: 8,
-  choices: [
-    { io: 'blocking', threads: 2 },
-    { io: 'blocking', threads: 4 },
-    { io: 'blocking', threads: 8 },
-    { io: 'blocking', threads: 16 },
-    { io: 'nonblocking', threads: 1 },
-  ] as ServerIoChoice[],
+  choices: SERVER_IO_CHOICES,
 };
 
 /** Level 10's clients: a slow phone trickling photo uploads, and three readers fetching the front page together. */

@@ -8,6 +8,7 @@ import type { Packet } from '../../shared/protocols/net/packet.ts';
 import { Router } from '../../shared/protocols/net/router.ts';
 import { Tap } from '../../shared/protocols/net/tap.ts';
 import type { TapTamper } from '../../shared/protocols/app/tls/spec.ts';
+import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
@@ -293,6 +294,12 @@ export class LocalSource implements GameSource {
   async setAlgorithm(node: string, algorithm: string): Promise<IntentResult> {
     if (algorithm !== 'round-robin' && algorithm !== 'least-connections' && algorithm !== 'source-hash' && algorithm !== 'manual') return { ok: false, reason: algorithm };
     const r = result(this.engine.setBalancerAlgorithm(node, algorithm));
+    this.refreshDynamic();
+    return r;
+  }
+
+  async setServerIo(node: string, choice: ServerIoChoice): Promise<IntentResult> {
+    const r = result(this.engine.setServerIo(node, choice.io, choice.threads));
     this.refreshDynamic();
     return r;
   }

@@ -9,10 +9,15 @@ import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import { h, setChildren } from './dom.ts';
 import type { Panel } from './panel.ts';
 
-/** A server the player opens: the I/O models offered, and what opening does (its clients connect). */
+/**
+ * A server whose player picks its I/O model. `open`: a solo level's server opens with the choice (its
+ * clients connect then) and the setup goes. `apply`: a class's running server takes the model, and
+ * may change it until its first client connects.
+ */
 export interface ServerSetup {
-  choices: ServerIoChoice[];
-  open(choice: ServerIoChoice): Promise<IntentResult>;
+  choices: readonly ServerIoChoice[];
+  mode: 'open' | 'apply';
+  open(node: string, choice: ServerIoChoice): Promise<IntentResult>;
 }
 
 function serverChoiceLabel(c: ServerIoChoice): string {
@@ -24,19 +29,24 @@ export class ServerPanel implements Panel {
   private readonly world: World;
   private readonly node: string;
   private readonly body: HTMLElement;
+  private setupRoot: HTMLElement | null;
 
   constructor(world: World, node: string, setup: ServerSetup | null = null) {
     this.world = world;
     this.node = node;
     this.body = h('div', {});
-    const setupRoot = setup === null ? null : this.buildSetup(setup);
-    this.root = h('section', { class: 'panel server-panel', data: { testid: `server-${node}` } }, h('h2', { text: t('server.title', { node }) }), setupRoot, this.body);
+    this.setupRoot = setup === null ? null : this.buildSetup(setup);
+    this.root = h('section', { class: 'panel server-panel', data: { testid: `server-${node}` } }, h('h2', { text: t('server.title', { node }) }), this.setupRoot, this.body);
     this.update();
   }
 
-  /** The choice of I/O model and the Open button; gone once the server is open. */
+  /** The choice of I/O model and its button; gone once the model can no longer change. */
   private buildSetup(setup: ServerSetup): HTMLElement {
-    let picked = setup.choices[0]!;
+    const now = this.world.servers.get(this.node);
+    // A running server starts out marked with the model it has.
+    let picked =
+      (setup.mode === 'apply' && now !== undefined ? setup.choices.find((c) => c.io === now.io && (c.io === 'nonblocking' || c.threads === now.threads.length)) : undefined) ??
+      setup.choices[0]!;
     const note = h('p', { class: 'muted', aria: { live: 'polite' } });
     const buttons = setup.choices.map((c) =>
       h('button', {
@@ -60,22 +70,31 @@ export class ServerPanel implements Panel {
     mark();
     const open = h('button', {
       class: 'btn btn-primary',
-      data: { testid: 'server-open' },
-      text: t('server.open'),
+      data: { testid: setup.mode === 'open' ? 'server-open' : 'server-apply' },
+      text: t(setup.mode === 'open' ? 'server.open' : 'server.apply'),
       on: {
-        click: () =>
-          void setup.open(picked).then((r) => {
-            if (r.ok) root.remove();
-            else note.textContent = r.reason;
-          }),
+        click: () => {
+          const choice = picked;
+          void setup.open(this.node, choice).then((r) => {
+            if (!r.ok) note.textContent = r.reason;
+            else if (setup.mode === 'open') this.removeSetup();
+            else note.textContent = t('server.applied', { model: serverChoiceLabel(choice) });
+          });
+        },
       },
     });
-    const root = h('div', { class: 'server-setup', data: { testid: 'server-setup' } }, h('p', { class: 'hint', text: t('server.setupHint') }), h('div', { class: 'segmented' }, ...buttons), h('div', { class: 'actions' }, open), note);
-    return root;
+    const hint = t(setup.mode === 'open' ? 'server.setupHint' : 'server.applyHint');
+    return h('div', { class: 'server-setup', data: { testid: 'server-setup' } }, h('p', { class: 'hint', text: hint }), h('div', { class: 'segmented' }, ...buttons), h('div', { class: 'actions' }, open), note);
+  }
+
+  private removeSetup(): void {
+    this.setupRoot?.remove();
+    this.setupRoot = null;
   }
 
   update(): void {
     const v = this.world.servers.get(this.node);
+    if (v !== undefined && !v.ioSettable) this.removeSetup();
     if (v === undefined) {
       setChildren(this.body, h('p', { class: 'muted', text: '-' }));
       return;

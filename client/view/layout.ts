@@ -3,6 +3,8 @@
 // in columns by distance, and each column ordered to keep links from crossing. Deterministic: the same
 // network always gets the same picture, on every screen in the classroom.
 
+import { staggerShift } from '../../shared/layout/stagger.ts';
+
 export interface LayoutInput {
   nodes: ReadonlyArray<{ id: string; kind: string; pos?: { x: number; y: number } | null }>;
   links: ReadonlyArray<{ a: string; b: string }>;
@@ -82,13 +84,15 @@ export function layoutTopology(input: LayoutInput): Layout {
   const nCols = columns.length;
   columns.forEach((col, ci) => {
     const x = nCols === 1 ? 0.5 : ci / (nCols - 1);
+    const shift = nCols === 1 ? 0 : staggerShift(x, col.length, 1 / (nCols - 1));
     col.forEach((id, i) => {
       const y = col.length === 1 ? 0.5 : (i + 0.5) / col.length;
-      out.set(id, { x, y });
+      out.set(id, { x: i % 2 === 1 ? x + shift : x, y });
     });
   });
   return out;
 }
+
 
 /** Scale shared positions (any range) into the unit box, keeping their proportions per axis. */
 function fromPositions(nodes: LayoutInput['nodes']): Layout {

@@ -11,6 +11,7 @@ import type { ArraySchema, MapSchema } from '@colyseus/schema';
 import { Engine } from '../../shared/protocols/engine.ts';
 import { Router } from '../../shared/protocols/net/router.ts';
 import { Tap } from '../../shared/protocols/net/tap.ts';
+import { Server } from '../../shared/protocols/net/server.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
@@ -20,6 +21,7 @@ import {
   LIMITS,
   type AlgorithmMessage,
   type TamperMessage,
+  type ServerIoMessage,
   type AssignMessage,
   type CommandReply,
   type FaultMessage,
@@ -794,6 +796,23 @@ export class ClassroomGame {
     return ok();
   }
 
+  /**
+   * The operator of a server (the receiver seat of a `server` node) picks how its application serves
+   * connections. The engine refuses once the server has taken a connection; the host restarts the
+   * scenario to let it choose again.
+   */
+  serverIo(sessionId: string, msg: ServerIoMessage): Reply {
+    const got = this.seatFor(sessionId, 'receiver', msg.node);
+    if ('refusal' in got) return got.refusal;
+    const node = got.seat.node;
+    if (!(this.engine.network.nodes.get(node) instanceof Server)) return refuse('not-supported', `${node} is not a server`);
+    if (msg.io === 'blocking' && msg.threads === undefined) return refuse('invalid', 'threads: a blocking server needs a number of threads');
+    const r = this.engine.setServerIo(node, msg.io, msg.threads ?? 1);
+    if (!r.ok) return refuse('refused', r.reason);
+    this.refreshServers();
+    return ok();
+  }
+
   /** The routing table's choice for a packet waiting at a router (the newest waiting packet is checked first: it just arrived). */
   private nextHop(nodeId: string, packetId: number): string {
     const node = this.engine.network.nodes.get(nodeId);
@@ -867,6 +886,7 @@ export class ClassroomGame {
       const view = this.engine.server(id);
       if (view === undefined) continue;
       st.io = view.io;
+      st.ioSettable = view.ioSettable;
       st.up = view.up;
       st.capacity = view.capacity;
       st.activeConnections = view.activeConnections;

@@ -3,6 +3,7 @@
 // distance from the senders, so traffic reads left to right; nodes in a column are spread evenly.
 
 import type { EngineScenario } from '../../shared/protocols/scenario.ts';
+import { staggerShift } from '../../shared/layout/stagger.ts';
 
 export const LAYOUT_SIZE = 1000;
 const MARGIN = 80;
@@ -49,9 +50,11 @@ export function layout(scenario: EngineScenario): Map<string, { x: number; y: nu
   colKeys.forEach((d, ci) => {
     const x = colKeys.length === 1 ? LAYOUT_SIZE / 2 : MARGIN + (span * ci) / (colKeys.length - 1);
     const ids = columns.get(d)!;
+    // A long column zig-zags, as the client's own layout does (client/view/layout.ts).
+    const shift = colKeys.length === 1 ? 0 : span * staggerShift((x - MARGIN) / span, ids.length, 1 / (colKeys.length - 1));
     ids.forEach((id, i) => {
       const y = MARGIN + (span * (i + 1)) / (ids.length + 1);
-      out.set(id, { x: Math.round(x), y: Math.round(y) });
+      out.set(id, { x: Math.round(i % 2 === 1 ? x + shift : x), y: Math.round(y) });
     });
   });
   return out;

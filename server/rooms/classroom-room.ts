@@ -97,6 +97,9 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     tamper: validate(MESSAGES.tamper, (client: ClassroomClient, m, ctx: MessageContext) =>
       this.answer(client, ctx, 'tamper', () => this.game.tamper(client.sessionId, m)),
     ),
+    'server-io': validate(MESSAGES['server-io'], (client: ClassroomClient, m, ctx: MessageContext) =>
+      this.answer(client, ctx, 'server-io', () => this.game.serverIo(client.sessionId, m)),
+    ),
     capture: validate(MESSAGES.capture, (client: ClassroomClient, _m, ctx: MessageContext) =>
       this.answer(client, ctx, 'capture', () => this.game.capture(client.sessionId) as CommandReply),
     ),

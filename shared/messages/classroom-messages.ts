@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
 import { TAP_TAMPERS } from '../protocols/app/tls/spec.ts';
+import { MAX_SERVER_THREADS, SERVER_IO_MODELS } from '../protocols/app/http/spec.ts';
 import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
 
 export const ROOM_NAME = 'classroom';
@@ -95,6 +96,15 @@ export const startFlowMessage = z.object({ flow: id, cc: z.enum(CONGESTION_ALGOR
 // Tap: alter one TLS handshake message in every frame that carries it from now on (null: stop).
 export const tamperMessage = z.object({ node: id.optional(), target: z.enum(TAP_TAMPERS).nullable() });
 
+// Server operator (the receiver seat of a `server` node): how its application serves connections —
+// `threads` blocking threads, or one non-blocking event loop. Only before the server takes its first
+// connection: threads cannot be swapped under live connections.
+export const serverIoMessage = z.object({
+  node: id.optional(),
+  io: z.enum(SERVER_IO_MODELS),
+  threads: z.number().int('must be a whole number').min(1).max(MAX_SERVER_THREADS, `must be at most ${MAX_SERVER_THREADS}`).optional(),
+});
+
 // Anyone: open a packet layer by layer (a request; the reply is the packet's layers). A tap player
 // asks for `capture` (a request, no payload): the latest frames its tap recorded, and what it alters.
 export const inspectMessage = z.object({ packet: packetId });
@@ -132,6 +142,7 @@ export const MESSAGES = {
   'stop-flow': flowMessage,
   inspect: inspectMessage,
   tamper: tamperMessage,
+  'server-io': serverIoMessage,
   capture: empty,
   whoami: empty,
   pause: empty,
@@ -154,6 +165,7 @@ export type DuplicateMessage = z.output<typeof duplicateMessage>;
 export type AssignMessage = z.output<typeof assignMessage>;
 export type AlgorithmMessage = z.output<typeof algorithmMessage>;
 export type TamperMessage = z.output<typeof tamperMessage>;
+export type ServerIoMessage = z.output<typeof serverIoMessage>;
 export type ReadRateMessage = z.output<typeof readRateMessage>;
 export type FlowMessage = z.output<typeof flowMessage>;
 export type FaultMessage = z.output<typeof faultMessage>;

@@ -225,6 +225,8 @@ export const ServerState = schema(
     node: t.string().default(''),
     /** `blocking` (a thread per client) or `nonblocking` (one event loop). */
     io: t.string().default('blocking'),
+    /** Its operator may still change `io`: it has taken no connection yet (the `server-io` message). */
+    ioSettable: t.boolean().default(true),
     up: t.boolean().default(true),
     /** Connections it may hold at once (threads, or the loop's limit). */
     capacity: t.uint32().default(0),

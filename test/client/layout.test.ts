@@ -29,6 +29,21 @@ describe('layout', () => {
     expect(l.get('server')).toEqual({ x: 1, y: 0.5 });
   });
 
+  test('a column of six or more zig-zags towards the middle, so names do not run into the node below', () => {
+    const hosts = Array.from({ length: 7 }, (_, i) => `h${i + 1}`);
+    const big = {
+      nodes: [...hosts.map((id) => ({ id, kind: 'host' })), { id: 'r', kind: 'router' }, { id: 'web', kind: 'server' }],
+      links: [...hosts.map((a) => ({ a, b: 'r' })), { a: 'r', b: 'web' }],
+      flows: hosts.map((from) => ({ from, to: 'web' })),
+    };
+    const l = layoutTopology(big);
+    expect(hosts.map((id) => l.get(id)!.x)).toEqual([0, 0.15, 0, 0.15, 0, 0.15, 0]);
+    expect([l.get('r'), l.get('web')]).toEqual([{ x: 0.5, y: 0.5 }, { x: 1, y: 0.5 }]);
+    // Five stay in a straight column.
+    const five = layoutTopology({ ...big, nodes: big.nodes.slice(2), links: big.links.slice(2), flows: big.flows.slice(2) });
+    expect(hosts.slice(2).map((id) => five.get(id)!.x)).toEqual([0, 0, 0, 0, 0]);
+  });
+
   test('the same network always gets the same picture', () => {
     expect([...layoutTopology(network)]).toEqual([...layoutTopology(network)]);
   });

@@ -268,10 +268,15 @@ describe('room source', () => {
     fake.setReply(() => ({ ok: false, code: 'refused', reason: 'packet 6 is not waiting at r1' }));
     expect(await s.router({ action: 'drop', node: 'r1', packet: 6 })).toEqual({ ok: false, reason: 'packet 6 is not waiting at r1' });
     await s.setReadRate('f', 8000);
+    await s.setServerIo('server', { io: 'blocking', threads: 8 });
+    await s.setServerIo('server', { io: 'nonblocking', threads: 1 });
     expect(fake.requests).toEqual([
       { type: 'forward', payload: { node: 'r1', packet: 6, link: 'l2' } },
       { type: 'drop', payload: { node: 'r1', packet: 6 } },
       { type: 'read-rate', payload: { flow: 'f', rateBps: 8000 } },
+      { type: 'server-io', payload: { node: 'server', io: 'blocking', threads: 8 } },
+      // An event loop has no thread count to send.
+      { type: 'server-io', payload: { node: 'server', io: 'nonblocking' } },
     ]);
   });
 

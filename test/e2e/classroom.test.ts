@@ -155,4 +155,42 @@ describe('classroom', () => {
     await shot(a, '19-end-student');
     expect(errors).toEqual([]);
   });
+
+  test("the server lab's server player switches to an event loop before the clients come, then the choice is set", { timeout: 240_000 }, async () => {
+    const url = `${server.url}/?lang=en&aa=0`;
+    const host = await openPage(browser, url, errors);
+    await host.click('[data-testid=menu-host]');
+    await waitForScene(host, 'host');
+    await host.waitForSelector('[data-testid=host-scenario] option[value="6-server-lab"]', { state: 'attached' });
+    await host.selectOption('[data-testid=host-scenario]', '6-server-lab');
+    await host.fill('[data-testid=host-name]', 'Mr Kim');
+    await host.click('[data-testid=host-create]');
+    await waitForScene(host, 'lobby');
+    const code = (await host.textContent('[data-testid=lobby-code]'))!.trim();
+
+    const s = await openPage(browser, url, errors);
+    await join(s, code, 'Seo');
+    await waitForScene(s, 'lobby');
+    await host.waitForSelector('[data-testid="seat-Seo"]');
+    await host.selectOption('[data-testid="seat-Seo"]', 'receiver:web');
+    await s.waitForFunction(() => document.querySelector('[data-testid=lobby-role]')?.textContent === 'Your role: Receiver web', null, { timeout: 10_000 });
+    await host.click('[data-testid=lobby-start]');
+    await waitForScene(s, 'game');
+
+    // The scenario's server: four blocking threads, and a setup marked with it.
+    await s.waitForSelector('[data-testid=server-web] [data-testid=server-setup]');
+    expect(await s.getAttribute('[data-testid=server-io-blocking-4]', 'aria-pressed')).toBe('true');
+    await s.click('[data-testid=server-io-nonblocking-1]');
+    await s.click('[data-testid=server-apply]');
+    await s.waitForFunction(() => document.querySelector('[data-testid=server-web] .server-setup .muted')?.textContent === 'Your server now runs non-blocking · event loop.', null, { timeout: 10_000 });
+    await s.waitForFunction(() => (document.querySelector('[data-testid=server-web]')?.textContent ?? '').includes('Non-blocking I/O: one event loop'), null, { timeout: 10_000 });
+    await shot(s, '20-server-lab-choice');
+
+    // The clients connect from 30 s on: the choice is then set and the setup goes.
+    await waitForScene(host, 'game');
+    await host.click('[data-testid="speed-4"]');
+    await s.waitForSelector('[data-testid=server-web] [data-testid=server-setup]', { state: 'detached', timeout: 60_000 });
+    await shot(s, '21-server-lab-running');
+    expect(errors).toEqual([]);
+  });
 });

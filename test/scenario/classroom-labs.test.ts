@@ -41,3 +41,29 @@ describe('classroom labs with bots in every seat', () => {
     for (const f of Object.values(s.flows)) expect(f).toMatchObject({ errors: 0 });
   });
 });
+
+describe('server lab', () => {
+  /** The readers' slowest page and the server's longest accept wait, in ms. */
+  function pages(e: Engine): { slowestPageMs: number; acceptWaitMaxMs: number; pages: number; photos: number } {
+    const s = e.run();
+    const readers = Object.entries(s.flows).filter(([id]) => id.endsWith('-news'));
+    const photos = Object.entries(s.flows).filter(([id]) => id.endsWith('-photos'));
+    const web = (s as unknown as { servers: Record<string, { acceptWaitMaxMs: number }> }).servers.web!;
+    return {
+      slowestPageMs: Math.max(...readers.map(([, f]) => f.latencyMsMax as number)),
+      acceptWaitMaxMs: web.acceptWaitMaxMs,
+      pages: readers.reduce((n, [, f]) => n + (f.responses as number), 0),
+      photos: photos.reduce((n, [, f]) => n + (f.responses as number), 0),
+    };
+  }
+
+  it("with the scenario's four blocking threads the uploads take them all and pages wait; more threads or an event loop serve pages at once", () => {
+    expect(pages(lab('6-server-lab.json', 120_000))).toEqual({ slowestPageMs: 5100.646, acceptWaitMaxMs: 4900.132, pages: 132, photos: 28 });
+    const loop = lab('6-server-lab.json', 120_000);
+    expect(loop.setServerIo('web', 'nonblocking', 1)).toEqual({ ok: true });
+    expect(pages(loop)).toEqual({ slowestPageMs: 200.636, acceptWaitMaxMs: 0.002, pages: 132, photos: 28 });
+    const eight = lab('6-server-lab.json', 120_000);
+    expect(eight.setServerIo('web', 'blocking', 8)).toEqual({ ok: true });
+    expect(pages(eight)).toEqual({ slowestPageMs: 200.635, acceptWaitMaxMs: 0.011, pages: 132, photos: 28 });
+  });
+});

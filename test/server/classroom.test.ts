@@ -207,6 +207,22 @@ describe('router play', () => {
     await leaveAll(bo, host);
   });
 
+  it("lets the server lab's server player switch to an event loop over the wire, and says when the model is set", async () => {
+    const host = await hostRoom({ scenario: '6-server-lab' });
+    const sam = await join(host.roomId, { name: 'Sam' });
+    expect(await host.request('role', { player: sam.sessionId, seat: 'receiver:web' })).toEqual({ ok: true });
+    await waitFor(() => sam.state.players.get(sam.sessionId)?.seat === 'receiver:web', 'Sam seated at web');
+    const engine = serverRoom(host.roomId).game.engine;
+    expect(await sam.request('server-io', { io: 'nonblocking' })).toEqual({ ok: true });
+    await waitFor(() => sam.state.servers.get('web')?.io === 'nonblocking', 'the event loop in the state');
+    expect(engine.commandLog).toEqual([{ action: 'server-io', node: 'web', io: 'nonblocking', threads: 1, atMs: engine.commandLog[0]!.atMs }]);
+    expect(sam.state.servers.get('web')!.ioSettable).toBe(true);
+    await stepTo(host, 35_000, [host, sam]);
+    await waitFor(() => sam.state.servers.get('web')?.ioSettable === false, 'the model set once clients connected');
+    expect(await sam.request('server-io', { io: 'blocking', threads: 16 })).toEqual({ ok: false, code: 'refused', reason: 'web has already taken connections: its I/O model is set' });
+    await leaveAll(sam, host);
+  });
+
   it('answers inspect with the packet’s layers, only for packets a player may see', async () => {
     const host = await hostRoom();
     const ann = await join(host.roomId, { name: 'Ann' }); // r1
@@ -374,6 +390,7 @@ describe('http', () => {
       ['3-flow-control-lab', 6],
       ['4-security-lab', 9],
       ['5-load-balancer-lab', 9],
+      ['6-server-lab', 9],
     ]);
     const home = await fetch(`${serverUrl()}/`);
     expect(await home.text()).toContain('the browser client is not built yet');

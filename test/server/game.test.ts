@@ -438,3 +438,45 @@ describe('tap seat', () => {
     expect((g.capture('a', 1) as { tamper: unknown }).tamper).toBe(null);
   });
 });
+
+describe('server seat', () => {
+  it("lets the server's player pick its I/O model until the first client connects, and no one else", () => {
+    const { g, state } = game('6-server-lab');
+    expect([...state.seats.keys()]).toEqual([
+      'router:r',
+      'sender:phone1', 'sender:phone2', 'sender:phone3', 'sender:phone4',
+      'sender:c1', 'sender:c2', 'sender:c3',
+      'receiver:web',
+    ]);
+    // Seven clients in one column: every second one stands aside, so names stay readable.
+    expect(['phone1', 'phone2', 'phone3', 'phone4', 'c1', 'c2', 'c3', 'r', 'web'].map((id) => state.nodes.get(id)!.x)).toEqual([80, 206, 80, 206, 80, 206, 80, 500, 920]);
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student'); // takes the router; moved to a phone so that no packet waits for her
+    expect(g.role('h', 'a', 'sender:phone1')).toEqual({ ok: true });
+    g.addPlayer('b', 'Ben', 'student');
+    expect(g.role('h', 'b', 'receiver:web')).toEqual({ ok: true });
+    g.pause('h');
+    const web = () => state.servers.get('web')!;
+    expect([web().io, web().threads.length, web().ioSettable]).toEqual(['blocking', 4, true]);
+    expect(g.serverIo('a', { io: 'nonblocking' })).toEqual({ ok: false, code: 'wrong-role', reason: 'a sender cannot do that; it takes a receiver' });
+    expect(g.serverIo('b', { io: 'blocking' })).toEqual({ ok: false, code: 'invalid', reason: 'threads: a blocking server needs a number of threads' });
+    expect(g.serverIo('b', { node: 'c1', io: 'nonblocking' })).toEqual({ ok: false, code: 'not-your-node', reason: 'c1 is not your node (you hold web)' });
+    expect(g.serverIo('b', { io: 'blocking', threads: 8 })).toEqual({ ok: true });
+    expect([web().io, web().threads.length]).toEqual(['blocking', 8]);
+    expect(g.serverIo('b', { node: 'web', io: 'nonblocking' })).toEqual({ ok: true });
+    expect([web().io, web().threads.length, web().ioSettable]).toEqual(['nonblocking', 1, true]);
+    // The clients start at 30 s: then the model is set until the lab restarts.
+    for (let t = 0; t < 8; t++) g.step('h', 5000);
+    expect(web().ioSettable).toBe(false);
+    expect(g.serverIo('b', { io: 'blocking', threads: 4 })).toEqual({ ok: false, code: 'refused', reason: 'web has already taken connections: its I/O model is set' });
+    expect(web().io).toBe('nonblocking');
+  });
+
+  it('refuses a receiver whose node is no server', () => {
+    const { g } = game('1-router-lab');
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    expect(g.role('h', 'a', 'receiver:web')).toEqual({ ok: true });
+    expect(g.serverIo('a', { io: 'nonblocking' })).toEqual({ ok: false, code: 'not-supported', reason: 'web is not a server' });
+  });
+});

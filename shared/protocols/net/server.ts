@@ -101,6 +101,8 @@ export interface ServerView {
   capacity: number;
   activeConnections: number;
   cpuBacklog: number;
+  /** Whether its I/O model may still change (`configureIo`): it has taken no connection yet. */
+  ioSettable: boolean;
   threads: ThreadView[];
   acceptQueue: number[];
   ready: number[];
@@ -175,12 +177,15 @@ export class Server extends Host {
     if (io === 'blocking' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_SERVER_THREADS)) {
       return { ok: false, reason: `threads must be a whole number from 1 to ${MAX_SERVER_THREADS}, got ${String(threads)}` };
     }
-    if (this.stats.connectionsAccepted > 0 || this.activeConnections > 0 || this.conns.size > 0) {
-      return { ok: false, reason: `${this.id} has already taken connections: its I/O model is set` };
-    }
+    if (!this.ioSettable) return { ok: false, reason: `${this.id} has already taken connections: its I/O model is set` };
     this.fields = { ...this.fields, io, threads: io === 'blocking' ? threads : this.fields.threads };
     this.ioModel = io === 'blocking' ? new BlockingIo(this, threads) : new EventLoopIo(this);
     return { ok: true };
+  }
+
+  /** No connection taken yet, so `configureIo` may still swap its threads or event loop. */
+  get ioSettable(): boolean {
+    return this.stats.connectionsAccepted === 0 && this.activeConnections === 0 && this.conns.size === 0;
   }
 
   /** Concurrent connections it can hold (a load balancer's view of its size). */
@@ -382,6 +387,7 @@ export class Server extends Host {
       capacity: this.capacity,
       activeConnections: this.activeConnections,
       cpuBacklog: this.cpu.backlog,
+      ioSettable: this.ioSettable,
       threads: io.threads,
       acceptQueue: io.acceptQueue,
       ready: io.ready,

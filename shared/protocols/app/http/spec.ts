@@ -13,6 +13,15 @@ export interface ServerIoChoice {
   threads: number;
 }
 
+/** The I/O models a server's player picks from (the solo level and the classroom server seat). */
+export const SERVER_IO_CHOICES: readonly ServerIoChoice[] = [
+  { io: 'blocking', threads: 2 },
+  { io: 'blocking', threads: 4 },
+  { io: 'blocking', threads: 8 },
+  { io: 'blocking', threads: 16 },
+  { io: 'nonblocking', threads: 1 },
+];
+
 /** What a route does with a request. */
 export type RouteAction = 'static' | 'echo' | 'store';
 
