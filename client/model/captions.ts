@@ -3,7 +3,7 @@
 // losses reads as one line, not thirty.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import type { WorldEvent } from './events.ts';
+import type { DnsEvent, WorldEvent } from './events.ts';
 import { TAP_TAMPERS, type TapTamper } from '../../shared/protocols/app/tls/spec.ts';
 import { tamperedMessageName } from '../../shared/protocols/app/tls/tamper.ts';
 import type { FlowView } from './topology.ts';
@@ -61,6 +61,42 @@ export function handshakeMessageName(target: string | undefined): string {
   return target !== undefined && (TAP_TAMPERS as readonly string[]).includes(target) ? tamperedMessageName(target as TapTamper) : (target ?? '?');
 }
 
+type MakeCaption = (key: MessageKey, params: Params, tone: Tone, focus: Caption['focus'], group?: string) => Caption;
+
+/**
+ * A resolver's lookup (seed: DNS over UDP): its question, the answer, and above all what UDP leaves to
+ * the application — its own timer asking again, and the switch to TCP for an answer cut at 512 bytes.
+ */
+function dnsCaption(e: DnsEvent, ctx: CaptionContext, make: MakeCaption): Caption | null {
+  if (e.side !== 'client') return null;
+  const who = ctx.nodeName(e.node);
+  const server = ctx.nodeName((e.flow === undefined ? undefined : ctx.flows.get(e.flow)?.to) ?? '?');
+  const name = e.name ?? '?';
+  const focus = { node: e.node };
+  const group = `dns-${e.flow ?? e.node}-${name}`;
+  switch (e.action) {
+    case 'query':
+      // A resend is told by the timeout before it; a TCP query by the switch to TCP.
+      return e.retry === true || e.transport !== 'udp' ? null : make('cap.dns.query', { who, server, name, qtype: e.qtype ?? 'A' }, 'info', focus, group);
+    case 'timeout':
+      if (e.next === 'retry') return make('cap.dns.retry', { who, name, ms: e.timeoutMs ?? 0, attempt: (e.attempt ?? 1) + 1 }, 'warn', focus, group);
+      if (e.next === 'tcp') return make('cap.dns.timeoutTcp', { who, name }, 'warn', focus, group);
+      return null; // the give-up says it
+    case 'tcp-fallback':
+      return e.reason === 'truncated' ? make('cap.dns.truncated', { who, name }, 'warn', focus, group) : null;
+    case 'response':
+      if (e.rcode !== undefined && e.rcode !== 'NOERROR') return make('cap.dns.error', { who, server, name, rcode: e.rcode }, 'bad', focus, group);
+      if (e.tc === true && e.transport === 'udp') return make('cap.dns.cut', { who, name, n: e.answers ?? 0 }, 'warn', focus, group);
+      return make('cap.dns.answer', { who, name, n: e.answers ?? 0, ms: Math.round(e.latencyMs ?? 0), transport: (e.transport ?? 'udp').toUpperCase() }, 'good', focus, group);
+    case 'give-up':
+      return make('cap.dns.giveUp', { who, name, reason: e.reason ?? '?' }, 'bad', focus, group);
+    case 'axfr':
+      return e.done === true ? make('cap.dns.zoneCopied', { who, server, n: e.total ?? 0 }, 'good', focus, group) : null;
+    default:
+      return null;
+  }
+}
+
 export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
   const make = (key: MessageKey, params: Params, tone: Tone, focus: Caption['focus'], group: string = key): Caption => ({
     key,
@@ -100,6 +136,8 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
       const f = ctx.flows.get(e.flow);
       return make('cap.httpError', { server: ctx.nodeName(f?.to ?? '?'), who: ctx.nodeName(e.node), status: e.status ?? 0, method: e.method ?? '?', path: e.path ?? '?' }, 'bad', { node: e.node }, `http-${e.flow}-${e.status}`);
     }
+    case 'dns':
+      return dnsCaption(e, ctx, make);
     case 'tls': {
       if (e.node === undefined) return null;
       const focus = { node: e.node };

@@ -218,6 +218,34 @@ export interface TlsEvent extends BaseEvent {
   certificates?: Array<{ subject: string; issuer: string }>;
 }
 
+/** A DNS resolver's step (only the fields the client reads; docs/scenario.md has them all). */
+export interface DnsEvent extends BaseEvent {
+  type: 'dns';
+  node: string;
+  flow?: string;
+  /** `client`: a resolver; `server`: a name server. */
+  side: 'client' | 'server';
+  /** `query`, `response`, `timeout`, `tcp-fallback`, `give-up`, `axfr`, `answer`, `ignored`. */
+  action: string;
+  name?: string;
+  qtype?: string;
+  transport?: 'udp' | 'tcp';
+  attempt?: number;
+  retry?: boolean;
+  timeoutMs?: number;
+  /** After a timeout: `retry`, `tcp` or `give-up`. */
+  next?: string;
+  /** Why it went to TCP or gave up. */
+  reason?: string;
+  rcode?: string;
+  tc?: boolean;
+  answers?: number;
+  latencyMs?: number;
+  /** A zone transfer's records so far, and whether it is complete. */
+  total?: number;
+  done?: boolean;
+}
+
 export interface LbAssignEvent extends BaseEvent {
   type: 'lb-assign';
   node: string;
@@ -267,6 +295,7 @@ export type WorldEvent =
   | TlsEvent
   | HttpEvent
   | IoEvent
+  | DnsEvent
   | LbAssignEvent
   | FailoverEvent
   | LbHealthEvent;
@@ -293,6 +322,7 @@ export function asWorldEvent(e: BaseEvent): WorldEvent | null {
     case 'tls':
     case 'http':
     case 'io':
+    case 'dns':
     case 'lb-assign':
     case 'failover':
     case 'lb-health':
@@ -323,6 +353,7 @@ export const CLIENT_TRACE_TYPES = [
   'tls',
   'http',
   'io',
+  'dns',
   'lb-assign',
   'failover',
   'lb-health',

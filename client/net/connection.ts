@@ -68,7 +68,7 @@ export async function joinClass(rawCode: string, name: string, spectator: boolea
  * The built-in classroom scenarios the server offers (GET /api/scenarios), with the name and
  * description in the player's language where the scenario file gives them.
  */
-export async function fetchScenarios(): Promise<Array<{ id: string; name: string; description: string; seats: number }>> {
+export async function fetchScenarios(): Promise<Array<{ id: string; name: string; description: string; seats: number; names: Partial<Record<string, string>> }>> {
   try {
     const base = serverUrl().replace(/^ws/, 'http').replace(/\/$/, '');
     const res = await fetch(`${base}/api/scenarios`);
@@ -81,6 +81,8 @@ export async function fetchScenarios(): Promise<Array<{ id: string; name: string
       name: s.i18n?.[mine]?.name ?? s.name,
       description: s.i18n?.[mine]?.description ?? s.description ?? '',
       seats: s.seats ?? 0,
+      // Its name in every language the file gives, for a page whose language changes later.
+      names: Object.fromEntries(Object.entries(s.i18n ?? {}).flatMap(([l, v]) => (typeof v?.name === 'string' ? [[l, v.name]] : []))),
     }));
   } catch {
     return [];

@@ -16,6 +16,7 @@ import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView
 import { World, type BalancerView, type QueueEntry, type ServerView } from '../model/world.ts';
 import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './connection.ts';
 import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
+import { lang } from '../i18n/index.ts';
 import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 
 type State = ClassroomRoom['state'];
@@ -78,6 +79,8 @@ export class RoomSource implements GameSource {
   /** Facts of packets that left the state recently: a drop reported a moment later still knows where it was. */
   private readonly recentlyGone = new Map<number, { fact: ReturnType<World['packets']['get']>; wallMs: number }>();
   private scenarioList: Array<{ id: string; name: string }> = [];
+  /** A built-in lab's name per language (the state has the scenario file's own name). */
+  private scenarioNames = new Map<string, Partial<Record<string, string>>>();
   /** The node each packet's latest hop left from (kept while the packet exists). */
   private readonly cameFrom = new Map<number, string>();
   /** Packets whose TCP segment is already in its flow's history (kept while the packet exists). */
@@ -112,8 +115,15 @@ export class RoomSource implements GameSource {
     this.remember();
     void fetchScenarios().then((list) => {
       this.scenarioList = list.map((s) => ({ id: s.id, name: s.name }));
+      this.scenarioNames = new Map(list.map((s) => [s.id, s.names]));
+      if (this.room.state !== undefined && this.room.state !== null) this.world.scenarioName = this.scenarioName(this.room.state);
     });
     if (room.state !== undefined && room.state !== null) this.sync(room.state);
+  }
+
+  /** The running scenario's name in the page's language where the lab file gives one. */
+  private scenarioName(s: State): string {
+    return this.scenarioNames.get(s.scenario)?.[lang()] ?? s.scenarioName;
   }
 
   /** Ask the server who this connection is (role, seat, and the host token for the host). */
@@ -176,7 +186,7 @@ export class RoomSource implements GameSource {
     w.speed = clock.speed;
     w.paused = clock.paused || clock.finished;
     w.durationMs = clock.durationMs;
-    w.scenarioName = s.scenarioName;
+    w.scenarioName = this.scenarioName(s);
     this.syncTopology(s);
     this.syncPlayers(s);
     this.syncPackets(s);
@@ -604,6 +614,26 @@ export class RoomSource implements GameSource {
         return { type: 'fault', ...base, kind: ev.detail };
       case 'command':
         return { type: 'command', ...base, node: ev.node, action: ev.detail, packet: ev.packet, ok: true };
+      case 'dns': {
+        // `what|name|…` (server/game/notable-events.ts) back into the resolver's event.
+        if (ev.node === '') return null;
+        const [what, name, a, b] = ev.detail.split('|');
+        const dns = { type: 'dns', t: ev.t, node: ev.node, ...(flow === null ? {} : { flow }), side: 'client', name } as const;
+        switch (what) {
+          case 'retry':
+            return { ...dns, action: 'timeout', next: 'retry', attempt: Number(a) - 1, timeoutMs: Number(b) };
+          case 'timeout-tcp':
+            return { ...dns, action: 'timeout', next: 'tcp' };
+          case 'truncated':
+            return { ...dns, action: 'tcp-fallback', reason: 'truncated' };
+          case 'give-up':
+            return { ...dns, action: 'give-up', reason: a ?? '' };
+          case 'error':
+            return { ...dns, action: 'response', rcode: a ?? '' };
+          default:
+            return null;
+        }
+      }
       case 'tls': {
         // A failure as the side that noticed it reported it: enough for its caption.
         if (!ev.detail.startsWith('failure:') || ev.node === '') return null;
@@ -776,7 +806,7 @@ function asRole(role: string, spectator: boolean): MyRole['role'] {
   }
 }
 
-const WORLD_TYPES = new Set(['tx', 'drop', 'wait', 'command', 'send', 'ack', 'state', 'cwnd', 'deliver', 'rto', 'window', 'probe', 'video', 'fault', 'rtt', 'tls']);
+const WORLD_TYPES = new Set(['tx', 'drop', 'wait', 'command', 'send', 'ack', 'state', 'cwnd', 'deliver', 'rto', 'window', 'probe', 'video', 'fault', 'rtt', 'tls', 'dns']);
 
 function isWorld(e: BaseEvent): e is WorldEvent {
   return WORLD_TYPES.has(e.type);

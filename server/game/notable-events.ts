@@ -1,6 +1,7 @@
 // The notable protocol events of a session: what a caption, a teacher's recap or the results file
 // should mention (a drop and its reason, a TCP state change, a retransmission timeout, a window
-// closing, a fault, a hold or duplicate by a router player, a load balancer failing over). Entries
+// closing, a fault, a hold or duplicate by a router player, a load balancer failing over, a DNS
+// resolver asking again or switching to TCP). Entries
 // carry codes, not sentences: the client words them in the player's language.
 //
 // Drops come in bursts (a full queue drops packet after packet), so a drop like the newest entry,
@@ -79,6 +80,20 @@ export class EventLog {
       case 'lb-health':
         this.add({ ...base, type: 'lb-health', detail: `${str(e.backend)}:${e.up === true ? 'up' : 'down'}` }, wallNowMs);
         return;
+      case 'dns': {
+        // What UDP leaves to a resolver: its own timer asking again, the switch to TCP, giving up, an
+        // error answer. The detail is `what|name|…` (a DNS name holds no "|").
+        if (e.side !== 'client') return;
+        const name = str(e.name);
+        let detail: string | null = null;
+        if (e.action === 'timeout' && e.next === 'retry') detail = `retry|${name}|${num(e.attempt) + 1}|${num(e.timeoutMs)}`;
+        else if (e.action === 'timeout' && e.next === 'tcp') detail = `timeout-tcp|${name}`;
+        else if (e.action === 'tcp-fallback' && e.reason === 'truncated') detail = `truncated|${name}`;
+        else if (e.action === 'give-up') detail = `give-up|${name}|${str(e.reason)}`;
+        else if (e.action === 'response' && typeof e.rcode === 'string' && e.rcode !== 'NOERROR') detail = `error|${name}|${e.rcode}`;
+        if (detail !== null) this.add({ ...base, type: 'dns', detail }, wallNowMs);
+        return;
+      }
       case 'tls':
         // The handshake's outcome, not each message: established, a certificate warning, a failure
         // with its alert, told once by the side that noticed it (the other side only hears the alert).

@@ -54,7 +54,7 @@ export const dnsNodeFields = {
 
 const QUERY_TYPES = [...ZONE_RECORD_TYPES, 'ANY', 'AXFR'] as const;
 
-/** A query: `{name, type?, atMs?, transport?}`, or just the name (type A). */
+/** A query: `{name, type?, atMs?, transport?, repeat?, everyMs?}`, or just the name (type A). */
 const querySchema = z.preprocess(
   (v) => (typeof v === 'string' ? { name: v } : v),
   z.strictObject({
@@ -62,6 +62,9 @@ const querySchema = z.preprocess(
     type: z.enum(QUERY_TYPES).default('A'),
     atMs: ms(24 * 3600 * 1000).optional(),
     transport: z.enum(['udp', 'tcp']).optional(),
+    /** Ask it this many times: at atMs + k·everyMs, or one after another without atMs. */
+    repeat: z.number().int('must be a whole number').min(1, 'must be at least 1').max(DNS_LIMITS.queriesPerFlow, `must be at most ${DNS_LIMITS.queriesPerFlow}`).default(1),
+    everyMs: ms(24 * 3600 * 1000).optional(),
   }),
 );
 
@@ -153,7 +156,13 @@ function resolverSpec(dns: FlowDnsInput | undefined, flowTransport: DnsTransport
       errors.push(`${at}: "${spec.name}" is not a domain name (labels of 1-63 ASCII characters, 255 bytes in all)`);
       return;
     }
-    queries.push({ name, type: spec.type, atMs: spec.atMs ?? null, transport: spec.transport ?? (spec.type === 'AXFR' ? 'tcp' : flowTransport) });
+    if (spec.repeat > 1 && spec.atMs === undefined && spec.everyMs !== undefined) {
+      errors.push(`${where}.dns.queries[${k}].everyMs: give atMs too (repeats without atMs follow each other)`);
+    }
+    const transport = spec.transport ?? (spec.type === 'AXFR' ? 'tcp' : flowTransport);
+    for (let r = 0; r < spec.repeat && queries.length <= DNS_LIMITS.queriesPerFlow; r++) {
+      queries.push({ name, type: spec.type, atMs: spec.atMs === undefined ? null : spec.atMs + r * (spec.everyMs ?? 0), transport });
+    }
   });
   if (dns.transfer !== undefined) {
     const zone = absoluteQueryName(dns.transfer);
@@ -161,7 +170,7 @@ function resolverSpec(dns: FlowDnsInput | undefined, flowTransport: DnsTransport
     else queries.push({ name: zone, type: 'AXFR', atMs: null, transport: 'tcp' });
   }
   if (queries.length === 0 && errors.length === before) errors.push(`${where}.dns.queries: the resolver asks nothing (give queries or a transfer)`);
-  if (queries.length > DNS_LIMITS.queriesPerFlow) errors.push(`${where}.dns.queries: at most ${DNS_LIMITS.queriesPerFlow} queries with the transfer`);
+  if (queries.length > DNS_LIMITS.queriesPerFlow) errors.push(`${where}.dns.queries: at most ${DNS_LIMITS.queriesPerFlow} queries after repeat, with the transfer`);
   if (errors.length > before) return null;
   return {
     queries,

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { Engine } from '../../shared/protocols/engine.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
 import { CaptionFeed, captionFor, type CaptionContext } from '../../client/model/captions.ts';
 import type { WorldEvent } from '../../client/model/events.ts';
 import type { FlowView } from '../../client/model/topology.ts';
@@ -80,6 +83,54 @@ describe('captions', () => {
     expect(io({ call: 'recv', result: 'data' })).toMatchObject({ key: 'cap.call.got' });
     expect(io({ call: 'recv', result: 'blocked', flow: 'dl' })).toBeNull();
     expect(io({ call: 'recv', result: 'blocked', thread: 'worker-1' })).toBeNull();
+  });
+
+  test("a DNS lookup from the engine: the question, the answer cut at 512 bytes, the switch to TCP; an old resolver keeps the cut answer", () => {
+    const raw = JSON.parse(readFileSync(new URL('../../scenarios/topics/t13-dns-truncated-tcp.json', import.meta.url), 'utf8'));
+    const loaded = loadScenario(raw);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const engine = new Engine(loaded.scenario);
+    const flows = new Map(loaded.scenario.flows.map((f) => [f.id, { ...flow, id: f.id, from: f.from, to: f.to, app: 'dns' }]));
+    const dnsCtx: CaptionContext = { flows, nodeName: (id) => id };
+    const seen: string[] = [];
+    engine.subscribe(['dns'], (e) => {
+      const c = captionFor(e as unknown as WorldEvent, dnsCtx);
+      if (c !== null) seen.push(`${c.key} ${JSON.stringify(c.params)}`);
+    });
+    engine.run();
+    expect(seen.filter((l) => l.includes('"who":"browser"'))).toEqual([
+      'cap.dns.query {"who":"browser","server":"ns1","name":"www.shop.example.","qtype":"A"}',
+      'cap.dns.answer {"who":"browser","name":"www.shop.example.","n":1,"ms":40,"transport":"UDP"}',
+      'cap.dns.query {"who":"browser","server":"ns1","name":"img.shop.example.","qtype":"A"}',
+      'cap.dns.cut {"who":"browser","name":"img.shop.example.","n":29}',
+      'cap.dns.truncated {"who":"browser","name":"img.shop.example."}',
+      'cap.dns.answer {"who":"browser","name":"img.shop.example.","n":36,"ms":120,"transport":"TCP"}',
+      'cap.dns.query {"who":"browser","server":"ns1","name":"shop.example.","qtype":"TXT"}',
+      'cap.dns.cut {"who":"browser","name":"shop.example.","n":0}',
+      'cap.dns.truncated {"who":"browser","name":"shop.example."}',
+      'cap.dns.answer {"who":"browser","name":"shop.example.","n":1,"ms":120,"transport":"TCP"}',
+    ]);
+    // The old resolver never switches to TCP: it keeps the cut answers.
+    expect(seen.filter((l) => l.includes('"who":"old-pc"'))).toEqual([
+      'cap.dns.query {"who":"old-pc","server":"ns1","name":"www.shop.example.","qtype":"A"}',
+      'cap.dns.answer {"who":"old-pc","name":"www.shop.example.","n":1,"ms":40,"transport":"UDP"}',
+      'cap.dns.query {"who":"old-pc","server":"ns1","name":"img.shop.example.","qtype":"A"}',
+      'cap.dns.cut {"who":"old-pc","name":"img.shop.example.","n":29}',
+      'cap.dns.query {"who":"old-pc","server":"ns1","name":"shop.example.","qtype":"TXT"}',
+      'cap.dns.cut {"who":"old-pc","name":"shop.example.","n":0}',
+    ]);
+  });
+
+  test("the resolver's own timer, the switch to TCP after silence, giving up and an error answer", () => {
+    const dnsFlow = new Map([['q', { ...flow, id: 'q', from: 'laptop', to: 'ns', app: 'dns' }]]);
+    const c = (e: Record<string, unknown>) => captionFor({ t: 1000, type: 'dns', node: 'laptop', flow: 'q', side: 'client', name: 'www.school.example.', ...e } as unknown as WorldEvent, { flows: dnsFlow, nodeName: (id) => id });
+    expect(c({ action: 'timeout', transport: 'udp', attempt: 1, timeoutMs: 2000, next: 'retry' })).toMatchObject({ key: 'cap.dns.retry', params: { who: 'laptop', name: 'www.school.example.', ms: 2000, attempt: 2 }, tone: 'warn', focus: { node: 'laptop' } });
+    expect(c({ action: 'query', transport: 'udp', attempt: 2, retry: true })).toBeNull();
+    expect(c({ action: 'timeout', transport: 'udp', attempt: 4, timeoutMs: 2000, next: 'tcp' })).toMatchObject({ key: 'cap.dns.timeoutTcp' });
+    expect(c({ action: 'timeout', transport: 'udp', attempt: 4, timeoutMs: 2000, next: 'give-up' })).toBeNull();
+    expect(c({ action: 'give-up', reason: 'timeout', attempts: 4 })).toMatchObject({ key: 'cap.dns.giveUp', params: { reason: 'timeout' }, tone: 'bad' });
+    expect(c({ action: 'response', transport: 'udp', rcode: 'NXDOMAIN', tc: false, answers: 0, latencyMs: 40 })).toMatchObject({ key: 'cap.dns.error', params: { server: 'ns', rcode: 'NXDOMAIN' }, tone: 'bad' });
+    expect(c({ action: 'answer', side: 'server', rcode: 'NOERROR' })).toBeNull();
   });
 
   test('plain data and ACKs make no caption', () => {

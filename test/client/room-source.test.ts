@@ -7,6 +7,8 @@ import { classifyJoinError, isValidCode, normalizeCode } from '../../client/net/
 import { RoomSource } from '../../client/net/room-source.ts';
 import type { WorldEvent } from '../../client/model/events.ts';
 import { windowView } from '../../client/model/flow-history.ts';
+import { captionFor } from '../../client/model/captions.ts';
+import { setLang } from '../../client/i18n/index.ts';
 
 interface FakePacket {
   id: number; kind: string; flow: string; link: string; from: string; to: string; departMs: number; arriveMs: number; at: string; held: boolean; next: string;
@@ -242,6 +244,60 @@ describe('room source', () => {
     state.events.push({ seq: 2, t: 2100, type: 'tls', node: 'alice', link: '', flow: 'f', packet: 0, detail: 'established', count: 1 });
     fake.patch();
     expect(seen.filter((e) => e.type === 'tls')).toEqual([{ type: 'tls', t: 2000, node: 'bank', flow: 'f', step: 'failure', by: 'local', alert: 'bad_record_mac' }]);
+  });
+
+  test("a DNS resolver's notable steps reach the world as its own events, which the captions word", () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const seen: WorldEvent[] = [];
+    s.world.on((e) => seen.push(e));
+    const name = 'www.school.example.';
+    state.events.push({ seq: 1, t: 3000, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `retry|${name}|2|2000`, count: 1 });
+    state.events.push({ seq: 2, t: 3100, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `truncated|${name}`, count: 1 });
+    state.events.push({ seq: 3, t: 3200, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `give-up|${name}|timeout`, count: 1 });
+    state.events.push({ seq: 4, t: 3300, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `error|${name}|NXDOMAIN`, count: 1 });
+    state.events.push({ seq: 5, t: 3400, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `timeout-tcp|${name}`, count: 1 });
+    fake.patch();
+    const base = { type: 'dns', node: 'laptop', flow: 'f', side: 'client', name };
+    expect(seen.filter((e) => e.type === 'dns')).toEqual([
+      { ...base, t: 3000, action: 'timeout', next: 'retry', attempt: 1, timeoutMs: 2000 },
+      { ...base, t: 3100, action: 'tcp-fallback', reason: 'truncated' },
+      { ...base, t: 3200, action: 'give-up', reason: 'timeout' },
+      { ...base, t: 3300, action: 'response', rcode: 'NXDOMAIN' },
+      { ...base, t: 3400, action: 'timeout', next: 'tcp' },
+    ]);
+    const ctx = { flows: s.world.flows, nodeName: (id: string) => id };
+    expect(seen.filter((e) => e.type === 'dns').map((e) => captionFor(e, ctx)?.key)).toEqual(['cap.dns.retry', 'cap.dns.truncated', 'cap.dns.giveUp', 'cap.dns.error', 'cap.dns.timeoutTcp']);
+  });
+
+  test("a built-in lab's name is shown in the page's language; a custom scenario keeps its own", async () => {
+    vi.stubGlobal('location', { origin: 'http://game.test', search: '' });
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      return new Response(JSON.stringify([{ id: 'lab', name: 'DNS lab: lost in the lookup', seats: 8, i18n: { ko: { name: 'DNS 실습: 조회 중 길을 잃다' } } }]));
+    });
+    try {
+      const state = initialState();
+      state.scenarioName = 'DNS lab: lost in the lookup';
+      const fake = fakeRoom(state);
+      setLang('ko');
+      const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+      await vi.waitFor(() => expect(s.world.scenarioName).toBe('DNS 실습: 조회 중 길을 잃다'));
+      expect(fetched).toEqual(['http://game.test/api/scenarios']);
+      setLang('en');
+      fake.patch();
+      expect(s.world.scenarioName).toBe('DNS lab: lost in the lookup');
+      state.scenario = 'custom';
+      state.scenarioName = 'My own network';
+      setLang('ko');
+      fake.patch();
+      expect(s.world.scenarioName).toBe('My own network');
+    } finally {
+      setLang('en');
+      vi.unstubAllGlobals();
+    }
   });
 
   test("a tap player's tamper is a request; the target shown is the one the server accepted", async () => {

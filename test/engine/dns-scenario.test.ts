@@ -98,4 +98,22 @@ describe('dns flows', () => {
       { name: 'example.com.', type: 'AXFR', atMs: null, transport: 'tcp' },
     ]);
   });
+
+  it('repeat asks a name again, everyMs apart from atMs, or one after another; everyMs needs atMs', () => {
+    const r = loadScenario(flow({ dns: { queries: [{ name: 'www.example.com', atMs: 1000, repeat: 3, everyMs: 500 }, { name: 'mail.example.com', type: 'MX', repeat: 2 }] } }));
+    expect(r.ok && r.scenario.flows[0]!.dns!.queries).toEqual([
+      { name: 'www.example.com.', type: 'A', atMs: 1000, transport: 'udp' },
+      { name: 'www.example.com.', type: 'A', atMs: 1500, transport: 'udp' },
+      { name: 'www.example.com.', type: 'A', atMs: 2000, transport: 'udp' },
+      { name: 'mail.example.com.', type: 'MX', atMs: null, transport: 'udp' },
+      { name: 'mail.example.com.', type: 'MX', atMs: null, transport: 'udp' },
+    ]);
+    expect(errors(flow({ dns: { queries: [{ name: 'www.example.com', repeat: 2, everyMs: 500 }] } }))).toEqual([
+      'flows[0].dns.queries[0].everyMs: give atMs too (repeats without atMs follow each other)',
+    ]);
+    expect(errors(flow({ dns: { queries: [{ name: 'www.example.com', atMs: 0, repeat: 600, everyMs: 10 }, { name: 'mail.example.com', atMs: 0, repeat: 600, everyMs: 10 }] } }))).toEqual([
+      'flows[0].dns.queries: at most 1000 queries after repeat, with the transfer',
+    ]);
+    expect(errors(flow({ dns: { queries: [{ name: 'www.example.com', repeat: 0 }] } }))).toEqual(['flows[0].dns.queries[0].repeat: must be at least 1']);
+  });
 });

@@ -67,3 +67,43 @@ describe('server lab', () => {
     expect(pages(eight)).toEqual({ slowestPageMs: 200.635, acceptWaitMaxMs: 0.011, pages: 132, photos: 28 });
   });
 });
+
+describe('DNS lab', () => {
+  /** Each resolver's lookups in the lab's first two minutes. */
+  function lookups(e: Engine): Record<string, unknown> {
+    const s = e.run();
+    return Object.fromEntries(
+      Object.entries(s.flows).map(([id, f]) => [id, [f.queries, f.answered, f.failed, f.retries, f.truncated, f.tcpFallbacks, JSON.stringify(f.rcodes)].join(' ')]),
+    );
+  }
+
+  it('answers every name over UDP, a big one over TCP after TC, a mistyped one with NXDOMAIN', () => {
+    // queries, answered, failed, retries, truncated, TCP fallbacks, answer codes (the last lookup may still be on its way at 120 s)
+    expect(lookups(lab('7-dns-lab.json', 120_000))).toEqual({
+      'l1-lookups': '15 15 0 0 0 0 {"NOERROR":15}',
+      'l2-lookups': '15 15 0 0 0 0 {"NOERROR":15}',
+      'l3-lookups': '15 14 0 0 15 15 {"NOERROR":14}',
+      'l4-lookups': '15 14 0 0 0 0 {"NOERROR":14}',
+      'l5-lookups': '14 14 0 0 0 0 {"NOERROR":14}',
+      'l6-lookups': '14 14 0 0 0 0 {"NXDOMAIN":14}',
+    });
+  });
+
+  it("with 20% loss between the routers the resolvers' own timers ask again, and a few give up after three tries", () => {
+    const raw = JSON.parse(readFileSync(new URL('../../scenarios/classroom/7-dns-lab.json', import.meta.url), 'utf8'));
+    raw.durationMs = 120_000;
+    for (const n of raw.nodes) if (n.controller === 'player') n.controller = 'bot';
+    raw.links.find((l: { id: string }) => l.id === 'wifi-campus').loss = 0.2;
+    const r = loadScenario(raw);
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    expect(lookups(new Engine(r.scenario))).toEqual({
+      'l1-lookups': '15 13 1 10 0 0 {"NOERROR":13}',
+      'l2-lookups': '15 15 0 10 0 0 {"NOERROR":15}',
+      // Over TCP the resolver waits 5 s at most: on this path a lost SYN or segment can take longer.
+      'l3-lookups': '15 9 5 9 13 13 {"NOERROR":9}',
+      'l4-lookups': '15 14 0 9 0 0 {"NOERROR":14}',
+      'l5-lookups': '14 14 0 9 0 0 {"NOERROR":14}',
+      'l6-lookups': '14 14 0 12 0 0 {"NXDOMAIN":14}',
+    });
+  });
+});

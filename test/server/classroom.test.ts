@@ -391,6 +391,7 @@ describe('http', () => {
       ['4-security-lab', 9],
       ['5-load-balancer-lab', 9],
       ['6-server-lab', 9],
+      ['7-dns-lab', 8],
     ]);
     const home = await fetch(`${serverUrl()}/`);
     expect(await home.text()).toContain('the browser client is not built yet');

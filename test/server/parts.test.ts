@@ -172,6 +172,30 @@ describe('event log: TLS', () => {
   });
 });
 
+describe('event log: DNS', () => {
+  it("records what UDP leaves to a resolver (its timer, the switch to TCP, giving up, an error answer), not every question and answer", () => {
+    const log = new EventLog();
+    const arr = new ArraySchema<EventState>();
+    const dns = (t: number, e: Record<string, unknown>) => log.onTrace({ type: 'dns', t, node: 'laptop', flow: 'q', side: 'client', name: 'www.school.example.', ...e }, 0);
+    dns(1, { action: 'query', transport: 'udp', attempt: 1, retry: false });
+    dns(2, { action: 'timeout', transport: 'udp', attempt: 1, timeoutMs: 2000, next: 'retry' });
+    dns(3, { action: 'timeout', transport: 'udp', attempt: 4, timeoutMs: 2000, next: 'tcp' });
+    dns(4, { action: 'tcp-fallback', reason: 'truncated' });
+    dns(5, { action: 'response', transport: 'udp', rcode: 'NXDOMAIN' });
+    dns(6, { action: 'response', transport: 'udp', rcode: 'NOERROR' });
+    dns(7, { action: 'give-up', reason: 'timeout' });
+    log.onTrace({ type: 'dns', t: 8, node: 'ns', flow: 'q', side: 'server', action: 'answer', rcode: 'SERVFAIL' }, 0);
+    log.flush(arr);
+    expect(arr.map((e) => [e.t, e.type, e.node, e.flow, e.detail])).toEqual([
+      [2, 'dns', 'laptop', 'q', 'retry|www.school.example.|2|2000'],
+      [3, 'dns', 'laptop', 'q', 'timeout-tcp|www.school.example.'],
+      [4, 'dns', 'laptop', 'q', 'truncated|www.school.example.'],
+      [5, 'dns', 'laptop', 'q', 'error|www.school.example.|NXDOMAIN'],
+      [7, 'dns', 'laptop', 'q', 'give-up|www.school.example.|timeout'],
+    ]);
+  });
+});
+
 describe('scoring helpers', () => {
   it('computes Jain’s fairness index', () => {
     expect(jain([5, 5, 5])).toBe(1);
