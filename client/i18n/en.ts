@@ -489,6 +489,7 @@ export const en = {
   'cap.dns.error': '{server} answers {rcode} for {name}: the network worked, the name server says no.',
   'cap.dns.giveUp': '{who} gives up on {name} ({reason}).',
   'cap.dns.zoneCopied': '{who} has copied the zone from {server}: {n} records over TCP (a zone transfer).',
+  'cap.tls.warning': '{node}\'s browser warns “Not secure”: the certificate does not check out. Its user clicks through anyway, and the keys go to whoever holds that certificate.',
   'cap.tls.clientHello': '{node} says ClientHello: TLS 1.2, {n} cipher suites it can use, and a fresh random number.',
   'cap.tls.certificate': '{node} answers with ServerHello (the suite it picked) and its Certificate, signed by {issuer}.',
   'cap.tls.keyExchange': '{node} sends the pre-master secret, encrypted with the public key from the server\'s certificate.',

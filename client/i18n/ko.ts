@@ -491,6 +491,7 @@ export const ko: Record<MessageKey, string> = {
   'cap.dns.error': '{server}가 {name}에 {rcode}로 답합니다: 네트워크는 정상이고, 네임 서버가 아니라고 합니다.',
   'cap.dns.giveUp': '{who}가 {name} 조회를 포기합니다({reason}).',
   'cap.dns.zoneCopied': '{who}가 {server}에서 존을 복사했습니다: TCP로 레코드 {n}개(존 전송).',
+  'cap.tls.warning': '{node}의 브라우저가 “안전하지 않음”을 경고합니다: 인증서가 확인되지 않습니다. 사용자가 그래도 진행하면 키는 그 인증서를 가진 쪽에게 갑니다.',
   'cap.tls.clientHello': '{node}가 ClientHello를 보냅니다: TLS 1.2, 사용할 수 있는 암호 스위트 {n}개, 새 난수.',
   'cap.tls.certificate': '{node}가 ServerHello(고른 암호 스위트)와 {issuer}가 서명한 인증서(Certificate)로 답합니다.',
   'cap.tls.keyExchange': '{node}가 서버 인증서의 공개키로 암호화한 pre-master secret을 보냅니다.',

@@ -163,6 +163,8 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
             return null;
         }
       }
+      // A certificate that does not check out, clicked through: the seed's "Not secure" warning.
+      if (e.step === 'warning') return make('cap.tls.warning', { node: ctx.nodeName(e.node) }, 'bad', focus, `tls-${e.flow ?? e.node}`);
       if (e.step === 'established' && e.side === 'client' && e.flow !== undefined) {
         const f = ctx.flows.get(e.flow);
         return make('cap.tls.established', { from: ctx.nodeName(e.node), to: ctx.nodeName(f?.to ?? '?') }, 'good', focus, `tls-${e.flow}`);

@@ -635,9 +635,24 @@ export class RoomSource implements GameSource {
         }
       }
       case 'tls': {
+        if (ev.node === '') return null;
+        const tls = { type: 'tls', t: ev.t, node: ev.node, ...(flow === null ? {} : { flow }) } as const;
         // A failure as the side that noticed it reported it: enough for its caption.
-        if (!ev.detail.startsWith('failure:') || ev.node === '') return null;
-        return { type: 'tls', t: ev.t, node: ev.node, ...(flow === null ? {} : { flow }), step: 'failure', by: 'local', alert: ev.detail.slice('failure:'.length) };
+        if (ev.detail.startsWith('failure:')) return { ...tls, step: 'failure', by: 'local', alert: ev.detail.slice('failure:'.length) };
+        // A main handshake message as it was sent: `send:<message>:<cipher suites offered, or the certificate's issuer>`.
+        if (ev.detail.startsWith('send:')) {
+          const rest = ev.detail.slice('send:'.length);
+          const colon = rest.indexOf(':');
+          const step = colon < 0 ? rest : rest.slice(0, colon);
+          const arg = colon < 0 ? '' : rest.slice(colon + 1);
+          if (step === 'ClientHello') return { ...tls, step, dir: 'send', side: 'client', cipherSuites: Array.from({ length: Number(arg) || 0 }, () => '') };
+          if (step === 'Certificate') return { ...tls, step, dir: 'send', side: 'server', certificates: [{ subject: '', issuer: arg }] };
+          return { ...tls, step, dir: 'send' };
+        }
+        if (ev.detail === 'warning') return { ...tls, step: 'warning' };
+        // Both ends record an established handshake; its client tells it.
+        if (ev.detail === 'established' && flow !== null && this.world.flows.get(flow)?.from === ev.node) return { ...tls, step: 'established', side: 'client' };
+        return null;
       }
       default:
         return { type: ev.type, ...base, flow, packet: ev.packet, detail: ev.detail, count };

@@ -95,10 +95,15 @@ export class EventLog {
         return;
       }
       case 'tls':
-        // The handshake's outcome, not each message: established, a certificate warning, a failure
-        // with its alert, told once by the side that noticed it (the other side only hears the alert).
+        // The handshake's outcome (established, a certificate warning, a failure with its alert, told
+        // once by the side that noticed it: the other side only hears the alert), and its main messages
+        // as they are sent, so that a class can follow it step by step (seed: TLS/SSL HandShake).
         if (e.step === 'established' || e.step === 'warning') this.add({ ...base, type: 'tls', detail: str(e.step) }, wallNowMs);
         else if (e.step === 'failure' && e.by === 'local') this.add({ ...base, type: 'tls', detail: `failure:${str(e.alert)}` }, wallNowMs);
+        else if (e.dir === 'send') {
+          const detail = tlsSendDetail(e);
+          if (detail !== null) this.add({ ...base, type: 'tls', detail }, wallNowMs);
+        }
         return;
     }
   }
@@ -178,6 +183,27 @@ function toState(e: NotableEvent): EventState {
   s.detail = e.detail;
   s.count = Math.min(e.count, 65535);
   return s;
+}
+
+/**
+ * `send:<message>:<what the caption needs>` for the handshake's main messages: the number of cipher
+ * suites a ClientHello offers, the issuer of the certificate a server sends; null for the others.
+ */
+function tlsSendDetail(e: TraceEvent): string | null {
+  switch (e.step) {
+    case 'ClientHello':
+      return `send:ClientHello:${Array.isArray(e.cipherSuites) ? e.cipherSuites.length : 0}`;
+    case 'Certificate': {
+      if (e.side !== 'server') return null;
+      const first = Array.isArray(e.certificates) ? (e.certificates[0] as { issuer?: unknown } | undefined) : undefined;
+      return `send:Certificate:${str(first?.issuer)}`;
+    }
+    case 'ClientKeyExchange':
+    case 'Finished':
+      return `send:${e.step}:`;
+    default:
+      return null;
+  }
 }
 
 function str(v: unknown): string {

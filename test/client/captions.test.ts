@@ -52,6 +52,7 @@ describe('captions', () => {
     expect(tls({ node: 'server', side: 'server', step: 'Finished', dir: 'send' })).toMatchObject({ key: 'cap.tls.finished', params: { node: 'server' } });
     expect(tls({ node: 'laptop', side: 'client', step: 'established' })).toMatchObject({ key: 'cap.tls.established', params: { from: 'laptop', to: 'server' }, tone: 'good' });
     expect(tls({ node: 'server', side: 'server', step: 'established' })).toBeNull();
+    expect(tls({ node: 'laptop', side: 'client', step: 'warning', problem: 'self-signed', message: 'Not secure: …' })).toMatchObject({ key: 'cap.tls.warning', params: { node: 'laptop' }, tone: 'bad' });
     expect(tls({ node: 'server', side: 'server', step: 'failure', alert: 'decrypt_error', at: 'Finished', by: 'local' })).toMatchObject({ key: 'cap.tls.decryptError', tone: 'bad', focus: { node: 'server' } });
     expect(tls({ node: 'laptop', side: 'client', step: 'failure', alert: 'decrypt_error', at: 'ChangeCipherSpec', by: 'peer' })).toBeNull();
     expect(tls({ node: 'laptop', side: 'client', step: 'failure', alert: 'bad_certificate', at: 'Certificate', by: 'local' })).toMatchObject({ key: 'cap.tls.badCertificate' });

@@ -246,6 +246,45 @@ describe('room source', () => {
     expect(seen.filter((e) => e.type === 'tls')).toEqual([{ type: 'tls', t: 2000, node: 'bank', flow: 'f', step: 'failure', by: 'local', alert: 'bad_record_mac' }]);
   });
 
+  test('the handshake steps in the notable events reach the world as TLS messages sent, and are captioned as in solo play', () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const seen: WorldEvent[] = [];
+    s.world.on((e) => seen.push(e));
+    const at = (seq: number, node: string, detail: string) => state.events.push({ seq, t: 1000 + seq, type: 'tls', node, link: '', flow: 'f', packet: 0, detail, count: 1 });
+    at(1, 'laptop', 'send:ClientHello:2');
+    at(2, 'server', 'send:Certificate:Trusty Root CA');
+    at(3, 'laptop', 'send:ClientKeyExchange:');
+    at(4, 'laptop', 'send:Finished:');
+    at(5, 'laptop', 'warning');
+    at(6, 'server', 'established');
+    at(7, 'laptop', 'established');
+    fake.patch();
+    const tls = seen.filter((e) => e.type === 'tls');
+    expect(tls).toEqual([
+      { type: 'tls', t: 1001, node: 'laptop', flow: 'f', step: 'ClientHello', dir: 'send', side: 'client', cipherSuites: ['', ''] },
+      { type: 'tls', t: 1002, node: 'server', flow: 'f', step: 'Certificate', dir: 'send', side: 'server', certificates: [{ subject: '', issuer: 'Trusty Root CA' }] },
+      { type: 'tls', t: 1003, node: 'laptop', flow: 'f', step: 'ClientKeyExchange', dir: 'send' },
+      { type: 'tls', t: 1004, node: 'laptop', flow: 'f', step: 'Finished', dir: 'send' },
+      { type: 'tls', t: 1005, node: 'laptop', flow: 'f', step: 'warning' },
+      // Only the flow's client tells an established handshake.
+      { type: 'tls', t: 1007, node: 'laptop', flow: 'f', step: 'established', side: 'client' },
+    ]);
+    const ctx = { flows: s.world.flows, nodeName: (id: string) => id };
+    expect(tls.map((e) => {
+      const c = captionFor(e, ctx);
+      return c === null ? null : [c.key, c.params];
+    })).toEqual([
+      ['cap.tls.clientHello', { node: 'laptop', n: 2 }],
+      ['cap.tls.certificate', { node: 'server', issuer: 'Trusty Root CA' }],
+      ['cap.tls.keyExchange', { node: 'laptop' }],
+      ['cap.tls.finished', { node: 'laptop' }],
+      ['cap.tls.warning', { node: 'laptop' }],
+      ['cap.tls.established', { from: 'laptop', to: 'server' }],
+    ]);
+  });
+
   test("a DNS resolver's notable steps reach the world as its own events, which the captions word", () => {
     const state = initialState();
     const fake = fakeRoom(state);

@@ -162,12 +162,32 @@ describe('event log: TLS', () => {
     const arr = new ArraySchema<EventState>();
     log.onTrace({ type: 'tls', t: 1, node: 'bank', flow: 'f', side: 'server', step: 'failure', alert: 'decrypt_error', at: 'Finished', by: 'local' }, 0);
     log.onTrace({ type: 'tls', t: 2, node: 'alice', flow: 'f', side: 'client', step: 'failure', alert: 'decrypt_error', at: 'ChangeCipherSpec', by: 'peer' }, 0);
-    log.onTrace({ type: 'tls', t: 3, node: 'alice', flow: 'g', side: 'client', step: 'ClientHello', dir: 'send' }, 0);
     log.onTrace({ type: 'tls', t: 4, node: 'alice', flow: 'g', side: 'client', step: 'established' }, 0);
     log.flush(arr);
     expect(arr.map((e) => [e.type, e.node, e.flow, e.detail])).toEqual([
       ['tls', 'bank', 'f', 'failure:decrypt_error'],
       ['tls', 'alice', 'g', 'established'],
+    ]);
+  });
+
+  it("records the handshake's main messages as they are sent, with what their captions say; received ones and the rest are left out", () => {
+    const log = new EventLog();
+    const arr = new ArraySchema<EventState>();
+    const tls = (t: number, e: Record<string, unknown>) => log.onTrace({ type: 'tls', t, flow: 'g', ...e }, 0);
+    tls(1, { node: 'alice', side: 'client', step: 'ClientHello', dir: 'send', cipherSuites: ['TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA'] });
+    tls(2, { node: 'bank', side: 'server', step: 'ClientHello', dir: 'recv' });
+    tls(3, { node: 'bank', side: 'server', step: 'ServerHello', dir: 'send' });
+    tls(4, { node: 'bank', side: 'server', step: 'Certificate', dir: 'send', certificates: [{ subject: 'bank.example', issuer: 'Trusty Root CA' }] });
+    tls(5, { node: 'alice', side: 'client', step: 'Certificate', dir: 'send', certificates: [{ subject: 'alice', issuer: 'Trusty Root CA' }] });
+    tls(6, { node: 'alice', side: 'client', step: 'ClientKeyExchange', dir: 'send' });
+    tls(7, { node: 'alice', side: 'client', step: 'Finished', dir: 'send' });
+    tls(8, { node: 'alice', side: 'client', step: 'keys' });
+    log.flush(arr);
+    expect(arr.map((e) => [e.t, e.node, e.detail])).toEqual([
+      [1, 'alice', 'send:ClientHello:2'],
+      [4, 'bank', 'send:Certificate:Trusty Root CA'],
+      [6, 'alice', 'send:ClientKeyExchange:'],
+      [7, 'alice', 'send:Finished:'],
     ]);
   });
 });
