@@ -658,6 +658,7 @@ export const en = {
   'sandbox.caTrust': 'T2: certificates, a CA, and a forged one',
   'sandbox.tlsHandshake': 'T3: the TLS handshake, step by step',
   'sandbox.osiLayers': 'T5: hub, switch and router: devices at their layers',
+  'sandbox.dns': 'T13: a DNS answer too big for UDP, asked again over TCP',
   'sandbox.blocking': 'T14: a blocking server and a non-blocking one',
   'sandbox.balancing': 'T16: a load balancer played by hand',
   'host.playNode': 'Play {role} {node} myself',

@@ -660,6 +660,7 @@ export const ko: Record<MessageKey, string> = {
   'sandbox.caTrust': 'T2: 인증서와 인증 기관, 그리고 위조된 인증서',
   'sandbox.tlsHandshake': 'T3: TLS 핸드셰이크를 한 단계씩',
   'sandbox.osiLayers': 'T5: 허브, 스위치, 라우터: 계층별 장비',
+  'sandbox.dns': 'T13: UDP에 안 들어가는 DNS 답, TCP로 다시 묻기',
   'sandbox.blocking': 'T14: 블로킹 서버와 논블로킹 서버',
   'sandbox.balancing': 'T16: 사람이 직접 하는 로드 밸런싱',
   'host.playNode': '{role} {node}를 직접 맡기',

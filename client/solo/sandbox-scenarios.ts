@@ -8,6 +8,7 @@ import httpPlaintext from '../../scenarios/topics/t01-http-plaintext.json';
 import caTrust from '../../scenarios/topics/t02-ca-trust.json';
 import tlsHandshake from '../../scenarios/topics/t03-tls-handshake.json';
 import osiLayers from '../../scenarios/topics/t05-osi-layers.json';
+import dnsTruncated from '../../scenarios/topics/t13-dns-truncated-tcp.json';
 import blocking from '../../scenarios/topics/t14-blocking-vs-nonblocking.json';
 import manualBalancing from '../../scenarios/topics/t16-manual.json';
 import type { MessageKey } from '../i18n/index.ts';
@@ -155,6 +156,7 @@ const ENTRIES: readonly SandboxEntry[] = [
   { id: 't02-ca-trust', title: 'sandbox.caTrust', scenario: caTrust, speed: 0.01 },
   { id: 't03-tls-handshake', title: 'sandbox.tlsHandshake', scenario: tlsHandshake, speed: 0.01 },
   { id: 't05-osi-layers', title: 'sandbox.osiLayers', scenario: osiLayers, speed: 0.01 },
+  { id: 't13-dns', title: 'sandbox.dns', scenario: dnsTruncated, speed: 0.01 },
   { id: 't14-blocking', title: 'sandbox.blocking', scenario: blocking, speed: 0.05 },
   { id: 't16-manual', title: 'sandbox.balancing', scenario: manualBalancing, speed: 0.01 },
 ];

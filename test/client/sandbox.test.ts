@@ -19,6 +19,21 @@ describe('sandbox', () => {
     }
   });
 
+  test("the DNS scenario's resolver steps reach the page, so the captions can tell them", () => {
+    const dns = sandboxLibrary().find((s) => s.id === 't13-dns')!;
+    const source = new LocalSource(dns.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1 });
+    const seen: string[] = [];
+    source.world.on((e) => {
+      if (e.type === 'dns' && e.side === 'client' && e.node === 'browser') seen.push(`${e.action} ${e.name}${e.reason === undefined ? '' : ` ${e.reason}`}`);
+    });
+    source.advance(dns.scenario.durationMs);
+    expect(seen).toEqual([
+      'query www.shop.example.', 'response www.shop.example.',
+      'query img.shop.example.', 'response img.shop.example.', 'tcp-fallback img.shop.example. truncated', 'query img.shop.example.', 'response img.shop.example.',
+      'query shop.example.', 'response shop.example.', 'tcp-fallback shop.example. truncated', 'query shop.example.', 'response shop.example.',
+    ]);
+  });
+
   test('the sandbox player can take a load balancer or a tap', async () => {
     const lib = sandboxLibrary();
     const manual = lib.find((s) => s.id === 't16-manual')!;
