@@ -131,10 +131,17 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
       return key === undefined ? null : make(key, { who: ctx.nodeName(e.node) }, e.result === 'blocked' || e.result === 'EWOULDBLOCK' ? 'warn' : 'good', { node: e.node }, `call-${e.flow}-${e.call}`);
     }
     case 'http': {
-      // An error answer: the network and TCP delivered the request; the application said no.
-      if (e.side !== 'client' || e.event !== 'response' || (e.status ?? 0) < 400 || e.flow === undefined) return null;
+      if (e.side !== 'client' || e.flow === undefined) return null;
       const f = ctx.flows.get(e.flow);
-      return make('cap.httpError', { server: ctx.nodeName(f?.to ?? '?'), who: ctx.nodeName(e.node), status: e.status ?? 0, method: e.method ?? '?', path: e.path ?? '?' }, 'bad', { node: e.node }, `http-${e.flow}-${e.status}`);
+      const server = ctx.nodeName(f?.to ?? '?');
+      // No answer at all: refused by the server's TCP (nothing listens on that port), or the connection failed.
+      if (e.event === 'error') {
+        if (e.reason === 'connection refused') return make('cap.httpRefused', { server, who: ctx.nodeName(e.node) }, 'bad', { node: e.node }, `http-${e.flow}-refused`);
+        return make('cap.httpFailed', { who: ctx.nodeName(e.node), method: e.method ?? '?', path: e.path ?? '?', reason: e.reason ?? '?' }, 'bad', { node: e.node }, `http-${e.flow}-failed`);
+      }
+      // An error answer: the network and TCP delivered the request; the application said no.
+      if (e.event !== 'response' || (e.status ?? 0) < 400) return null;
+      return make('cap.httpError', { server, who: ctx.nodeName(e.node), status: e.status ?? 0, method: e.method ?? '?', path: e.path ?? '?' }, 'bad', { node: e.node }, `http-${e.flow}-${e.status}`);
     }
     case 'dns':
       return dnsCaption(e, ctx, make);

@@ -182,6 +182,8 @@ export interface HttpEvent extends BaseEvent {
   method?: string;
   path?: string;
   status?: number;
+  /** Why a request got no answer (`error` events): `connection refused`, a reset, a timeout, … */
+  reason?: string;
 }
 
 /** A system call of a server thread or an HTTP caller (only the fields the client reads). */

@@ -13,14 +13,15 @@ export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 
 
 /**
  * A question of the layer quiz: at which OSI layer is `flow`'s trouble? The answer counts once the
- * engine has shown the symptom on that flow (a drop for that reason, or an HTTP answer with that status).
+ * engine has shown the symptom on that flow (a drop for that reason, an HTTP answer with that status,
+ * or a request failing for that reason).
  */
 export interface LayerQuestion {
   id: string;
   prompt: MessageKey;
   flow: string;
   layer: number;
-  symptom: { drop: string } | { httpStatus: number };
+  symptom: { drop: string } | { httpStatus: number } | { httpError: string };
 }
 
 
@@ -531,8 +532,11 @@ LEVELS.push({
 export const OSI_LEVEL = { quickMs: 30_000 };
 
 /** Each friend asks for the class notes again and again, so the trouble shows more than once. */
-function notesFlow(id: string, from: string, path: string): NonNullable<ScenarioInput['flows']>[number] {
-  return { id, from, to: 'web', transport: 'tcp', app: 'http', startMs: 1000, initialRtoMs: 1000, http: { keepAlive: false, requests: [{ method: 'GET', path, atMs: 0, repeat: 8, everyMs: 5000 }] } } as NonNullable<ScenarioInput['flows']>[number];
+function notesFlow(id: string, from: string, path: string, port?: number): NonNullable<ScenarioInput['flows']>[number] {
+  return {
+    id, from, to: 'web', transport: 'tcp', app: 'http', startMs: 1000, initialRtoMs: 1000, ...(port === undefined ? {} : { port }),
+    http: { keepAlive: false, requests: [{ method: 'GET', path, atMs: 0, repeat: 8, everyMs: 5000 }] },
+  } as NonNullable<ScenarioInput['flows']>[number];
 }
 
 LEVELS.push({
@@ -549,6 +553,7 @@ LEVELS.push({
     { id: 'bob', prompt: 'level.osi.q.bob', flow: 'bob-notes', layer: 1, symptom: { drop: 'link-down' } },
     { id: 'carol', prompt: 'level.osi.q.carol', flow: 'carol-notes', layer: 3, symptom: { drop: 'ttl' } },
     { id: 'dave', prompt: 'level.osi.q.dave', flow: 'dave-notes', layer: 7, symptom: { httpStatus: 404 } },
+    { id: 'erin', prompt: 'level.osi.q.erin', flow: 'erin-notes', layer: 4, symptom: { httpError: 'connection refused' } },
   ],
   scenario: {
     name: 'osi-layers',
@@ -558,6 +563,7 @@ LEVELS.push({
       { id: 'bob', kind: 'host' },
       { id: 'carol', kind: 'host' },
       { id: 'dave', kind: 'host' },
+      { id: 'erin', kind: 'host' },
       { id: 'sw', kind: 'switch' },
       { id: 'r1', kind: 'router' },
       { id: 'r2', kind: 'router' },
@@ -567,6 +573,7 @@ LEVELS.push({
       { id: 'bob-cable', a: 'bob', b: 'r1', bandwidthBps: 10_000_000, delayMs: 50 },
       { id: 'carol-sw', a: 'carol', b: 'sw', bandwidthBps: 10_000_000, delayMs: 50 },
       { id: 'dave-sw', a: 'dave', b: 'sw', bandwidthBps: 10_000_000, delayMs: 50 },
+      { id: 'erin-sw', a: 'erin', b: 'sw', bandwidthBps: 10_000_000, delayMs: 50 },
       { id: 'sw-r1', a: 'sw', b: 'r1', bandwidthBps: 10_000_000, delayMs: 50 },
       { id: 'r1-r2', a: 'r1', b: 'r2', bandwidthBps: 10_000_000, delayMs: 50 },
       { id: 'r2-web', a: 'r2', b: 'web', bandwidthBps: 10_000_000, delayMs: 50 },
@@ -576,7 +583,13 @@ LEVELS.push({
       { node: 'r1', to: 'carol', via: 'r1-r2' },
       { node: 'r2', to: 'carol', via: 'r1-r2' },
     ],
-    flows: [notesFlow('bob-notes', 'bob', '/notes/'), notesFlow('carol-notes', 'carol', '/notes/'), notesFlow('dave-notes', 'dave', '/notes')],
+    // Erin's bookmark has the wrong port: the web server listens on 80, nothing on 8080.
+    flows: [
+      notesFlow('bob-notes', 'bob', '/notes/'),
+      notesFlow('carol-notes', 'carol', '/notes/'),
+      notesFlow('dave-notes', 'dave', '/notes'),
+      notesFlow('erin-notes', 'erin', '/notes/', 8080),
+    ],
     // Bob's cable is unplugged.
     faults: [{ kind: 'link-down', link: 'bob-cable', atMs: 0 }],
   } as ScenarioInput,

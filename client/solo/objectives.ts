@@ -62,6 +62,8 @@ export class TraceFacts {
   readonly firstDrops = new Map<string, number>();
   /** Per `<flow>|<status>`: when the flow's client first got an HTTP answer with that status. */
   readonly firstHttpStatus = new Map<string, number>();
+  /** Per `<flow>|<reason>`: when a request of the flow first failed for that reason (no answer at all). */
+  readonly firstHttpError = new Map<string, number>();
   /** Layers the player named, per question, in order. */
   readonly layerAnswers: Array<{ question: string; layer: number; atMs: number }> = [];
   /** The I/O model a server's operator chose (the `server-io` command), and when. */
@@ -75,6 +77,10 @@ export class TraceFacts {
     if (e.type === 'http' && e.side === 'client' && e.event === 'response' && typeof e.flow === 'string') {
       const key = `${e.flow}|${String(e.status)}`;
       if (!this.firstHttpStatus.has(key)) this.firstHttpStatus.set(key, e.t);
+    }
+    if (e.type === 'http' && e.side === 'client' && e.event === 'error' && typeof e.flow === 'string') {
+      const key = `${e.flow}|${String(e.reason)}`;
+      if (!this.firstHttpError.has(key)) this.firstHttpError.set(key, e.t);
     }
     if (e.type === 'command' && e.action === 'server-io' && e.ok === true) this.serverIo = { io: String(e.io), threads: num(e.threads), atMs: e.t };
     if (e.type === 'tap' && e.action === 'frame') this.tapFrames++;
@@ -117,7 +123,10 @@ export class TraceFacts {
 
   /** When the engine first showed a layer question's symptom, or undefined. */
   symptomAtMs(q: LayerQuestion): number | undefined {
-    return 'drop' in q.symptom ? this.firstDrops.get(`${q.flow}|${q.symptom.drop}`) : this.firstHttpStatus.get(`${q.flow}|${q.symptom.httpStatus}`);
+    const s = q.symptom;
+    if ('drop' in s) return this.firstDrops.get(`${q.flow}|${s.drop}`);
+    if ('httpStatus' in s) return this.firstHttpStatus.get(`${q.flow}|${s.httpStatus}`);
+    return this.firstHttpError.get(`${q.flow}|${s.httpError}`);
   }
 
   /** A layer question's first right answer: the right layer, given once its symptom had shown. */

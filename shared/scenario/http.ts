@@ -149,7 +149,10 @@ export function httpFlowSpec(f: FlowLike, app: string, where: string, nodes: rea
   // HTTPS: every server also serves HTTP over TLS on port 443 (app/tls/https.ts).
   const serverPort = app === 'https' ? 443 : (servers[0]?.port ?? 80);
   const port = f.port ?? serverPort;
-  for (const s of app === 'https' ? [] : servers) {
+  // Straight to a server, another port is allowed: nothing listens there, so its connections are
+  // refused (RST), a transport-layer fault to find. Behind a balancer the port must be the backends'.
+  const direct = target?.kind === 'server';
+  for (const s of app === 'https' || direct ? [] : servers) {
     if ((s.port ?? 80) !== port) errors.push(`${where}.port: server "${s.id}" listens on ${s.port ?? 80}, not ${port}`);
   }
   const h = f.http;

@@ -71,6 +71,9 @@ describe('captions', () => {
     expect(http({ event: 'response', status: 200 })).toBeNull();
     expect(http({ event: 'request' })).toBeNull();
     expect(http({ event: 'response', status: 404, side: 'server', node: 'server' })).toBeNull();
+    // No answer at all: a connection refused by the server's TCP, or one that failed.
+    expect(http({ event: 'error', reason: 'connection refused' })).toMatchObject({ key: 'cap.httpRefused', params: { server: 'server', who: 'laptop' }, tone: 'bad' });
+    expect(http({ event: 'error', reason: 'connection reset' })).toMatchObject({ key: 'cap.httpFailed', params: { who: 'laptop', method: 'GET', path: '/notes', reason: 'connection reset' } });
   });
 
   test("a caller's way of waiting is told for callers whose waiting matters; server threads and plain callers are not", () => {

@@ -522,18 +522,22 @@ describe('solo levels', () => {
     expect(Math.round(t.firstDrops.get('bob-notes|link-down')!)).toBe(1000);
     expect(Math.round(t.firstDrops.get('carol-notes|ttl')!)).toBe(4403);
     expect(Math.round(t.firstHttpStatus.get('dave-notes|404')!)).toBe(1802);
+    // Erin: her SYN to port 8080 is answered with RST by the server's TCP (nothing listens there), one round trip after it left.
+    expect(Math.round(t.firstHttpError.get('erin-notes|connection refused')!)).toBe(1400);
     expect([...t.firstDrops.keys()].filter((k) => !k.endsWith('|mac-filter')).sort()).toEqual(['bob-notes|link-down', 'carol-notes|ttl']);
     const flows = run.source.engine.summary().flows as Record<string, Record<string, unknown>>;
     expect(flows['dave-notes']).toMatchObject({ statuses: { 404: 8 }, errors: 0 });
+    expect(flows['erin-notes']).toMatchObject({ responses: 0, errors: 8 });
   });
 
-  test('level 11: naming layers 1, 3 and 7 once each has shown wins three stars', async () => {
+  test('level 11: naming layers 1, 3, 7 and 4 once each has shown wins three stars', async () => {
     const { r, replies } = await playOsi([
       [2000, 'bob', 1],
       [2000, 'dave', 7],
+      [2000, 'erin', 4],
       [5000, 'carol', 3],
     ]);
-    expect(replies).toEqual([true, true, true]);
+    expect(replies).toEqual([true, true, true, true]);
     expect(r.passed).toBe(true);
     expect(r.stars).toBe(3);
     expect(r.simMs).toBe(5100);
@@ -541,6 +545,7 @@ describe('solo levels', () => {
       { key: 'stat.osiSolved', params: { who: 'bob', layer: 1, at: '2.0' } },
       { key: 'stat.osiSolved', params: { who: 'carol', layer: 3, at: '5.0' } },
       { key: 'stat.osiSolved', params: { who: 'dave', layer: 7, at: '2.0' } },
+      { key: 'stat.osiSolved', params: { who: 'erin', layer: 4, at: '2.0' } },
       { key: 'stat.wrongGuesses', params: { n: 0 } },
     ]);
   });
@@ -551,19 +556,21 @@ describe('solo levels', () => {
       [2000, 'bob', 2],
       [3000, 'bob', 1],
       [3000, 'dave', 7],
+      [3000, 'erin', 7], // a refused connection is not the application's doing
+      [4000, 'erin', 4],
       [6000, 'carol', 3],
     ]);
-    expect(replies).toEqual([false, false, true, true, true]);
+    expect(replies).toEqual([false, false, true, true, false, true, true]);
     expect(r.passed).toBe(true);
     expect(r.bonus).toEqual([false, true]);
-    expect(r.stats.at(-1)).toEqual({ key: 'stat.wrongGuesses', params: { n: 2 } });
+    expect(r.stats.at(-1)).toEqual({ key: 'stat.wrongGuesses', params: { n: 3 } });
   });
 
   test('level 11: a technician who never answers fails at 45 s; answers to nothing, or to no layer, are ignored', async () => {
     const { r, run } = await playOsi([]);
     expect(r.passed).toBe(false);
     expect(r.simMs).toBe(45_000);
-    expect(run.answerLayer('erin', 1)).toBe(false);
+    expect(run.answerLayer('frank', 1)).toBe(false);
     expect(run.answerLayer('bob', 8)).toBe(false);
     expect(run.trace.layerAnswers).toEqual([]);
   });

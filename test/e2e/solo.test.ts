@@ -168,6 +168,9 @@ describe('solo', () => {
     await page.click('[data-testid=quiz-dave-7]');
     expect(await page.textContent('[data-testid=quiz-feedback-dave]')).toMatch(/layer 7, Application/);
     await page.click('[data-testid=quiz-bob-1]');
+    // Erin's connection to port 8080 is refused by the server's TCP.
+    await captionSays(page, /RST/);
+    await page.click('[data-testid=quiz-erin-4]');
     // Carol's replies die of TTL at 4.4 s of simulated time.
     await captionSays(page, /TTL/);
     await shot(page, '12-solo-osi');

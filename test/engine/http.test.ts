@@ -121,6 +121,24 @@ describe('HTTP over TCP', () => {
     expect(r.of('io').filter((e) => e.result === 'refused')).toHaveLength(1);
   });
 
+  it('a request to a port the server does not listen on is refused with RST by its TCP, not by the application', () => {
+    const input = web([{ path: '/' }, { path: '/login', method: 'POST', body: 'user=a' }]) as { flows: Array<Record<string, unknown>> };
+    input.flows[0]!.port = 8080;
+    const r = run(input as unknown as ScenarioInput, ['http', 'io', 'state']);
+    // Each SYN is answered with RST|ACK one round trip later (the second request tries a connection of its own);
+    // the server's application never sees a connection.
+    expect(r.of('state').map((e) => [Math.round(e.t), e.side, e.to])).toEqual([
+      [0, 'client', 'SYN_SENT'], [20, 'client', 'CLOSED'],
+      [20, 'client', 'SYN_SENT'], [40, 'client', 'CLOSED'],
+    ]);
+    expect(r.of('http').map((e) => [e.event, e.path, e.reason])).toEqual([
+      ['error', '/', 'connection refused'],
+      ['error', '/login', 'connection refused'],
+    ]);
+    expect(r.of('io').filter((e) => e.node === 'web')).toEqual([]);
+    expect(r.engine.summary().flows.f).toMatchObject({ requests: 0, responses: 0, errors: 2 });
+  });
+
   it('closes an idle keep-alive connection after keepAliveTimeoutMs; the next request opens a new one', () => {
     const r = run(web([{ path: '/', atMs: 0 }, { path: '/', atMs: 500 }], {}, { keepAliveTimeoutMs: 200 }), ['io', 'http']);
     const close = r.of('io').find((e) => e.node === 'web' && e.call === 'close')!;
