@@ -64,6 +64,8 @@ export class TraceFacts {
   readonly firstHttpStatus = new Map<string, number>();
   /** Per `<flow>|<reason>`: when a request of the flow first failed for that reason (no answer at all). */
   readonly firstHttpError = new Map<string, number>();
+  /** HTTP requests sent and not yet answered, by `<flow>#<request>`: their flow and when they were due. */
+  private readonly unanswered = new Map<string, { flow: string; dueMs: number }>();
   /** Layers the player named, per question, in order. */
   readonly layerAnswers: Array<{ question: string; layer: number; atMs: number }> = [];
   /** The I/O model a server's operator chose (the `server-io` command), and when. */
@@ -77,6 +79,11 @@ export class TraceFacts {
     if (e.type === 'http' && e.side === 'client' && e.event === 'response' && typeof e.flow === 'string') {
       const key = `${e.flow}|${String(e.status)}`;
       if (!this.firstHttpStatus.has(key)) this.firstHttpStatus.set(key, e.t);
+    }
+    if (e.type === 'http' && e.side === 'client' && typeof e.flow === 'string') {
+      const key = `${e.flow}#${String(e.request)}`;
+      if (e.event === 'request') this.unanswered.set(key, { flow: e.flow, dueMs: e.t - num(e.waitedMs) });
+      else if (e.event === 'response' || e.event === 'error') this.unanswered.delete(key);
     }
     if (e.type === 'http' && e.side === 'client' && e.event === 'error' && typeof e.flow === 'string') {
       const key = `${e.flow}|${String(e.reason)}`;
@@ -114,6 +121,13 @@ export class TraceFacts {
       const flow = e.flow as string;
       if (!this.startedFlows.has(flow)) this.startedFlows.set(flow, e.t);
     }
+  }
+
+  /** How long the oldest request of `flows` still without an answer has waited at `nowMs` (0 when none waits). */
+  longestUnansweredMs(flows: readonly string[], nowMs: number): number {
+    let oldest = nowMs;
+    for (const r of this.unanswered.values()) if (flows.includes(r.flow) && r.dueMs < oldest) oldest = r.dueMs;
+    return nowMs - oldest;
   }
 
   /** The flows that have started, in the order they started. */
@@ -397,7 +411,9 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
       const pageFlows = IO_LEVEL.pageClients.map((c) => facts.flows[`${c}-pages`] ?? {});
       const pages = pageFlows.reduce((sum, f) => sum + num(f.responses), 0);
       const pagesTotal = IO_LEVEL.pageClients.length * IO_LEVEL.pagesEach;
-      const slowestMs = Math.max(0, ...pageFlows.map((f) => num(f.latencyMsMax)));
+      // A page still waiting counts as slow as it already is: a too-small pool fails as soon as a page is late, not when it finally comes.
+      const waitingMs = trace.longestUnansweredMs(IO_LEVEL.pageClients.map((c) => `${c}-pages`), now);
+      const slowestMs = Math.max(0, waitingMs, ...pageFlows.map((f) => num(f.latencyMsMax)));
       const uploads = Array.from({ length: IO_LEVEL.uploads }, (_, i) => num(facts.flows[`upload${i + 1}`]?.responses)).reduce((a, b) => a + b, 0);
       const tookMs = opened === null ? 0 : now - opened.atMs;
       const tooSlow = slowestMs > IO_LEVEL.maxPageMs;

@@ -468,13 +468,16 @@ describe('solo levels', () => {
   test('level 10: four blocking threads are all held by the four slow uploads; the readers wait: failed', async () => {
     const { r } = await playIo({ io: 'blocking', threads: 4 });
     expect(r.passed).toBe(false);
-    // Failed when the first pages finally come, behind the uploads: 10.7 s after they were asked for.
-    expect(r.simMs).toBe(13_800);
-    expect(ioStats(r)).toMatchObject({
+    // Failed as soon as the first pages, asked for 1 s after opening, have waited longer than 1 s behind the uploads.
+    expect(r.simMs).toBe(4_100);
+    // No page and no upload has come back yet; every thread is parked in recv() on an upload.
+    expect(ioStats(r)).toEqual({
       'stat.ioBlocking': { n: 4 },
-      'stat.pagesServed': { n: 3, uploads: 4 },
-      'stat.slowestPage': { ms: 10_701 },
-      'stat.acceptWait': { ms: 10_500 },
+      'stat.pagesServed': { n: 0, total: 30, uploads: 0, uploadsTotal: 4 },
+      'stat.slowestPage': { ms: 1100 },
+      'stat.acceptWait': { ms: 950 },
+      'stat.recvParked': { n: 80 },
+      'stat.contextSwitches': { n: 79 },
     });
   });
 

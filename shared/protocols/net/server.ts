@@ -361,12 +361,19 @@ export class Server extends Host {
       bytesIn += c.bytesIn;
       bytesOut += c.bytesOut;
     }
+    // The longest wait so far includes connections still waiting to be accepted.
+    let acceptWaitMaxMs = s.acceptWaitMaxMs;
+    const nowNs = this.network.sim.nowNs;
+    for (const id of this.io.view().acceptQueue) {
+      const c = this.conns.get(id);
+      if (c !== undefined) acceptWaitMaxMs = Math.max(acceptWaitMaxMs, (nowNs - c.queuedNs) / 1e6);
+    }
     return {
       ...s,
       responsesByStatus: { ...s.responsesByStatus },
       bytesIn,
       bytesOut,
-      acceptWaitMaxMs: Math.round(s.acceptWaitMaxMs * 1000) / 1000,
+      acceptWaitMaxMs: Math.round(acceptWaitMaxMs * 1000) / 1000,
       io: this.settings.io,
       threads: this.settings.io === 'blocking' ? this.settings.threads : 1,
       capacity: this.capacity,
