@@ -614,6 +614,15 @@ export class RoomSource implements GameSource {
         return { type: 'fault', ...base, kind: ev.detail };
       case 'command':
         return { type: 'command', ...base, node: ev.node, action: ev.detail, packet: ev.packet, ok: true };
+      case 'http': {
+        // `answer|<status>|<method>|<path>` or `failed|<reason>|<method>|<path>` (server/game/notable-events.ts).
+        if (ev.node === '' || flow === null) return null;
+        const [what, arg, method, ...path] = ev.detail.split('|');
+        const http = { type: 'http', t: ev.t, node: ev.node, side: 'client', flow, method: method ?? '', path: path.join('|') } as const;
+        if (what === 'answer') return { ...http, event: 'response', status: Number(arg) };
+        if (what === 'failed') return { ...http, event: 'error', reason: arg ?? '' };
+        return null;
+      }
       case 'dns': {
         // `what|name|…` (server/game/notable-events.ts) back into the resolver's event.
         if (ev.node === '') return null;
@@ -821,7 +830,7 @@ function asRole(role: string, spectator: boolean): MyRole['role'] {
   }
 }
 
-const WORLD_TYPES = new Set(['tx', 'drop', 'wait', 'command', 'send', 'ack', 'state', 'cwnd', 'deliver', 'rto', 'window', 'probe', 'video', 'fault', 'rtt', 'tls', 'dns']);
+const WORLD_TYPES = new Set(['tx', 'drop', 'wait', 'command', 'send', 'ack', 'state', 'cwnd', 'deliver', 'rto', 'window', 'probe', 'video', 'fault', 'rtt', 'tls', 'dns', 'http']);
 
 function isWorld(e: BaseEvent): e is WorldEvent {
   return WORLD_TYPES.has(e.type);

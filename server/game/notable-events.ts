@@ -1,7 +1,7 @@
 // The notable protocol events of a session: what a caption, a teacher's recap or the results file
 // should mention (a drop and its reason, a TCP state change, a retransmission timeout, a window
 // closing, a fault, a hold or duplicate by a router player, a load balancer failing over, a DNS
-// resolver asking again or switching to TCP). Entries
+// resolver asking again or switching to TCP, an HTTP request refused or answered with an error). Entries
 // carry codes, not sentences: the client words them in the player's language.
 //
 // Drops come in bursts (a full queue drops packet after packet), so a drop like the newest entry,
@@ -80,6 +80,16 @@ export class EventLog {
       case 'lb-health':
         this.add({ ...base, type: 'lb-health', detail: `${str(e.backend)}:${e.up === true ? 'up' : 'down'}` }, wallNowMs);
         return;
+      case 'http': {
+        // A request the application or the network said no to, at the client: an error answer
+        // (`answer|<status>|<method>|<path>`) or none at all (`failed|<reason>|<method>|<path>`).
+        // Alike ones in a row (a full server refusing one client after another) fold into one.
+        if (e.side !== 'client') return;
+        const what = `${str(e.method)}|${str(e.path)}`;
+        if (e.event === 'response' && num(e.status) >= 400) this.add({ ...base, type: 'http', detail: `answer|${num(e.status)}|${what}` }, wallNowMs, true);
+        else if (e.event === 'error') this.add({ ...base, type: 'http', detail: `failed|${str(e.reason)}|${what}` }, wallNowMs, true);
+        return;
+      }
       case 'dns': {
         // What UDP leaves to a resolver: its own timer asking again, the switch to TCP, giving up, an
         // error answer. The detail is `what|name|…` (a DNS name holds no "|").

@@ -285,6 +285,24 @@ describe('room source', () => {
     ]);
   });
 
+  test('an HTTP request refused or answered with an error reaches the world as the client saw it, and is captioned', () => {
+    const state = initialState();
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const seen: WorldEvent[] = [];
+    s.world.on((e) => seen.push(e));
+    state.events.push({ seq: 1, t: 4000, type: 'http', node: 'laptop', link: '', flow: 'f', packet: 0, detail: 'answer|404|GET|/notes', count: 1 });
+    state.events.push({ seq: 2, t: 4100, type: 'http', node: 'laptop', link: '', flow: 'f', packet: 0, detail: 'failed|connection refused|POST|/a|b', count: 3 });
+    fake.patch();
+    const http = seen.filter((e) => e.type === 'http');
+    expect(http).toEqual([
+      { type: 'http', t: 4000, node: 'laptop', side: 'client', flow: 'f', method: 'GET', path: '/notes', event: 'response', status: 404 },
+      { type: 'http', t: 4100, node: 'laptop', side: 'client', flow: 'f', method: 'POST', path: '/a|b', event: 'error', reason: 'connection refused' },
+    ]);
+    const ctx = { flows: s.world.flows, nodeName: (id: string) => id };
+    expect(http.map((e) => captionFor(e, ctx)?.key)).toEqual(['cap.httpError', 'cap.httpRefused']);
+  });
+
   test("a DNS resolver's notable steps reach the world as its own events, which the captions word", () => {
     const state = initialState();
     const fake = fakeRoom(state);

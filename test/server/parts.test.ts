@@ -216,6 +216,25 @@ describe('event log: DNS', () => {
   });
 });
 
+describe('event log: HTTP', () => {
+  it('records error answers and requests with no answer at the client, folding alike ones in a row', () => {
+    const log = new EventLog();
+    const arr = new ArraySchema<EventState>();
+    const http = (t: number, wall: number, e: Record<string, unknown>) => log.onTrace({ type: 'http', t, node: 'c1', flow: 'shop-1', side: 'client', method: 'GET', path: '/', ...e }, wall);
+    http(1, 0, { event: 'request' });
+    http(2, 0, { event: 'response', status: 200 });
+    http(3, 0, { event: 'response', status: 404, path: '/notes' });
+    http(4, 0, { event: 'error', reason: 'connection refused' });
+    http(5, 100, { event: 'error', reason: 'connection refused' });
+    log.onTrace({ type: 'http', t: 6, node: 'web', flow: 'shop-1', side: 'server', event: 'response', status: 500 }, 200);
+    log.flush(arr);
+    expect(arr.map((e) => [e.t, e.node, e.flow, e.detail, e.count])).toEqual([
+      [3, 'c1', 'shop-1', 'answer|404|GET|/notes', 1],
+      [5, 'c1', 'shop-1', 'failed|connection refused|GET|/', 2],
+    ]);
+  });
+});
+
 describe('scoring helpers', () => {
   it('computes Jain’s fairness index', () => {
     expect(jain([5, 5, 5])).toBe(1);
