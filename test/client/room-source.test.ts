@@ -101,6 +101,16 @@ function fakeRoom(state: FakeState) {
   };
 }
 
+/** A room source over a fake room, and every world event it produces. */
+function watchedRoom() {
+  const state = initialState();
+  const fake = fakeRoom(state);
+  const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+  const seen: WorldEvent[] = [];
+  s.world.on((e) => seen.push(e));
+  return { state, fake, s, seen };
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe('room source', () => {
@@ -120,11 +130,7 @@ describe('room source', () => {
   });
 
   test('a rise in the retransmission count is shown as a retransmission by the sender', () => {
-    const state = initialState();
-    const fake = fakeRoom(state);
-    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
-    const seen: WorldEvent[] = [];
-    s.world.on((e) => seen.push(e));
+    const { state, fake, s, seen } = watchedRoom();
     state.clock.simMs = 1250;
     state.flows.get('f')!.retransmits = 1;
     state.flows.get('f')!.timeouts = 1;
@@ -235,11 +241,7 @@ describe('room source', () => {
   });
 
   test("a TLS failure in the notable events reaches the world as the noticing side's failure", () => {
-    const state = initialState();
-    const fake = fakeRoom(state);
-    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
-    const seen: WorldEvent[] = [];
-    s.world.on((e) => seen.push(e));
+    const { state, fake, s, seen } = watchedRoom();
     state.events.push({ seq: 1, t: 2000, type: 'tls', node: 'bank', link: '', flow: 'f', packet: 0, detail: 'failure:bad_record_mac', count: 1 });
     state.events.push({ seq: 2, t: 2100, type: 'tls', node: 'alice', link: '', flow: 'f', packet: 0, detail: 'established', count: 1 });
     fake.patch();
@@ -247,11 +249,7 @@ describe('room source', () => {
   });
 
   test('the handshake steps in the notable events reach the world as TLS messages sent, and are captioned as in solo play', () => {
-    const state = initialState();
-    const fake = fakeRoom(state);
-    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
-    const seen: WorldEvent[] = [];
-    s.world.on((e) => seen.push(e));
+    const { state, fake, s, seen } = watchedRoom();
     const at = (seq: number, node: string, detail: string) => state.events.push({ seq, t: 1000 + seq, type: 'tls', node, link: '', flow: 'f', packet: 0, detail, count: 1 });
     at(1, 'laptop', 'send:ClientHello:2');
     at(2, 'server', 'send:Certificate:Trusty Root CA');
@@ -286,11 +284,7 @@ describe('room source', () => {
   });
 
   test('an HTTP request refused or answered with an error reaches the world as the client saw it, and is captioned', () => {
-    const state = initialState();
-    const fake = fakeRoom(state);
-    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
-    const seen: WorldEvent[] = [];
-    s.world.on((e) => seen.push(e));
+    const { state, fake, s, seen } = watchedRoom();
     state.events.push({ seq: 1, t: 4000, type: 'http', node: 'laptop', link: '', flow: 'f', packet: 0, detail: 'answer|404|GET|/notes', count: 1 });
     state.events.push({ seq: 2, t: 4100, type: 'http', node: 'laptop', link: '', flow: 'f', packet: 0, detail: 'failed|connection refused|POST|/a|b', count: 3 });
     fake.patch();
@@ -304,11 +298,7 @@ describe('room source', () => {
   });
 
   test("a DNS resolver's notable steps reach the world as its own events, which the captions word", () => {
-    const state = initialState();
-    const fake = fakeRoom(state);
-    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
-    const seen: WorldEvent[] = [];
-    s.world.on((e) => seen.push(e));
+    const { state, fake, s, seen } = watchedRoom();
     const name = 'www.school.example.';
     state.events.push({ seq: 1, t: 3000, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `retry|${name}|2|2000`, count: 1 });
     state.events.push({ seq: 2, t: 3100, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `truncated|${name}`, count: 1 });

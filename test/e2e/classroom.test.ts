@@ -32,6 +32,20 @@ async function join(page: Page, code: string, name: string): Promise<void> {
   await page.click('[data-testid=join-submit]');
 }
 
+/** The host's page creates a class on a built-in scenario and waits in the lobby; returns the page and the join code. */
+async function createClass(url: string, scenario: string, name: string, screenshot?: string): Promise<{ host: Page; code: string }> {
+  const host = await openPage(browser, url, errors);
+  await host.click('[data-testid=menu-host]');
+  await waitForScene(host, 'host');
+  await host.waitForSelector(`[data-testid=host-scenario] option[value="${scenario}"]`, { state: 'attached' });
+  await host.selectOption('[data-testid=host-scenario]', scenario);
+  await host.fill('[data-testid=host-name]', name);
+  if (screenshot !== undefined) await shot(host, screenshot);
+  await host.click('[data-testid=host-create]');
+  await waitForScene(host, 'lobby');
+  return { host, code: (await host.textContent('[data-testid=lobby-code]'))!.trim() };
+}
+
 /** One decision at the router: drop the first data packet of alice's upload, forward everything else on its usual link. */
 async function routeOnce(page: Page, state: { dropped: number | null }): Promise<void> {
   const items = await page.$$eval('[data-testid=router-panel] .queue-item:not(.held)', (els) =>
@@ -60,16 +74,7 @@ describe('classroom', () => {
   test('host, two students, a dropped packet, its retransmission, a spectator, the end and the report', { timeout: 420_000 }, async () => {
     const url = `${server.url}/?lang=en&aa=0`;
     // The host creates a class.
-    const host = await openPage(browser, url, errors);
-    await host.click('[data-testid=menu-host]');
-    await waitForScene(host, 'host');
-    await host.waitForSelector('[data-testid=host-scenario] option[value="2-congestion-lab"]', { state: 'attached' });
-    await host.selectOption('[data-testid=host-scenario]', '2-congestion-lab');
-    await host.fill('[data-testid=host-name]', 'Ms Park');
-    await shot(host, '10-host-create');
-    await host.click('[data-testid=host-create]');
-    await waitForScene(host, 'lobby');
-    const code = (await host.textContent('[data-testid=lobby-code]'))!.trim();
+    const { host, code } = await createClass(url, '2-congestion-lab', 'Ms Park', '10-host-create');
     expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
 
     // A student mistypes the code first: a clear error, then the right code.
@@ -158,15 +163,7 @@ describe('classroom', () => {
 
   test("the server lab's server player switches to an event loop before the clients come, then the choice is set", { timeout: 240_000 }, async () => {
     const url = `${server.url}/?lang=en&aa=0`;
-    const host = await openPage(browser, url, errors);
-    await host.click('[data-testid=menu-host]');
-    await waitForScene(host, 'host');
-    await host.waitForSelector('[data-testid=host-scenario] option[value="6-server-lab"]', { state: 'attached' });
-    await host.selectOption('[data-testid=host-scenario]', '6-server-lab');
-    await host.fill('[data-testid=host-name]', 'Mr Kim');
-    await host.click('[data-testid=host-create]');
-    await waitForScene(host, 'lobby');
-    const code = (await host.textContent('[data-testid=lobby-code]'))!.trim();
+    const { host, code } = await createClass(url, '6-server-lab', 'Mr Kim');
 
     const s = await openPage(browser, url, errors);
     await join(s, code, 'Seo');
