@@ -55,6 +55,7 @@ export const en = {
   'role.host': 'Host',
   'role.spectator': 'Spectator',
   'role.observer': 'Waiting for a role',
+  'role.serverOperator': 'Server operator',
   'role.none': 'No role',
 
   // Node kinds

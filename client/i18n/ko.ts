@@ -57,6 +57,7 @@ export const ko: Record<MessageKey, string> = {
   'role.host': '호스트',
   'role.spectator': '관전자',
   'role.observer': '역할 대기 중',
+  'role.serverOperator': '서버 운영자',
   'role.none': '역할 없음',
 
   // 장비 종류

@@ -2,11 +2,12 @@
 // streamer mode) and starts the class; a student sees their role and enters when the class starts.
 
 import Phaser from 'phaser';
-import { t, type MessageKey } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
 import type { RoomSource } from '../net/room-source.ts';
 import { h } from '../ui/dom.ts';
 import { setStreamerMode, streamerMode } from '../ui/host-panel.ts';
 import { seatSelect } from '../ui/seat-select.ts';
+import { roleName } from '../ui/role-name.ts';
 import { mountScreen } from './menu.ts';
 
 export class LobbyScene extends Phaser.Scene {
@@ -51,7 +52,7 @@ export class LobbyScene extends Phaser.Scene {
     const me = s.me();
     const players = [...w.players.values()].sort((a, b) => Number(b.host) - Number(a.host) || a.name.localeCompare(b.name));
     const roleText = (role: string, node: string | null) => {
-      const name = t(`role.${role in ROLE_KEYS ? role : 'none'}` as MessageKey);
+      const name = roleName(role, node === null ? undefined : w.nodes.get(node)?.kind);
       return node === null ? name : t('top.roleAt', { role: name, node });
     };
     const rows = players.map((p) =>
@@ -77,7 +78,7 @@ export class LobbyScene extends Phaser.Scene {
       });
       return h('div', { class: 'code-box' }, h('div', { class: 'muted', text: t('lobby.codeHint') }), code, h('label', { class: 'toggle' }, box, ` ${t('host.streamer')}`));
     };
-    const myRole = me.node === null ? t(`role.${me.role}` as MessageKey) : t('top.roleAt', { role: t(`role.${me.role}` as MessageKey), node: me.node });
+    const myRole = roleText(me.role, me.node);
     return h(
       'div',
       { class: 'menu-card wide' },
@@ -119,4 +120,3 @@ export class LobbyScene extends Phaser.Scene {
   }
 }
 
-const ROLE_KEYS: Record<string, true> = { router: true, sender: true, receiver: true, loadbalancer: true, tap: true, host: true, spectator: true, observer: true, none: true };

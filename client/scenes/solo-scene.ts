@@ -6,6 +6,7 @@ import { LevelRun } from '../solo/level-run.ts';
 import { LEVELS, levelNumber, type LevelDef } from '../solo/levels.ts';
 import { loadProgress } from '../solo/progress.ts';
 import { h } from '../ui/dom.ts';
+import { roleName } from '../ui/role-name.ts';
 import { mountScreen } from './menu.ts';
 
 export function starText(stars: number): string {
@@ -38,7 +39,7 @@ export class SoloScene extends Phaser.Scene {
             'div',
             { class: 'level-body' },
             h('h2', { text: t(level.title) }),
-            h('p', { class: 'muted', text: t('solo.role', { role: t(`role.${level.role.role}` as MessageKey) }) + ' · ' + level.topics.map((x) => t(`topic.${x}` as MessageKey)).join(', ') }),
+            h('p', { class: 'muted', text: t('solo.role', { role: roleName(level.role.role, level.scenario.nodes?.find((n) => n.id === level.role.node)?.kind) }) + ' · ' + level.topics.map((x) => t(`topic.${x}` as MessageKey)).join(', ') }),
             h('p', { text: t(level.objective) }),
           ),
           h(

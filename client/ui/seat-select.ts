@@ -1,13 +1,14 @@
 // Choosing a player's seat (host only): every role the scenario offers, with who holds it now.
 
-import { t, type MessageKey } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
 import type { World } from '../model/world.ts';
 import { h } from './dom.ts';
+import { roleName } from './role-name.ts';
 
 export function seatLabel(world: World, seatId: string): string {
   const seat = world.seats.get(seatId);
   if (seat === undefined) return seatId;
-  const role = t(`role.${seat.role}` as MessageKey);
+  const role = roleName(seat.role, world.nodes.get(seat.node)?.kind);
   const holder = seat.player === null ? t('seat.bot') : (world.players.get(seat.player)?.name ?? '?');
   return t('seat.option', { role, node: seat.node, holder });
 }

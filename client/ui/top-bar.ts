@@ -1,11 +1,12 @@
 // The bar across the top of the game: what is running, the simulated clock and speed, the player's
 // role, the level's objective in solo play, the language switch and the way out.
 
-import { clock, lang, setLang, t, type MessageKey } from '../i18n/index.ts';
+import { clock, lang, setLang, t } from '../i18n/index.ts';
 import type { GameSource } from '../model/source.ts';
 import { h, setText } from './dom.ts';
 import type { Panel } from './panel.ts';
 import { SPEEDS } from './host-panel.ts';
+import { roleName } from './role-name.ts';
 
 export interface ObjectiveView {
   text: string;
@@ -89,7 +90,8 @@ export class TopBar implements Panel {
     this.speedEl.classList.toggle('paused', w.paused);
     if (this.pauseBtn !== null) setText(this.pauseBtn, w.paused ? t('top.resume') : t('top.pause'));
     const me = this.source.me();
-    setText(this.roleEl, me.node === null ? t(`role.${me.role}` as MessageKey) : t('top.roleAt', { role: t(`role.${me.role}` as MessageKey), node: me.node }));
+    const role = roleName(me.role, me.node === null ? undefined : w.nodes.get(me.node)?.kind);
+    setText(this.roleEl, me.node === null ? role : t('top.roleAt', { role, node: me.node }));
     if (this.objective !== null) {
       const o = this.objective();
       setText(this.objectiveEl, o?.text ?? '');

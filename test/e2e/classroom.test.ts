@@ -170,7 +170,7 @@ describe('classroom', () => {
     await waitForScene(s, 'lobby');
     await host.waitForSelector('[data-testid="seat-Seo"]');
     await host.selectOption('[data-testid="seat-Seo"]', 'receiver:web');
-    await s.waitForFunction(() => document.querySelector('[data-testid=lobby-role]')?.textContent === 'Your role: Receiver web', null, { timeout: 10_000 });
+    await s.waitForFunction(() => document.querySelector('[data-testid=lobby-role]')?.textContent === 'Your role: Server operator web', null, { timeout: 10_000 });
     await host.click('[data-testid=lobby-start]');
     await waitForScene(s, 'game');
 
