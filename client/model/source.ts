@@ -45,6 +45,8 @@ export interface HostControls {
   setSpeed(speed: number): void;
   /** Scenarios the host can switch to: id and name. */
   scenarios(): Array<{ id: string; name: string }>;
+  /** The id of the scenario running now, if it is one of `scenarios()` (the host's choice starts out on it). */
+  currentScenario(): string | null;
   loadScenario(id: string): Promise<IntentResult>;
   fault(f: FaultIntent): Promise<IntentResult>;
   assignRole(playerId: string, role: string, node: string | null): Promise<IntentResult>;

@@ -771,6 +771,7 @@ export class RoomSource implements GameSource {
         void send('speed', { speed: nearest });
       },
       scenarios: () => this.scenarioList,
+      currentScenario: () => (this.room.state?.scenario !== undefined && this.scenarioList.some((s) => s.id === this.room.state.scenario) ? this.room.state.scenario : null),
       loadScenario: (id) => send('scenario', { scenario: id }),
       fault: (f: FaultIntent) => {
         if (f.kind === 'drop-segment') return Promise.resolve({ ok: false, reason: 'not-supported' });

@@ -48,6 +48,8 @@ export interface LocalOptions {
   library?: readonly LocalScenario[];
   /** Name shown for the scenario (translated by the caller). */
   name?: string;
+  /** The scenario's id in `library`, if it is one of them. */
+  scenarioId?: string;
 }
 
 export class LocalSource implements GameSource {
@@ -73,6 +75,8 @@ export class LocalSource implements GameSource {
   private balancerIds: string[] = [];
   private serverIds: string[] = [];
   private readonly library: readonly LocalScenario[];
+  /** The id in `library` of the scenario running now, or null. */
+  private scenarioId: string | null;
   /** Extra observers of raw trace events (level objectives). */
   private readonly traceTaps: Array<(e: TraceEvent) => void> = [];
 
@@ -80,6 +84,7 @@ export class LocalSource implements GameSource {
     this.mode = opts.mode;
     this.role = opts.role;
     this.library = opts.library ?? [];
+    this.scenarioId = opts.scenarioId ?? null;
     this.world.speed = opts.speed;
     this.engine = this.boot(scenario, opts.name ?? scenario.name);
     this.host = this.makeHostControls();
@@ -361,12 +366,14 @@ export class LocalSource implements GameSource {
         w.speed = speed;
       },
       scenarios: () => this.library.map((s) => ({ id: s.id, name: s.name })),
+      currentScenario: () => this.scenarioId,
       loadScenario: async (id: string) => {
         const s = this.library.find((x) => x.id === id);
         if (s === undefined) return { ok: false, reason: id };
         const keep = this.role;
         this.role = { role: this.mode === 'sandbox' ? 'host' : keep.role, node: null, flows: [] };
         this.boot(s.scenario, s.name);
+        this.scenarioId = s.id;
         w.speed = s.speed;
         for (const fn of this.roleListeners) fn(this.role);
         return { ok: true };

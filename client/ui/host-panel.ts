@@ -77,6 +77,9 @@ export class HostPanel implements Panel {
         : h('div', { class: 'code-box' }, h('div', { class: 'muted', text: t('host.codeLabel') }), this.code, h('div', { class: 'row' }, h('label', { class: 'toggle' }, streamerBox, ` ${t('host.streamer')}`), copy));
 
     const scenarioSelect = h('select', { data: { testid: 'scenario-select' } }, ...host.scenarios().map((s) => h('option', { value: s.id, text: s.name })));
+    // Starts out on the scenario running now, so that the button runs it again unless another is picked.
+    const current = host.currentScenario();
+    if (current !== null) scenarioSelect.value = current;
     const loadBtn = h('button', {
       class: 'btn',
       data: { testid: 'scenario-load' },

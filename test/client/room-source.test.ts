@@ -333,6 +333,9 @@ describe('room source', () => {
       const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
       await vi.waitFor(() => expect(s.world.scenarioName).toBe('DNS 실습: 조회 중 길을 잃다'));
       expect(fetched).toEqual(['http://game.test/api/scenarios']);
+      // The host's choice of scenario starts out on the one running.
+      fake.message('host', { token: 't0k', code: 'ABC234', results: '/api/sessions/ABC234/results.json' });
+      expect(s.host!.currentScenario()).toBe('lab');
       setLang('en');
       fake.patch();
       expect(s.world.scenarioName).toBe('DNS lab: lost in the lookup');
@@ -341,6 +344,7 @@ describe('room source', () => {
       setLang('ko');
       fake.patch();
       expect(s.world.scenarioName).toBe('My own network');
+      expect(s.host!.currentScenario()).toBe(null);
     } finally {
       setLang('en');
       vi.unstubAllGlobals();

@@ -37,13 +37,15 @@ describe('sandbox', () => {
   test('the sandbox player can take a load balancer or a tap', async () => {
     const lib = sandboxLibrary();
     const manual = lib.find((s) => s.id === 't16-manual')!;
-    const source = new LocalSource(manual.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1, library: lib });
+    const source = new LocalSource(manual.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1, library: lib, scenarioId: manual.id });
     expect(await source.host.assignRole('me', 'loadbalancer', 'lb')).toEqual({ ok: true });
     expect(source.me()).toEqual({ role: 'loadbalancer', node: 'lb', flows: [] });
     source.advance(500);
     expect(source.world.balancers.get('lb')?.algorithm).toBe('manual');
     const https = lib.find((s) => s.id === 't01-http-plaintext')!;
+    expect(source.host.currentScenario()).toBe('t16-manual');
     expect(await source.host.loadScenario(https.id)).toEqual({ ok: true });
+    expect(source.host.currentScenario()).toBe('t01-http-plaintext');
     source.advance(1500);
     const frames = [...source.world.taps.values()].flat();
     expect(frames.length).toBeGreaterThan(0);
