@@ -185,6 +185,8 @@ describe('classroom', () => {
 
     // The clients connect from 30 s on: the choice is then set and the setup goes.
     await waitForScene(host, 'game');
+    // The host's scenario choice starts on this lab, so that running it again is one click.
+    expect(await host.inputValue('[data-testid=scenario-select]')).toBe('6-server-lab');
     await host.click('[data-testid="speed-4"]');
     await s.waitForSelector('[data-testid=server-web] [data-testid=server-setup]', { state: 'detached', timeout: 60_000 });
     await shot(s, '21-server-lab-running');
