@@ -69,7 +69,7 @@ export class LevelRun {
     const offered = this.level.serverChoices?.some((c) => c.io === choice.io && c.threads === choice.threads) ?? false;
     if (node === null || !offered) return { ok: false, reason: `${choice.io} × ${choice.threads} is not offered here` };
     if (this.trace.serverIo !== null) return { ok: false, reason: `${node} is already open` };
-    const set = this.source.engine.setServerIo(node, choice.io, choice.threads);
+    const set = await this.source.setServerIo(node, choice);
     if (!set.ok) return set;
     for (const flow of this.level.role.flows) {
       const r = await this.source.startFlow(flow);

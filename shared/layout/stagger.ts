@@ -4,7 +4,7 @@
 // solo player see the same picture.
 
 /** A column this long or longer zig-zags. */
-export const STAGGER_FROM_NODES = 6;
+const STAGGER_FROM_NODES = 6;
 
 /**
  * How far every second node of a column at `x` (in a unit-wide picture with `columnGap` between

@@ -42,6 +42,8 @@ export interface ServerIo {
   closed(conn: ServerConn): void;
   /** Connections accepted by TCP and not yet by the application. */
   readonly acceptQueueLength: number;
+  /** When the connection waiting longest in the accept queue (its head: it is first in, first out) entered it; null when none waits. */
+  readonly oldestQueuedNs: number | null;
   view(): ServerIoView;
 }
 
@@ -183,9 +185,9 @@ export class Server extends Host {
     return { ok: true };
   }
 
-  /** No connection taken yet, so `configureIo` may still swap its threads or event loop. */
+  /** No connection taken yet (every live one was counted when taken), so `configureIo` may still swap its threads or event loop. */
   get ioSettable(): boolean {
-    return this.stats.connectionsAccepted === 0 && this.activeConnections === 0 && this.conns.size === 0;
+    return this.stats.connectionsAccepted === 0;
   }
 
   /** Concurrent connections it can hold (a load balancer's view of its size). */
@@ -361,13 +363,9 @@ export class Server extends Host {
       bytesIn += c.bytesIn;
       bytesOut += c.bytesOut;
     }
-    // The longest wait so far includes connections still waiting to be accepted.
-    let acceptWaitMaxMs = s.acceptWaitMaxMs;
-    const nowNs = this.network.sim.nowNs;
-    for (const id of this.io.view().acceptQueue) {
-      const c = this.conns.get(id);
-      if (c !== undefined) acceptWaitMaxMs = Math.max(acceptWaitMaxMs, (nowNs - c.queuedNs) / 1e6);
-    }
+    // The longest wait so far includes the connection still waiting longest to be accepted.
+    const oldestNs = this.io.oldestQueuedNs;
+    const acceptWaitMaxMs = oldestNs === null ? s.acceptWaitMaxMs : Math.max(s.acceptWaitMaxMs, (this.network.sim.nowNs - oldestNs) / 1e6);
     return {
       ...s,
       responsesByStatus: { ...s.responsesByStatus },

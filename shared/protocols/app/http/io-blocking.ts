@@ -56,6 +56,10 @@ export class BlockingIo implements ServerIo {
     return this.acceptQueue.length;
   }
 
+  get oldestQueuedNs(): number | null {
+    return this.acceptQueue[0]?.queuedNs ?? null;
+  }
+
   established(conn: ServerConn): void {
     if (conn.state !== 'queued') return;
     this.acceptQueue.push(conn);

@@ -47,6 +47,10 @@ export class EventLoopIo implements ServerIo {
     return this.acceptQueue.length;
   }
 
+  get oldestQueuedNs(): number | null {
+    return this.acceptQueue[0]?.queuedNs ?? null;
+  }
+
   established(conn: ServerConn): void {
     if (conn.state !== 'queued') return;
     this.acceptQueue.push(conn);
