@@ -7,7 +7,12 @@ import { ko } from './ko.ts';
 
 export type Lang = 'ko' | 'en';
 export type { MessageKey };
-export type Params = Record<string, string | number>;
+/** A message in a parameter (an engine reason the player's language words): translated with its host. */
+export interface NestedMessage {
+  key: MessageKey;
+  params?: Params;
+}
+export type Params = Record<string, string | number | NestedMessage>;
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { en, ko };
 const STORAGE_KEY = 'packetplay.lang';
@@ -22,11 +27,15 @@ export function detectLang(languages: readonly string[]): Lang {
   return 'en';
 }
 
-/** Replace `{name}` placeholders; a missing parameter stays visible as `{name}` so it is noticed. */
-export function format(template: string, params: Params = {}): string {
+/**
+ * Replace `{name}` placeholders; a missing parameter stays visible as `{name}` so it is noticed. A
+ * nested message is worded in the same language.
+ */
+export function format(template: string, params: Params = {}, lang: Lang = 'en'): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = params[name];
-    return v === undefined ? whole : String(v);
+    if (v === undefined) return whole;
+    return typeof v === 'object' ? translate(lang, v.key, v.params) : String(v);
   });
 }
 
@@ -34,7 +43,7 @@ export function translate(lang: Lang, key: MessageKey, params?: Params): string 
   // Keys built from engine data (a drop reason, a thread state) may name something newer than these
   // tables; the key itself is shown rather than nothing.
   const template = TABLES[lang][key] as string | undefined;
-  return template === undefined ? key : format(template, params);
+  return template === undefined ? key : format(template, params, lang);
 }
 
 export function hasKey(key: string): key is MessageKey {

@@ -3,6 +3,7 @@
 // losses reads as one line, not thirty.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
+import { reasonMessage } from '../i18n/engine-reasons.ts';
 import type { DnsEvent, WorldEvent } from './events.ts';
 import { TAP_TAMPERS, type TapTamper } from '../../shared/protocols/app/tls/spec.ts';
 import { tamperedMessageName } from '../../shared/protocols/app/tls/tamper.ts';
@@ -89,7 +90,7 @@ function dnsCaption(e: DnsEvent, ctx: CaptionContext, make: MakeCaption): Captio
       if (e.tc === true && e.transport === 'udp') return make('cap.dns.cut', { who, name, n: e.answers ?? 0 }, 'warn', focus, group);
       return make('cap.dns.answer', { who, name, n: e.answers ?? 0, ms: Math.round(e.latencyMs ?? 0), transport: (e.transport ?? 'udp').toUpperCase() }, 'good', focus, group);
     case 'give-up':
-      return make('cap.dns.giveUp', { who, name, reason: e.reason ?? '?' }, 'bad', focus, group);
+      return make('cap.dns.giveUp', { who, name, reason: reasonMessage(e.reason ?? '?') }, 'bad', focus, group);
     case 'axfr':
       return e.done === true ? make('cap.dns.zoneCopied', { who, server, n: e.total ?? 0 }, 'good', focus, group) : null;
     default:
@@ -137,7 +138,7 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
       // No answer at all: refused by the server's TCP (nothing listens on that port), or the connection failed.
       if (e.event === 'error') {
         if (e.reason === 'connection refused') return make('cap.httpRefused', { server, who: ctx.nodeName(e.node) }, 'bad', { node: e.node }, `http-${e.flow}-refused`);
-        return make('cap.httpFailed', { who: ctx.nodeName(e.node), method: e.method ?? '?', path: e.path ?? '?', reason: e.reason ?? '?' }, 'bad', { node: e.node }, `http-${e.flow}-failed`);
+        return make('cap.httpFailed', { who: ctx.nodeName(e.node), method: e.method ?? '?', path: e.path ?? '?', reason: reasonMessage(e.reason ?? '?') }, 'bad', { node: e.node }, `http-${e.flow}-failed`);
       }
       // An error answer: the network and TCP delivered the request; the application said no.
       if (e.event !== 'response' || (e.status ?? 0) < 400) return null;

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Engine } from '../../shared/protocols/engine.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
+import { translate } from '../../client/i18n/index.ts';
+import { run } from '../engine/helpers.ts';
+import { dnsScenario } from '../engine/dns-helpers.ts';
 import { CaptionFeed, captionFor, type CaptionContext } from '../../client/model/captions.ts';
 import type { WorldEvent } from '../../client/model/events.ts';
 import type { FlowView } from '../../client/model/topology.ts';
@@ -73,7 +76,10 @@ describe('captions', () => {
     expect(http({ event: 'response', status: 404, side: 'server', node: 'server' })).toBeNull();
     // No answer at all: a connection refused by the server's TCP, or one that failed.
     expect(http({ event: 'error', reason: 'connection refused' })).toMatchObject({ key: 'cap.httpRefused', params: { server: 'server', who: 'laptop' }, tone: 'bad' });
-    expect(http({ event: 'error', reason: 'connection reset' })).toMatchObject({ key: 'cap.httpFailed', params: { who: 'laptop', method: 'GET', path: '/notes', reason: 'connection reset' } });
+    expect(http({ event: 'error', reason: 'connection reset' })).toMatchObject({ key: 'cap.httpFailed', params: { who: 'laptop', method: 'GET', path: '/notes', reason: { key: 'reason.connectionReset' } } });
+    // A reason the player's language has no words for is shown as the engine wrote it.
+    expect(http({ event: 'error', reason: 'bad response: no status line' })).toMatchObject({ params: { reason: { key: 'reason.badResponse' } } });
+    expect(http({ event: 'error', reason: 'something new' })).toMatchObject({ params: { reason: 'something new' } });
   });
 
   test("a caller's way of waiting is told for callers whose waiting matters; server threads and plain callers are not", () => {
@@ -87,6 +93,19 @@ describe('captions', () => {
     expect(io({ call: 'recv', result: 'data' })).toMatchObject({ key: 'cap.call.got' });
     expect(io({ call: 'recv', result: 'blocked', flow: 'dl' })).toBeNull();
     expect(io({ call: 'recv', result: 'blocked', thread: 'worker-1' })).toBeNull();
+  });
+
+  test("the engine's own reasons for giving up are worded in the player's language", () => {
+    const r = run(
+      dnsScenario({
+        dns: { queries: ['www.example.com'], timeoutMs: 300, retries: 1 },
+        faults: [1, 2].map((segment) => ({ kind: 'drop-segment' as const, flow: 'q', segment })),
+      }),
+      ['dns'],
+    );
+    const dnsCtx: CaptionContext = { flows: new Map([['q', { ...flow, id: 'q', from: 'pc', to: 'ns1', app: 'dns' }]]), nodeName: (id) => id };
+    const gaveUp = r.events.map((e) => captionFor(e as unknown as WorldEvent, dnsCtx)).filter((c) => c?.key === 'cap.dns.giveUp');
+    expect(gaveUp.map((c) => translate('ko', c!.key, c!.params))).toEqual(['pc가 www.example.com. 조회를 포기합니다(제때 답이 없음).']);
   });
 
   test("a DNS lookup from the engine: the question, the answer cut at 512 bytes, the switch to TCP; an old resolver keeps the cut answer", () => {
@@ -132,7 +151,7 @@ describe('captions', () => {
     expect(c({ action: 'query', transport: 'udp', attempt: 2, retry: true })).toBeNull();
     expect(c({ action: 'timeout', transport: 'udp', attempt: 4, timeoutMs: 2000, next: 'tcp' })).toMatchObject({ key: 'cap.dns.timeoutTcp' });
     expect(c({ action: 'timeout', transport: 'udp', attempt: 4, timeoutMs: 2000, next: 'give-up' })).toBeNull();
-    expect(c({ action: 'give-up', reason: 'timeout', attempts: 4 })).toMatchObject({ key: 'cap.dns.giveUp', params: { reason: 'timeout' }, tone: 'bad' });
+    expect(c({ action: 'give-up', reason: 'timeout', attempts: 4 })).toMatchObject({ key: 'cap.dns.giveUp', params: { reason: { key: 'reason.timeout' } }, tone: 'bad' });
     expect(c({ action: 'response', transport: 'udp', rcode: 'NXDOMAIN', tc: false, answers: 0, latencyMs: 40 })).toMatchObject({ key: 'cap.dns.error', params: { server: 'ns', rcode: 'NXDOMAIN' }, tone: 'bad' });
     expect(c({ action: 'answer', side: 'server', rcode: 'NOERROR' })).toBeNull();
   });

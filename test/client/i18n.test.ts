@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { en } from '../../client/i18n/en.ts';
 import { ko } from '../../client/i18n/ko.ts';
 import { detectLang, format, translate } from '../../client/i18n/index.ts';
+import { reasonMessage } from '../../client/i18n/engine-reasons.ts';
 
 function placeholders(s: string): string[] {
   return [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
@@ -45,6 +46,30 @@ describe('language choice and formatting', () => {
     expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
     expect(translate('ko', 'solo.starsLabel', { n: 2 })).toBe('별 3개 중 2개');
     expect(translate('en', 'solo.starsLabel', { n: 2 })).toBe('2 of 3 stars');
+  });
+});
+
+describe("the engine's reasons in the player's language", () => {
+  test('a nested message is worded in the language of the message around it', () => {
+    const params = { who: 'laptop', name: 'www.example.com.', reason: reasonMessage('timeout') };
+    expect(translate('ko', 'cap.dns.giveUp', params)).toBe('laptop가 www.example.com. 조회를 포기합니다(제때 답이 없음).');
+    expect(translate('en', 'cap.dns.giveUp', params)).toBe('laptop gives up on www.example.com. (no answer in time).');
+  });
+
+  test('known reasons, TLS failures and zone transfers are worded; anything else is shown as written', () => {
+    expect(reasonMessage('connection reset')).toEqual({ key: 'reason.connectionReset' });
+    expect(reasonMessage('handshake timed out')).toEqual({ key: 'reason.handshakeTimedOut' });
+    expect(reasonMessage('retransmission limit reached')).toEqual({ key: 'reason.retransmissionLimit' });
+    expect(reasonMessage('server closed the connection')).toEqual({ key: 'reason.serverClosed' });
+    expect(reasonMessage('connection closed by the server')).toEqual({ key: 'reason.serverClosed' });
+    expect(reasonMessage("bad_certificate: the server's certificate is not signed by its issuer")).toEqual({ key: 'reason.tlsAlert', params: { alert: 'bad_certificate' } });
+    expect(translate('ko', 'cap.httpFailed', { who: 'alice', method: 'GET', path: '/', reason: reasonMessage('unknown_ca: no trusted CA signed it') })).toBe(
+      'alice의 GET /에 답이 없습니다: TLS 핸드셰이크 실패 (unknown_ca).',
+    );
+    expect(reasonMessage('bad response: a status line without a code')).toEqual({ key: 'reason.badResponse' });
+    expect(reasonMessage('transfer stopped with REFUSED')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'REFUSED' } });
+    expect(reasonMessage('transfer stopped with RCODE11')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'RCODE11' } });
+    expect(reasonMessage('records after the closing SOA')).toBe('records after the closing SOA');
   });
 });
 
