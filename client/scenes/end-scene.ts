@@ -6,6 +6,7 @@ import { bytes, clock, n, t, type MessageKey } from '../i18n/index.ts';
 import type { GameSource } from '../model/source.ts';
 import { download, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
+import { roleName } from '../ui/role-name.ts';
 import type { EndSummary } from './end-summary.ts';
 import { mountScreen } from './menu.ts';
 
@@ -37,7 +38,7 @@ export class EndScene extends Phaser.Scene {
               'section',
               { class: 'panel' },
               h('h2', { text: t('end.scores') }),
-              h('ol', { class: 'scores', data: { testid: 'scores' } }, ...s.players.map((p) => h('li', {}, h('strong', { text: p.name }), ` · ${t(`role.${p.role}` as MessageKey)} · `, h('span', { text: t('end.points', { n: n(p.score) }) })))),
+              h('ol', { class: 'scores', data: { testid: 'scores' } }, ...s.players.map((p) => h('li', {}, h('strong', { text: p.name }), ` · ${roleName(p.role, p.nodeKind ?? undefined)} · `, h('span', { text: t('end.points', { n: n(p.score) }) })))),
             );
       const drops = h(
         'section',

@@ -25,7 +25,8 @@ export interface EndSummary {
   drops: Array<{ reason: string; count: number }>;
   totalDrops: number;
   flows: FlowOutcome[];
-  players: Array<{ name: string; role: string; score: number }>;
+  /** `nodeKind`: the kind of node the role plays, if any (a server's receiver is its operator). */
+  players: Array<{ name: string; role: string; nodeKind: string | null; score: number }>;
 }
 
 export function summarize(world: World, end: SessionEnd): EndSummary {
@@ -48,7 +49,7 @@ export function summarize(world: World, end: SessionEnd): EndSummary {
   const players = [...world.players.values()]
     // Scores are for the people who played a part: not the host, not spectators watching the stream.
     .filter((p) => !p.host && p.role !== 'spectator')
-    .map((p) => ({ name: p.name, role: p.role, score: p.score }))
+    .map((p) => ({ name: p.name, role: p.role, nodeKind: p.node === null ? null : (world.nodes.get(p.node)?.kind ?? null), score: p.score }))
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
   return {
     scenario: world.scenarioName,
