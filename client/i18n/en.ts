@@ -295,6 +295,15 @@ export const en = {
   'top.faster': 'faster',
   'top.roleAt': '{role} {node}',
   'toast.refused': 'Not done: {reason}',
+  // Why a command was not carried out (IntentResult.why / code, client/i18n/engine-reasons.ts)
+  'refusal.notWaiting': 'packet {packet} is no longer waiting at {node}',
+  'refusal.queueFull': 'the queue at {node} is full',
+  'refusal.nodeDown': '{node} is down',
+  'refusal.connectionGone': 'connection {connection} is no longer waiting at {node}',
+  'refusal.ioSet': '{node} has already taken connections: its I/O model stays until the scenario restarts',
+  'refusal.flowStarted': 'flow {flow} has already started',
+  'refusal.rateLimited': 'too many commands per second',
+  'refusal.ended': 'the session has ended',
 
   // Host
   'host.title': 'Host dashboard',

@@ -297,6 +297,15 @@ export const ko: Record<MessageKey, string> = {
   'top.faster': '빠르게',
   'top.roleAt': '{role} {node}',
   'toast.refused': '실행되지 않음: {reason}',
+  // 명령이 실행되지 않은 이유 (IntentResult.why / code, client/i18n/engine-reasons.ts)
+  'refusal.notWaiting': '패킷 {packet}은 더 이상 {node}에서 기다리고 있지 않습니다',
+  'refusal.queueFull': '{node}의 큐가 가득 찼습니다',
+  'refusal.nodeDown': '{node}가 꺼져 있습니다',
+  'refusal.connectionGone': '연결 {connection}은 더 이상 {node}에서 기다리고 있지 않습니다',
+  'refusal.ioSet': '{node}가 이미 연결을 받았습니다: 시나리오를 다시 시작할 때까지 I/O 방식은 그대로입니다',
+  'refusal.flowStarted': '흐름 {flow}은 이미 시작했습니다',
+  'refusal.rateLimited': '초당 명령이 너무 많습니다',
+  'refusal.ended': '세션이 끝났습니다',
 
   // 호스트
   'host.title': '호스트 대시보드',

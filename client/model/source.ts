@@ -3,7 +3,8 @@
 // never know which one they talk to.
 
 import type { InspectedPacket } from '../../shared/protocols/net/layers.ts';
-import type { RouterAction } from '../../shared/protocols/roles/commands.ts';
+import type { RefusalWhy, RouterAction } from '../../shared/protocols/roles/commands.ts';
+import type { RefusalCode } from '../../shared/messages/classroom-messages.ts';
 import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import type { FlowModes } from './topology.ts';
 import type { World } from './world.ts';
@@ -36,7 +37,17 @@ export type FaultIntent =
   | { kind: 'drop-segment'; flow: string; segment: number };
 
 /** The outcome of an intent: accepted, or refused with a reason to show. */
-export type IntentResult = { ok: true } | { ok: false; reason: string };
+export type IntentResult =
+  | { ok: true }
+  | {
+      ok: false;
+      /** What happened, in English (the engine's or the server's words). */
+      reason: string;
+      /** A refusal the engine gave a code, for the player's language. */
+      why?: RefusalWhy;
+      /** A room's reason code (rate-limited, ended, ...). */
+      code?: RefusalCode;
+    };
 
 export interface HostControls {
   pause(): void;

@@ -684,10 +684,11 @@ export class RoomSource implements GameSource {
   // ------------------------------------------------------------------ intents
 
   private async ask(type: string, payload: unknown): Promise<IntentResult> {
-    if (this.ended) return { ok: false, reason: 'ended' };
+    if (this.ended) return { ok: false, reason: 'the session has ended', code: 'ended' };
     try {
       const reply = (await this.room.request(type, payload)) as CommandReply;
-      return reply.ok ? { ok: true } : { ok: false, reason: reply.reason };
+      if (reply.ok) return { ok: true };
+      return { ok: false, reason: reply.reason, code: reply.code, ...(reply.why === undefined ? {} : { why: reply.why }) };
     } catch (err) {
       return { ok: false, reason: err instanceof Error ? err.message : String(err) };
     }

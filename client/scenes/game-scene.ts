@@ -23,6 +23,7 @@ import { QueueView } from '../view/queue-view.ts';
 import { TopologyView } from '../view/topology-view.ts';
 import { summarize } from './end-summary.ts';
 import { SERVER_IO_CHOICES } from '../../shared/protocols/app/http/spec.ts';
+import { refusalMessage } from '../i18n/engine-reasons.ts';
 
 export interface GameSceneData {
   source: GameSource;
@@ -159,7 +160,11 @@ export class GameScene extends Phaser.Scene {
       if (this.routerRole?.node !== me.node) {
         this.routerRole = new RouterRole(this.source, me.node);
         this.routerRole.onResult = (action, r) => {
-          if (!r.ok) toast(t('toast.refused', { reason: `${action}: ${r.reason}` }), 'bad');
+          if (!r.ok) {
+            // A reason without words in the player's language is the engine's, and names no action.
+            const reason = refusalMessage(r);
+            toast(t('toast.refused', { reason: typeof reason === 'string' ? `${action}: ${reason}` : reason }), 'bad');
+          }
         };
       }
     } else this.routerRole = null;
@@ -167,7 +172,7 @@ export class GameScene extends Phaser.Scene {
       if (this.balancerRole?.node !== me.node) {
         this.balancerRole = new BalancerRole(this.source, me.node);
         this.balancerRole.onResult = (r) => {
-          if (!r.ok) toast(t('toast.refused', { reason: r.reason }), 'bad');
+          if (!r.ok) toast(t('toast.refused', { reason: refusalMessage(r) }), 'bad');
         };
       }
     } else this.balancerRole = null;

@@ -11,6 +11,7 @@ import type { TapTamper } from '../../shared/protocols/app/tls/spec.ts';
 import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
+import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import { CLIENT_TRACE_TYPES, type WorldEvent } from '../model/events.ts';
 import type {
@@ -443,6 +444,7 @@ export class LocalSource implements GameSource {
   }
 }
 
-function result(r: { ok: true } | { ok: false; reason: string }): IntentResult {
-  return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+function result(r: CommandResult): IntentResult {
+  if (r.ok) return { ok: true };
+  return r.why === undefined ? { ok: false, reason: r.reason } : { ok: false, reason: r.reason, why: r.why };
 }

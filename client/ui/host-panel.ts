@@ -8,6 +8,7 @@ import { download, h, setChildren, setText } from './dom.ts';
 import { seatSelect } from './seat-select.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
+import { refusalMessage } from '../i18n/engine-reasons.ts';
 
 export const SPEEDS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4];
 /** The sandbox also slows down enough to follow the engine's fast topic scenarios. */
@@ -221,7 +222,7 @@ export class HostPanel implements Panel {
 
   private async report(p: Promise<IntentResult>): Promise<void> {
     const r = await p;
-    if (!r.ok) toast(t('toast.refused', { reason: r.reason }), 'bad');
+    if (!r.ok) toast(t('toast.refused', { reason: refusalMessage(r) }), 'bad');
     this.update();
   }
 

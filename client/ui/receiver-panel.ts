@@ -9,6 +9,7 @@ import type { FlowView } from '../model/topology.ts';
 import { h, setChildren, setText } from './dom.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
+import { refusalMessage } from '../i18n/engine-reasons.ts';
 
 /** Read rates offered, bits/s (null: as fast as data arrives). */
 export const READ_RATES: ReadonlyArray<number | null> = [1000, 8000, 32000, 128000, null];
@@ -89,7 +90,7 @@ export class ReceiverPanel implements Panel {
 
   private async setRate(flow: string, r: number | null): Promise<void> {
     const res = await this.source.setReadRate(flow, r);
-    if (!res.ok) toast(t('toast.refused', { reason: res.reason }), 'bad');
+    if (!res.ok) toast(t('toast.refused', { reason: refusalMessage(res) }), 'bad');
     this.update();
   }
 

@@ -4,12 +4,13 @@
 // ARQ mode before pressing Start.
 
 import { bytes, n, rate, t } from '../i18n/index.ts';
-import type { GameSource } from '../model/source.ts';
+import type { GameSource, IntentResult } from '../model/source.ts';
 import type { FlowModes, FlowView } from '../model/topology.ts';
 import { h, setChildren, setText } from './dom.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
 import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
+import { refusalMessage } from '../i18n/engine-reasons.ts';
 
 export function flowMode(f: FlowView): string {
   if (f.transport === 'udp') return t('flow.udpMode', { app: t(`app.${f.app}` as 'app.bulk') });
@@ -159,9 +160,9 @@ export class SenderPanel implements Panel {
     c.stop.disabled = !f.started || !f.controllable || !open;
   }
 
-  private async act(p: Promise<{ ok: boolean; reason?: string }>): Promise<void> {
+  private async act(p: Promise<IntentResult>): Promise<void> {
     const r = await p;
-    if (!r.ok) toast(t('toast.refused', { reason: r.reason ?? '' }), 'bad');
+    if (!r.ok) toast(t('toast.refused', { reason: refusalMessage(r) }), 'bad');
     this.update();
   }
 

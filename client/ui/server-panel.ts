@@ -8,6 +8,7 @@ import type { World } from '../model/world.ts';
 import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import { h, setChildren } from './dom.ts';
 import type { Panel } from './panel.ts';
+import { refusalText } from '../i18n/engine-reasons.ts';
 
 /**
  * A server whose player picks its I/O model. `open`: a solo level's server opens with the choice (its
@@ -76,7 +77,7 @@ export class ServerPanel implements Panel {
         click: () => {
           const choice = picked;
           void setup.open(this.node, choice).then((r) => {
-            if (!r.ok) note.textContent = r.reason;
+            if (!r.ok) note.textContent = refusalText(r);
             else if (setup.mode === 'open') this.removeSetup();
             else note.textContent = t('server.applied', { model: serverChoiceLabel(choice) });
           });

@@ -9,6 +9,7 @@ import type { World } from '../model/world.ts';
 import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
 import { h, setChildren } from './dom.ts';
 import type { Panel } from './panel.ts';
+import { refusalText } from '../i18n/engine-reasons.ts';
 
 const SHOWN = 40;
 
@@ -67,7 +68,7 @@ export class TapPanel implements Panel {
   private async choose(target: string | null): Promise<void> {
     if (this.attack === null) return;
     const r = await this.attack.setTarget(this.node, target);
-    this.attackNote.textContent = r.ok ? '' : r.reason;
+    this.attackNote.textContent = r.ok ? '' : refusalText(r);
     this.updateAttack();
   }
 

@@ -13,7 +13,7 @@ import { Router } from '../../shared/protocols/net/router.ts';
 import { Tap } from '../../shared/protocols/net/tap.ts';
 import { Server } from '../../shared/protocols/net/server.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
-import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
+import type { CommandResult, RefusalWhy } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import type { FlowModes } from '../../shared/protocols/app/flow-modes.ts';
@@ -137,6 +137,9 @@ export interface GameOptions {
 type Reply = CommandReply;
 const ok = (packet?: number): Reply => (packet === undefined ? { ok: true } : { ok: true, packet });
 const refuse = (code: RefusalCode, reason: string): Reply => ({ ok: false, code, reason });
+/** The engine's refusal as a reply, with its code for the client to word when it has one. */
+const refusedByEngine = (r: { reason: string; why?: RefusalWhy }): Reply =>
+  r.why === undefined ? refuse('refused', r.reason) : { ok: false, code: 'refused', reason: r.reason, why: r.why };
 
 /** Threads and queued connections listed per server: enough for a class to read, bounded for the wire. */
 const SERVER_LIST_LIMIT = 64;
@@ -544,7 +547,7 @@ export class ClassroomGame {
       default:
         result = this.engine.command({ action: cmd.action, node, packet: cmd.packet });
     }
-    if (!result.ok) return refuse('refused', result.reason);
+    if (!result.ok) return refusedByEngine(result);
     if (cmd.action === 'duplicate' && result.packet !== undefined) this.tracker.duplicated(cmd.packet, result.packet);
     return ok(result.packet);
   }
@@ -555,7 +558,7 @@ export class ClassroomGame {
     const e = this.engine as Engine & { assignConnection?: (node: string, connection: number, backend: string) => CommandResult };
     if (typeof e.assignConnection !== 'function') return refuse('not-supported', 'this server cannot assign connections yet');
     const r = e.assignConnection(got.seat.node, msg.connection, msg.backend);
-    return r.ok ? ok() : refuse('refused', r.reason);
+    return r.ok ? ok() : refusedByEngine(r);
   }
 
   algorithm(sessionId: string, msg: AlgorithmMessage): Reply {
@@ -564,7 +567,7 @@ export class ClassroomGame {
     const e = this.engine as Engine & { setBalancerAlgorithm?: (node: string, algorithm: string) => CommandResult };
     if (typeof e.setBalancerAlgorithm !== 'function') return refuse('not-supported', 'this server cannot change balancer algorithms yet');
     const r = e.setBalancerAlgorithm(got.seat.node, msg.algorithm);
-    if (!r.ok) return refuse('refused', r.reason);
+    if (!r.ok) return refusedByEngine(r);
     return ok();
   }
 
@@ -573,7 +576,7 @@ export class ClassroomGame {
     if ('refusal' in got) return got.refusal;
     if (!got.seat.flows.includes(msg.flow)) return refuse('not-your-flow', `flow ${msg.flow} does not end at ${got.seat.node}`);
     const r = this.engine.setReadRate(msg.flow, msg.rateBps);
-    if (!r.ok) return refuse('refused', r.reason);
+    if (!r.ok) return refusedByEngine(r);
     this.readRates.set(msg.flow, msg.rateBps);
     this.nextFlowsMs = 0;
     return ok();
@@ -584,7 +587,7 @@ export class ClassroomGame {
     if ('refusal' in got) return got.refusal;
     if (!got.seat.flows.includes(flow)) return refuse('not-your-flow', `flow ${flow} does not start at ${got.seat.node}`);
     const r = action === 'start' ? this.engine.startFlow(flow, modes) : this.engine.stopFlow(flow);
-    if (!r.ok) return refuse('refused', r.reason);
+    if (!r.ok) return refusedByEngine(r);
     if (action === 'stop') this.stoppedFlows.add(flow);
     else {
       // The modes it runs in now (the sender's picks), for everyone's view.
@@ -796,7 +799,7 @@ export class ClassroomGame {
     const got = this.seatFor(sessionId, 'tap', msg.node);
     if ('refusal' in got) return got.refusal;
     const r = this.engine.setTapTamper(got.seat.node, msg.target);
-    if (!r.ok) return refuse('refused', r.reason);
+    if (!r.ok) return refusedByEngine(r);
     return ok();
   }
 
@@ -812,7 +815,7 @@ export class ClassroomGame {
     if (!(this.engine.network.nodes.get(node) instanceof Server)) return refuse('not-supported', `${node} is not a server`);
     if (msg.io === 'blocking' && msg.threads === undefined) return refuse('invalid', 'threads: a blocking server needs a number of threads');
     const r = this.engine.setServerIo(node, msg.io, msg.threads ?? 1);
-    if (!r.ok) return refuse('refused', r.reason);
+    if (!r.ok) return refusedByEngine(r);
     this.refreshServers();
     return ok();
   }

@@ -268,7 +268,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
         reply = { ok: false, code: 'invalid', reason: 'the server could not carry out that command' };
       }
     }
-    if (!reply.ok && ctx.id === undefined) client.send('refused', { type, code: reply.code, reason: reply.reason });
+    if (!reply.ok && ctx.id === undefined) client.send('refused', { type, code: reply.code, reason: reply.reason, ...(reply.why === undefined ? {} : { why: reply.why }) });
     return reply;
   }
 

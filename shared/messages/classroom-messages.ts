@@ -11,6 +11,7 @@ import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
 import { TAP_TAMPERS } from '../protocols/app/tls/spec.ts';
 import { MAX_SERVER_THREADS, SERVER_IO_MODELS } from '../protocols/app/http/spec.ts';
 import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
+import type { RefusalWhy } from '../protocols/roles/commands.ts';
 
 export const ROOM_NAME = 'classroom';
 
@@ -202,7 +203,7 @@ export const REFUSALS = [
 export type RefusalCode = (typeof REFUSALS)[number];
 
 /** The answer to every command (the reply of a `request`; a refused `send` gets a `refused` message). */
-export type CommandReply = { ok: true; packet?: number } | { ok: false; code: RefusalCode; reason: string };
+export type CommandReply = { ok: true; packet?: number } | { ok: false; code: RefusalCode; reason: string; why?: RefusalWhy };
 
 /** Reply of `whoami`. `hostToken` only for the host. */
 export interface WhoAmI {
@@ -220,7 +221,7 @@ export interface ServerMessages {
   /** To the host, right after it joins: the secret that authorises host commands and result downloads. */
   host: { token: string; code: string; results: string };
   /** To a client whose `send` (not `request`) was refused. */
-  refused: { type: string; code: RefusalCode; reason: string };
+  refused: { type: string; code: RefusalCode; reason: string; why?: RefusalWhy };
   /** To everyone when the host ends the session. */
   ended: { code: string };
   /** To a tap's player only: frames that crossed the tap since the last message (at most 10 per tick; `skipped` more). */

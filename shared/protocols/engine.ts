@@ -432,7 +432,7 @@ export class Engine {
         flow.stop();
         return { ok: true };
       case 'start-flow': {
-        if (flow.started) return { ok: false, reason: `flow ${cmd.flow} already started` };
+        if (flow.started) return { ok: false, reason: `flow ${cmd.flow} already started`, why: { code: 'flow-started', flow: cmd.flow } };
         const spec = flow.spec;
         const missing = modeNotOffered(spec, cmd);
         if (missing === 'cc') return { ok: false, reason: `flow ${cmd.flow} does not offer congestion control ${cmd.cc}` };

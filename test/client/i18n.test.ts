@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { en } from '../../client/i18n/en.ts';
 import { ko } from '../../client/i18n/ko.ts';
 import { detectLang, format, translate } from '../../client/i18n/index.ts';
-import { reasonMessage } from '../../client/i18n/engine-reasons.ts';
+import { reasonMessage, refusalMessage } from '../../client/i18n/engine-reasons.ts';
 
 function placeholders(s: string): string[] {
   return [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
@@ -70,6 +70,19 @@ describe("the engine's reasons in the player's language", () => {
     expect(reasonMessage('transfer stopped with REFUSED')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'REFUSED' } });
     expect(reasonMessage('transfer stopped with RCODE11')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'RCODE11' } });
     expect(reasonMessage('records after the closing SOA')).toBe('records after the closing SOA');
+  });
+});
+
+describe('a refused command in the player\'s language', () => {
+  test('by the code the engine gave it, with its facts; by the room\'s code; else in the engine\'s words', () => {
+    const late = refusalMessage({ reason: 'packet 7 is not waiting at r2', why: { code: 'not-waiting', packet: 7, node: 'r2' } });
+    expect(late).toEqual({ key: 'refusal.notWaiting', params: { packet: 7, node: 'r2' } });
+    expect(translate('ko', 'toast.refused', { reason: late })).toBe('실행되지 않음: 패킷 7은 더 이상 r2에서 기다리고 있지 않습니다');
+    expect(translate('en', 'toast.refused', { reason: late })).toBe('Not done: packet 7 is no longer waiting at r2');
+    expect(refusalMessage({ reason: 'web has already taken connections: its I/O model is set', why: { code: 'io-set', node: 'web' } })).toEqual({ key: 'refusal.ioSet', params: { node: 'web' } });
+    expect(refusalMessage({ reason: 'more than 20 commands per second', code: 'rate-limited' })).toEqual({ key: 'refusal.rateLimited' });
+    expect(refusalMessage({ reason: 'r1 is not your node (you hold r2)', code: 'not-your-node' })).toBe('r1 is not your node (you hold r2)');
+    expect(refusalMessage({ reason: 'no link' })).toBe('no link');
   });
 });
 

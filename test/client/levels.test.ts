@@ -504,7 +504,7 @@ describe('solo levels', () => {
     expect(await run.openServer({ io: 'nonblocking', threads: 1 })).toEqual({ ok: false, reason: 'you is already open' });
     run.source.advance(3000);
     // The engine itself refuses to swap the model under live connections.
-    expect(run.source.engine.setServerIo('you', 'nonblocking', 1)).toEqual({ ok: false, reason: 'you has already taken connections: its I/O model is set' });
+    expect(run.source.engine.setServerIo('you', 'nonblocking', 1)).toEqual({ ok: false, reason: 'you has already taken connections: its I/O model is set', why: { code: 'io-set', node: 'you' } });
   });
 
   /** Level 11 played by naming layers at the given simulated times. */

@@ -359,7 +359,7 @@ describe('room source', () => {
     expect(await s.tapAttack.setTarget('eve', 'server-hello')).toEqual({ ok: true });
     expect(s.tapAttack.target('eve')).toBe('server-hello');
     fake.setReply(() => ({ ok: false, code: 'wrong-role', reason: 'a sender cannot do that; it takes a tap' }));
-    expect(await s.tapAttack.setTarget('eve', 'certificate')).toEqual({ ok: false, reason: 'a sender cannot do that; it takes a tap' });
+    expect(await s.tapAttack.setTarget('eve', 'certificate')).toEqual({ ok: false, reason: 'a sender cannot do that; it takes a tap', code: 'wrong-role' });
     expect(s.tapAttack.target('eve')).toBe('server-hello');
     expect(fake.requests.filter((r) => r.type === 'tamper')).toEqual([
       { type: 'tamper', payload: { node: 'eve', target: 'server-hello' } },
@@ -372,8 +372,9 @@ describe('room source', () => {
     const fake = fakeRoom(state);
     const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
     expect(await s.router({ action: 'forward', node: 'r1', packet: 6, link: 'l2' })).toEqual({ ok: true });
-    fake.setReply(() => ({ ok: false, code: 'refused', reason: 'packet 6 is not waiting at r1' }));
-    expect(await s.router({ action: 'drop', node: 'r1', packet: 6 })).toEqual({ ok: false, reason: 'packet 6 is not waiting at r1' });
+    const why = { code: 'not-waiting', packet: 6, node: 'r1' };
+    fake.setReply(() => ({ ok: false, code: 'refused', reason: 'packet 6 is not waiting at r1', why }));
+    expect(await s.router({ action: 'drop', node: 'r1', packet: 6 })).toEqual({ ok: false, reason: 'packet 6 is not waiting at r1', code: 'refused', why });
     await s.setReadRate('f', 8000);
     await s.setServerIo('server', { io: 'blocking', threads: 8 });
     await s.setServerIo('server', { io: 'nonblocking', threads: 1 });

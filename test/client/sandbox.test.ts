@@ -63,7 +63,7 @@ describe('sandbox', () => {
     expect(yours.started).toBe(false);
     expect(await source.startFlow('yours', { arq: 'stop-and-wait' })).toEqual({ ok: true });
     expect([yours.started, yours.cc, yours.arq, yours.windowSegments]).toEqual([true, 'newreno', 'stop-and-wait', 1]);
-    expect(await source.startFlow('yours', { cc: 'tahoe' })).toEqual({ ok: false, reason: 'flow yours already started' });
-    expect(await source.startFlow('newreno')).toEqual({ ok: false, reason: 'flow newreno already started' });
+    expect(await source.startFlow('yours', { cc: 'tahoe' })).toEqual({ ok: false, reason: 'flow yours already started', why: { code: 'flow-started', flow: 'yours' } });
+    expect(await source.startFlow('newreno')).toEqual({ ok: false, reason: 'flow newreno already started', why: { code: 'flow-started', flow: 'newreno' } });
   });
 });

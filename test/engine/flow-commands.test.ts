@@ -84,7 +84,7 @@ describe('choosing a flow mode at the start', () => {
     expect(engine.flows.get('f')!.started).toBe(false);
     expect(engine.commandLog).toEqual([]);
     expect(engine.startFlow('f', { cc: 'tahoe' })).toEqual({ ok: true });
-    expect(engine.startFlow('f', { cc: 'reno' })).toEqual({ ok: false, reason: 'flow f already started' });
+    expect(engine.startFlow('f', { cc: 'reno' })).toEqual({ ok: false, reason: 'flow f already started', why: { code: 'flow-started', flow: 'f' } });
     expect(engine.commandLog).toEqual([{ action: 'start-flow', node: 'a', flow: 'f', cc: 'tahoe', atMs: 0 }]);
     expect(events.filter((e) => e.type === 'command').map((e) => [e.action, e.cc ?? null, e.arq ?? null, e.ok])).toEqual([
       ['start-flow', 'newreno', null, false],

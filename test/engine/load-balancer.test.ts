@@ -183,14 +183,14 @@ describe('manual assignment', () => {
     engine.runUntilMs(900);
     expect(engine.assignConnection('r', 1, 's1')).toEqual({ ok: false, reason: 'r is not a load balancer' });
     expect(engine.assignConnection('nope', 1, 's1').ok).toBe(false);
-    expect(engine.assignConnection('lb', 99, 's1')).toEqual({ ok: false, reason: 'connection 99 is not waiting at lb' });
+    expect(engine.assignConnection('lb', 99, 's1')).toEqual({ ok: false, reason: 'connection 99 is not waiting at lb', why: { code: 'connection-gone', connection: 99, node: 'lb' } });
     expect(engine.assignConnection('lb', 1, 'c2')).toEqual({ ok: false, reason: 'c2 is not a backend of lb' });
     expect(engine.assignConnection('lb', Number.NaN, 's1').ok).toBe(false);
     expect(engine.setBalancerAlgorithm('lb', 'random' as any)).toEqual({ ok: false, reason: 'unknown algorithm "random"' });
     expect(engine.setBalancerAlgorithm('c1', 'round-robin')).toEqual({ ok: false, reason: 'c1 is not a load balancer' });
     expect(engine.balancer('c1')).toBeUndefined();
     expect(engine.balancer('lb')!.waiting).toHaveLength(1);
-    expect(engine.assignConnection('lb', 1, 's1')).toEqual({ ok: false, reason: 's1 is down' });
+    expect(engine.assignConnection('lb', 1, 's1')).toEqual({ ok: false, reason: 's1 is down', why: { code: 'node-down', node: 's1' } });
     expect(engine.balancer('lb')!.backends.map((b) => b.up)).toEqual([false, true, true]);
   });
 

@@ -108,7 +108,9 @@ describe('router play', () => {
 
     // Not Ben's node, not the host's seat, not a router role: refused, nothing changes.
     expect(await ben.request('drop', { node: 'r1', packet: syn!.id })).toEqual({ ok: false, code: 'not-your-node', reason: 'r1 is not your node (you hold r2)' });
-    expect(await ben.request('drop', { packet: syn!.id })).toEqual({ ok: false, code: 'refused', reason: `packet ${syn!.id} is not waiting at r2` });
+    expect(await ben.request('drop', { packet: syn!.id })).toEqual({
+      ok: false, code: 'refused', reason: `packet ${syn!.id} is not waiting at r2`, why: { code: 'not-waiting', packet: syn!.id, node: 'r2' },
+    });
     expect(await host.request('forward', { packet: syn!.id, link: 'r1-r3' })).toEqual({ ok: false, code: 'no-seat', reason: 'you hold no seat' });
     expect(await ann.request('pause')).toEqual({ ok: false, code: 'not-host', reason: 'only the host can do that' });
     const refused = new Promise((resolve) => ben.onMessage('refused', resolve));
@@ -200,7 +202,7 @@ describe('router play', () => {
     await waitFor(() => bob().cc === 'tahoe' && bob().running, 'the flow running as Tahoe');
     expect(engine.flows.get('bob-upload')!.spec.cc).toBe('tahoe');
     expect(engine.commandLog).toEqual([{ action: 'start-flow', node: 'bob', flow: 'bob-upload', cc: 'tahoe', atMs: 2000 }]);
-    expect(await bo.request('start-flow', { flow: 'bob-upload', cc: 'reno' })).toEqual({ ok: false, code: 'refused', reason: 'flow bob-upload already started' });
+    expect(await bo.request('start-flow', { flow: 'bob-upload', cc: 'reno' })).toEqual({ ok: false, code: 'refused', reason: 'flow bob-upload already started', why: { code: 'flow-started', flow: 'bob-upload' } });
     // Its SYN is on the way at 2 s, not at the scenario's 15 s.
     await stepTo(host, 3000, [host, bo]);
     expect(bob().state).toBe('SYN_SENT');
@@ -219,7 +221,7 @@ describe('router play', () => {
     expect(sam.state.servers.get('web')!.ioSettable).toBe(true);
     await stepTo(host, 35_000, [host, sam]);
     await waitFor(() => sam.state.servers.get('web')?.ioSettable === false, 'the model set once clients connected');
-    expect(await sam.request('server-io', { io: 'blocking', threads: 16 })).toEqual({ ok: false, code: 'refused', reason: 'web has already taken connections: its I/O model is set' });
+    expect(await sam.request('server-io', { io: 'blocking', threads: 16 })).toEqual({ ok: false, code: 'refused', reason: 'web has already taken connections: its I/O model is set', why: { code: 'io-set', node: 'web' } });
     await leaveAll(sam, host);
   });
 

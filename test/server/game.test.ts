@@ -133,7 +133,7 @@ describe('router commands', () => {
       ok: false, code: 'not-your-node', reason: 'r1 is not your node (you hold r2)',
     });
     expect(g.routerCommand('b', { action: 'drop', packet: syn.id })).toEqual({
-      ok: false, code: 'refused', reason: `packet ${syn.id} is not waiting at r2`,
+      ok: false, code: 'refused', reason: `packet ${syn.id} is not waiting at r2`, why: { code: 'not-waiting', packet: syn.id, node: 'r2' },
     });
     expect(g.routerCommand('h', { action: 'drop', packet: syn.id })).toEqual({ ok: false, code: 'no-seat', reason: 'you hold no seat' });
     expect(g.engine.summary().drops.player ?? 0).toBe(0);
@@ -190,7 +190,7 @@ describe('other roles', () => {
     expect(g.flowControl('c', 'stop', 'bob-upload')).toEqual({ ok: false, code: 'not-your-flow', reason: 'flow bob-upload does not start at alice' });
     expect(g.flowControl('a', 'stop', 'alice-upload')).toEqual({ ok: false, code: 'wrong-role', reason: 'a router cannot do that; it takes a sender' });
     expect(g.flowControl('c', 'start', 'alice-upload')).toEqual({ ok: true });
-    expect(g.flowControl('c', 'start', 'alice-upload')).toEqual({ ok: false, code: 'refused', reason: 'flow alice-upload already started' });
+    expect(g.flowControl('c', 'start', 'alice-upload')).toEqual({ ok: false, code: 'refused', reason: 'flow alice-upload already started', why: { code: 'flow-started', flow: 'alice-upload' } });
     expect(g.readRate('e', { flow: 'alice-upload', rateBps: 8000 })).toEqual({ ok: true });
     g.sync(true);
     expect(state.flows.get('alice-upload')!.readRateBps).toBe(8000);
@@ -468,7 +468,7 @@ describe('server seat', () => {
     // The clients start at 30 s: then the model is set until the lab restarts.
     for (let t = 0; t < 8; t++) g.step('h', 5000);
     expect(web().ioSettable).toBe(false);
-    expect(g.serverIo('b', { io: 'blocking', threads: 4 })).toEqual({ ok: false, code: 'refused', reason: 'web has already taken connections: its I/O model is set' });
+    expect(g.serverIo('b', { io: 'blocking', threads: 4 })).toEqual({ ok: false, code: 'refused', reason: 'web has already taken connections: its I/O model is set', why: { code: 'io-set', node: 'web' } });
     expect(web().io).toBe('nonblocking');
   });
 

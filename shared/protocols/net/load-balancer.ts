@@ -608,12 +608,12 @@ export class LoadBalancer extends Host {
 
   /** A player (or the game's bot) sends a waiting connection to `backendId`. */
   assignConnection(connectionId: number, backendId: string): CommandResult {
-    if (!this.up) return { ok: false, reason: `${this.id} is down` };
+    if (!this.up) return { ok: false, reason: `${this.id} is down`, why: { code: 'node-down', node: this.id } };
     const w = this.waiting.get(connectionId);
-    if (w === undefined) return { ok: false, reason: `connection ${connectionId} is not waiting at ${this.id}` };
+    if (w === undefined) return { ok: false, reason: `connection ${connectionId} is not waiting at ${this.id}`, why: { code: 'connection-gone', connection: connectionId, node: this.id } };
     const i = this.backendIndex(backendId);
     if (i < 0) return { ok: false, reason: `${backendId} is not a backend of ${this.id}` };
-    if (!this.backendUp(i)) return { ok: false, reason: `${backendId} is down` };
+    if (!this.backendUp(i)) return { ok: false, reason: `${backendId} is down`, why: { code: 'node-down', node: backendId } };
     this.waiting.delete(connectionId);
     this.assign(w.conn, i, 'player', [], w.packets, this.backendFull(i));
     return { ok: true };

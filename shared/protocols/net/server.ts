@@ -15,6 +15,7 @@ import { RouteTable, type RouteResult } from '../app/http/routes.ts';
 import { ServerConn } from '../app/http/server-conn.ts';
 import { MAX_SERVER_THREADS, SERVER_IO_MODELS, type ServerIoModel, type ServerNodeFields } from '../app/http/spec.ts';
 import { plainTcp, type StreamWrap } from '../app/http/stream.ts';
+import type { CommandResult } from '../roles/commands.ts';
 import type { ServerNodeSpec } from '../scenario.ts';
 import type { TcpConfig, TcpConnection } from '../transport/tcp/connection.ts';
 import { defaultTcpConfig } from '../transport/tcp/default-config.ts';
@@ -174,12 +175,12 @@ export class Server extends Host {
    * Choose how the application serves connections (blocking threads or one event loop) before it
    * has taken any: a running server's threads cannot be swapped under its connections.
    */
-  configureIo(io: ServerIoModel, threads: number): { ok: true } | { ok: false; reason: string } {
+  configureIo(io: ServerIoModel, threads: number): CommandResult {
     if (!(SERVER_IO_MODELS as readonly string[]).includes(io)) return { ok: false, reason: `io must be one of ${SERVER_IO_MODELS.join(', ')}, got ${String(io)}` };
     if (io === 'blocking' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_SERVER_THREADS)) {
       return { ok: false, reason: `threads must be a whole number from 1 to ${MAX_SERVER_THREADS}, got ${String(threads)}` };
     }
-    if (!this.ioSettable) return { ok: false, reason: `${this.id} has already taken connections: its I/O model is set` };
+    if (!this.ioSettable) return { ok: false, reason: `${this.id} has already taken connections: its I/O model is set`, why: { code: 'io-set', node: this.id } };
     this.fields = { ...this.fields, io, threads: io === 'blocking' ? threads : this.fields.threads };
     this.ioModel = io === 'blocking' ? new BlockingIo(this, threads) : new EventLoopIo(this);
     return { ok: true };

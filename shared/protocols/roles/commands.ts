@@ -100,7 +100,22 @@ export interface ServerIoCommand {
 /** A command with the simulated time (ms) at which it takes effect. */
 export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand | TamperCommand | ServerIoCommand) & { atMs: number };
 
-export type CommandResult = { ok: true; packet?: number } | { ok: false; reason: string };
+/**
+ * Why a command a player gave in good faith was refused: the moment passed between the click and the
+ * command (the packet left the queue, the connection was taken, the server took its first
+ * connection). A code with its facts, so a client can word it in the player's language; `reason`
+ * says the same in English for logs and tools. Commands a correct client never sends (no such link,
+ * a hold out of range) carry only the reason.
+ */
+export type RefusalWhy =
+  | { code: 'not-waiting'; packet: number; node: string }
+  | { code: 'queue-full'; node: string }
+  | { code: 'node-down'; node: string }
+  | { code: 'connection-gone'; connection: number; node: string }
+  | { code: 'io-set'; node: string }
+  | { code: 'flow-started'; flow: string };
+
+export type CommandResult = { ok: true; packet?: number } | { ok: false; reason: string; why?: RefusalWhy };
 
 /** Longest a packet may be held back, so a hold can never park a packet forever. */
 export const MAX_HOLD_MS = 60_000;

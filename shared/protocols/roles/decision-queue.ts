@@ -52,7 +52,7 @@ export class DecisionQueue {
     const net = this.router.network;
     const present = this.waiting.find((p) => p.id === cmd.packet);
     if (present === undefined) {
-      return { ok: false, reason: `packet ${cmd.packet} is not waiting at ${this.router.id}` };
+      return { ok: false, reason: `packet ${cmd.packet} is not waiting at ${this.router.id}`, why: { code: 'not-waiting', packet: cmd.packet, node: this.router.id } };
     }
     switch (cmd.action) {
       case 'forward': {
@@ -75,7 +75,7 @@ export class DecisionQueue {
         return { ok: true };
       }
       case 'duplicate': {
-        if (this.occupancy >= this.limitPackets) return { ok: false, reason: `the queue at ${this.router.id} is full` };
+        if (this.occupancy >= this.limitPackets) return { ok: false, reason: `the queue at ${this.router.id} is full`, why: { code: 'queue-full', node: this.router.id } };
         const copy = present.clone(net.duplicatePacketId(), net.sim.nowNs);
         copy.waitingAt = this.router.id;
         this.waiting.splice(this.waiting.indexOf(present) + 1, 0, copy);
