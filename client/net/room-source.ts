@@ -18,6 +18,7 @@ import { type ClassroomRoom, fetchScenarios, httpUrl, saveRejoin } from './conne
 import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
 import { lang } from '../i18n/index.ts';
 import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
+import { decodeDetail, isNotableType } from '../../shared/messages/notable-detail.ts';
 
 type State = ClassroomRoom['state'];
 type PacketEntry = State['packets'] extends { forEach(cb: (v: infer V) => void): void } ? V : never;
@@ -589,78 +590,73 @@ export class RoomSource implements GameSource {
   private toWorldEvent(ev: State['events'] extends { forEach(cb: (v: infer V) => void): void } ? V : never, count: number, isNew: boolean): BaseEvent | null {
     const flow = ev.flow === '' ? null : ev.flow;
     const base = { t: ev.t, ...(ev.link !== '' ? { link: ev.link } : {}), ...(ev.node !== '' ? { node: ev.node } : {}) };
-    switch (ev.type) {
+    const d = decodeDetail(ev.type, ev.detail);
+    // An entry of a type this client does not know is passed on as it is; a known type with a detail it cannot read is skipped.
+    if (d === null) return isNotableType(ev.type) ? null : { type: ev.type, ...base, flow, packet: ev.packet, detail: ev.detail, count };
+    switch (d.type) {
       case 'drop': {
         const fact = this.world.packets.get(ev.packet) ?? this.recentlyGone.get(ev.packet)?.fact;
-        return { type: 'drop', ...base, flow, packet: isNew ? ev.packet : 0, kind: fact?.kind ?? '', reason: ev.detail, count };
+        return { type: 'drop', ...base, flow, packet: isNew ? ev.packet : 0, kind: fact?.kind ?? '', reason: d.reason, count };
       }
       case 'state': {
         if (flow === null) return null;
-        const [side, to] = ev.detail.split(':');
         const h = this.world.history(flow);
-        const from = side === 'client' ? h.clientState : h.serverState;
-        return { type: 'state', t: ev.t, flow, side: side === 'server' ? 'server' : 'client', from, to: to ?? '' };
+        const from = d.side === 'client' ? h.clientState : h.serverState;
+        return { type: 'state', t: ev.t, flow, side: d.side, from, to: d.to };
       }
       case 'rto':
-        return flow === null ? null : { type: 'rto', t: ev.t, flow, side: ev.detail === 'server' ? 'server' : 'client', seq: 0, rtoMs: 0, backoffs: 0 };
+        return flow === null ? null : { type: 'rto', t: ev.t, flow, side: d.side, seq: 0, rtoMs: 0, backoffs: 0 };
       case 'fast-retransmit': {
         if (flow === null) return null;
         const h = this.world.history(flow);
         return { type: 'cwnd', t: ev.t, flow, cwnd: h.cwndBytes, ssthresh: h.ssthreshBytes, reason: 'fast-retransmit' };
       }
       case 'window':
-        return flow === null ? null : { type: 'window', t: ev.t, flow, side: 'server', rwnd: ev.detail === 'zero' ? 0 : 1, event: ev.detail === 'zero' ? 'zero' : 'open' };
+        return flow === null ? null : { type: 'window', t: ev.t, flow, side: 'server', rwnd: d.event === 'zero' ? 0 : 1, event: d.event };
       case 'fault':
-        return { type: 'fault', ...base, kind: ev.detail };
+        return { type: 'fault', ...base, kind: d.kind };
       case 'command':
-        return { type: 'command', ...base, node: ev.node, action: ev.detail, packet: ev.packet, ok: true };
+        return { type: 'command', ...base, node: ev.node, action: d.action, packet: ev.packet, ok: true };
       case 'http': {
-        // `answer|<status>|<method>|<path>` or `failed|<reason>|<method>|<path>` (server/game/notable-events.ts).
         if (ev.node === '' || flow === null) return null;
-        const [what, arg, method, ...path] = ev.detail.split('|');
-        const http = { type: 'http', t: ev.t, node: ev.node, side: 'client', flow, method: method ?? '', path: path.join('|') } as const;
-        if (what === 'answer') return { ...http, event: 'response', status: Number(arg) };
-        if (what === 'failed') return { ...http, event: 'error', reason: arg ?? '' };
-        return null;
+        const http = { type: 'http', t: ev.t, node: ev.node, side: 'client', flow, method: d.method, path: d.path } as const;
+        return d.what === 'answer' ? { ...http, event: 'response', status: d.status } : { ...http, event: 'error', reason: d.reason };
       }
       case 'dns': {
-        // `what|name|…` (server/game/notable-events.ts) back into the resolver's event.
+        // Back into the resolver's event.
         if (ev.node === '') return null;
-        const [what, name, a, b] = ev.detail.split('|');
-        const dns = { type: 'dns', t: ev.t, node: ev.node, ...(flow === null ? {} : { flow }), side: 'client', name } as const;
-        switch (what) {
+        const dns = { type: 'dns', t: ev.t, node: ev.node, ...(flow === null ? {} : { flow }), side: 'client', name: d.name } as const;
+        switch (d.what) {
           case 'retry':
-            return { ...dns, action: 'timeout', next: 'retry', attempt: Number(a) - 1, timeoutMs: Number(b) };
+            return { ...dns, action: 'timeout', next: 'retry', attempt: d.attempt - 1, timeoutMs: d.timeoutMs };
           case 'timeout-tcp':
             return { ...dns, action: 'timeout', next: 'tcp' };
           case 'truncated':
             return { ...dns, action: 'tcp-fallback', reason: 'truncated' };
           case 'give-up':
-            return { ...dns, action: 'give-up', reason: a ?? '' };
+            return { ...dns, action: 'give-up', reason: d.reason };
           case 'error':
-            return { ...dns, action: 'response', rcode: a ?? '' };
-          default:
-            return null;
+            return { ...dns, action: 'response', rcode: d.rcode };
         }
+        return null;
       }
       case 'tls': {
         if (ev.node === '') return null;
         const tls = { type: 'tls', t: ev.t, node: ev.node, ...(flow === null ? {} : { flow }) } as const;
-        // A failure as the side that noticed it reported it: enough for its caption.
-        if (ev.detail.startsWith('failure:')) return { ...tls, step: 'failure', by: 'local', alert: ev.detail.slice('failure:'.length) };
-        // A main handshake message as it was sent: `send:<message>:<cipher suites offered, or the certificate's issuer>`.
-        if (ev.detail.startsWith('send:')) {
-          const rest = ev.detail.slice('send:'.length);
-          const colon = rest.indexOf(':');
-          const step = colon < 0 ? rest : rest.slice(0, colon);
-          const arg = colon < 0 ? '' : rest.slice(colon + 1);
-          if (step === 'ClientHello') return { ...tls, step, dir: 'send', side: 'client', cipherSuites: Array.from({ length: Number(arg) || 0 }, () => '') };
-          if (step === 'Certificate') return { ...tls, step, dir: 'send', side: 'server', certificates: [{ subject: '', issuer: arg }] };
-          return { ...tls, step, dir: 'send' };
+        switch (d.what) {
+          case 'failure':
+            // As the side that noticed it reported it: enough for its caption.
+            return { ...tls, step: 'failure', by: 'local', alert: d.alert };
+          case 'send':
+            if (d.message === 'ClientHello') return { ...tls, step: d.message, dir: 'send', side: 'client', cipherSuites: Array.from({ length: Number(d.arg) || 0 }, () => '') };
+            if (d.message === 'Certificate') return { ...tls, step: d.message, dir: 'send', side: 'server', certificates: [{ subject: '', issuer: d.arg }] };
+            return { ...tls, step: d.message, dir: 'send' };
+          case 'warning':
+            return { ...tls, step: 'warning' };
+          case 'established':
+            // Both ends record an established handshake; its client tells it.
+            return flow !== null && this.world.flows.get(flow)?.from === ev.node ? { ...tls, step: 'established', side: 'client' } : null;
         }
-        if (ev.detail === 'warning') return { ...tls, step: 'warning' };
-        // Both ends record an established handshake; its client tells it.
-        if (ev.detail === 'established' && flow !== null && this.world.flows.get(flow)?.from === ev.node) return { ...tls, step: 'established', side: 'client' };
         return null;
       }
       default:

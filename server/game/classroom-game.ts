@@ -51,6 +51,7 @@ import { PacketTracker, type TrackerLimits, DEFAULT_TRACKER_LIMITS } from './pac
 import { Scoring } from './scoring.ts';
 import { seatsFor, type Seat, type SeatRole } from './seats.ts';
 import { SimClock, STEP_MS } from './sim-clock.ts';
+import { encodeDetail } from '../../shared/messages/notable-detail.ts';
 
 export type PlayerKind = 'host' | 'spectator' | 'student';
 
@@ -1006,7 +1007,7 @@ export class ClassroomGame {
       }
       const seen = this.fastRetransmitsSeen.get(id) ?? 0;
       if (sum.fastRetransmits > seen) {
-        this.events.add({ t: now, type: 'fast-retransmit', node: '', link: '', flow: id, packet: 0, detail: 'client', count: sum.fastRetransmits - seen }, this.wallMs);
+        this.events.add({ t: now, type: 'fast-retransmit', node: '', link: '', flow: id, packet: 0, detail: encodeDetail({ type: 'fast-retransmit', side: 'client' }), count: sum.fastRetransmits - seen }, this.wallMs);
         this.fastRetransmitsSeen.set(id, sum.fastRetransmits);
       }
     }

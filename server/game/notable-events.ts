@@ -10,6 +10,7 @@
 import type { ArraySchema } from '@colyseus/schema';
 import { EventState } from '../../shared/state/classroom-state.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
+import { encodeDetail, type NotableDetail } from '../../shared/messages/notable-detail.ts';
 
 export interface NotableEvent {
   seq: number;
@@ -48,71 +49,69 @@ export class EventLog {
 
   /** Turn a trace event into a notable entry, if it is one. */
   onTrace(e: TraceEvent, wallNowMs: number): void {
-    const base = { t: e.t, node: str(e.node), link: str(e.link), flow: str(e.flow), packet: 0, detail: '' };
+    const base = { t: e.t, node: str(e.node), link: str(e.link), flow: str(e.flow), packet: 0 };
+    const note = (d: NotableDetail, over: Partial<typeof base> = {}, fold = false) =>
+      this.add({ ...base, ...over, type: d.type, detail: encodeDetail(d) }, wallNowMs, fold);
     switch (e.type) {
       case 'drop':
-        this.add({ ...base, type: 'drop', packet: num(e.packet), detail: str(e.reason) }, wallNowMs, true);
+        note({ type: 'drop', reason: str(e.reason) }, { packet: num(e.packet) }, true);
         return;
       case 'state':
-        this.add({ ...base, type: 'state', detail: `${str(e.side)}:${str(e.to)}` }, wallNowMs);
+        note({ type: 'state', side: side(e.side), to: str(e.to) });
         return;
       case 'rto':
-        this.add({ ...base, type: 'rto', detail: str(e.side) }, wallNowMs);
+        note({ type: 'rto', side: side(e.side) });
         return;
       case 'window':
-        this.add({ ...base, type: 'window', detail: str(e.event) }, wallNowMs);
+        note({ type: 'window', event: e.event === 'zero' ? 'zero' : 'open' });
         return;
       case 'fault':
-        this.add({ ...base, type: 'fault', detail: str(e.kind) }, wallNowMs);
+        note({ type: 'fault', kind: str(e.kind) });
         return;
       case 'command':
-        if (e.ok === true && (e.action === 'hold' || e.action === 'duplicate')) {
-          this.add({ ...base, type: 'command', packet: num(e.packet), detail: str(e.action) }, wallNowMs);
-        }
+        if (e.ok === true && (e.action === 'hold' || e.action === 'duplicate')) note({ type: 'command', action: e.action }, { packet: num(e.packet) });
         return;
       case 'failover':
-        this.add({ ...base, type: 'failover', node: str(e.to), detail: str(e.from) }, wallNowMs);
+        note({ type: 'failover', from: str(e.from) }, { node: str(e.to) });
         return;
       case 'lb-assign':
         // Assignments come one per connection: alike ones (same balancer, same backend) fold.
-        this.add({ ...base, type: 'lb-assign', detail: typeof e.backend === 'string' ? e.backend : 'refused' }, wallNowMs, true);
+        note({ type: 'lb-assign', backend: typeof e.backend === 'string' ? e.backend : null }, {}, true);
         return;
       case 'lb-health':
-        this.add({ ...base, type: 'lb-health', detail: `${str(e.backend)}:${e.up === true ? 'up' : 'down'}` }, wallNowMs);
+        note({ type: 'lb-health', backend: str(e.backend), up: e.up === true });
         return;
       case 'http': {
-        // A request the application or the network said no to, at the client: an error answer
-        // (`answer|<status>|<method>|<path>`) or none at all (`failed|<reason>|<method>|<path>`).
-        // Alike ones in a row (a full server refusing one client after another) fold into one.
+        // A request the application or the network said no to, at the client: an error answer or
+        // none at all. Alike ones in a row (a full server refusing one client after another) fold.
         if (e.side !== 'client') return;
-        const what = `${str(e.method)}|${str(e.path)}`;
-        if (e.event === 'response' && num(e.status) >= 400) this.add({ ...base, type: 'http', detail: `answer|${num(e.status)}|${what}` }, wallNowMs, true);
-        else if (e.event === 'error') this.add({ ...base, type: 'http', detail: `failed|${str(e.reason)}|${what}` }, wallNowMs, true);
+        const method = str(e.method);
+        const path = str(e.path);
+        if (e.event === 'response' && num(e.status) >= 400) note({ type: 'http', what: 'answer', status: num(e.status), method, path }, {}, true);
+        else if (e.event === 'error') note({ type: 'http', what: 'failed', reason: str(e.reason), method, path }, {}, true);
         return;
       }
       case 'dns': {
         // What UDP leaves to a resolver: its own timer asking again, the switch to TCP, giving up, an
-        // error answer. The detail is `what|name|…` (a DNS name holds no "|").
+        // error answer.
         if (e.side !== 'client') return;
         const name = str(e.name);
-        let detail: string | null = null;
-        if (e.action === 'timeout' && e.next === 'retry') detail = `retry|${name}|${num(e.attempt) + 1}|${num(e.timeoutMs)}`;
-        else if (e.action === 'timeout' && e.next === 'tcp') detail = `timeout-tcp|${name}`;
-        else if (e.action === 'tcp-fallback' && e.reason === 'truncated') detail = `truncated|${name}`;
-        else if (e.action === 'give-up') detail = `give-up|${name}|${str(e.reason)}`;
-        else if (e.action === 'response' && typeof e.rcode === 'string' && e.rcode !== 'NOERROR') detail = `error|${name}|${e.rcode}`;
-        if (detail !== null) this.add({ ...base, type: 'dns', detail }, wallNowMs);
+        if (e.action === 'timeout' && e.next === 'retry') note({ type: 'dns', what: 'retry', name, attempt: num(e.attempt) + 1, timeoutMs: num(e.timeoutMs) });
+        else if (e.action === 'timeout' && e.next === 'tcp') note({ type: 'dns', what: 'timeout-tcp', name });
+        else if (e.action === 'tcp-fallback' && e.reason === 'truncated') note({ type: 'dns', what: 'truncated', name });
+        else if (e.action === 'give-up') note({ type: 'dns', what: 'give-up', name, reason: str(e.reason) });
+        else if (e.action === 'response' && typeof e.rcode === 'string' && e.rcode !== 'NOERROR') note({ type: 'dns', what: 'error', name, rcode: e.rcode });
         return;
       }
       case 'tls':
         // The handshake's outcome (established, a certificate warning, a failure with its alert, told
         // once by the side that noticed it: the other side only hears the alert), and its main messages
         // as they are sent, so that a class can follow it step by step (seed: TLS/SSL HandShake).
-        if (e.step === 'established' || e.step === 'warning') this.add({ ...base, type: 'tls', detail: str(e.step) }, wallNowMs);
-        else if (e.step === 'failure' && e.by === 'local') this.add({ ...base, type: 'tls', detail: `failure:${str(e.alert)}` }, wallNowMs);
+        if (e.step === 'established' || e.step === 'warning') note({ type: 'tls', what: e.step });
+        else if (e.step === 'failure' && e.by === 'local') note({ type: 'tls', what: 'failure', alert: str(e.alert) });
         else if (e.dir === 'send') {
-          const detail = tlsSendDetail(e);
-          if (detail !== null) this.add({ ...base, type: 'tls', detail }, wallNowMs);
+          const sent = tlsSent(e);
+          if (sent !== null) note(sent);
         }
         return;
     }
@@ -196,25 +195,27 @@ function toState(e: NotableEvent): EventState {
 }
 
 /**
- * `send:<message>:<what the caption needs>` for the handshake's main messages: the number of cipher
- * suites a ClientHello offers, the issuer of the certificate a server sends; null for the others.
+ * The handshake's main messages as sent, with what a caption needs: the number of cipher suites a
+ * ClientHello offers, the issuer of the certificate a server sends; null for the others.
  */
-function tlsSendDetail(e: TraceEvent): string | null {
+function tlsSent(e: TraceEvent): NotableDetail | null {
   switch (e.step) {
     case 'ClientHello':
-      return `send:ClientHello:${Array.isArray(e.cipherSuites) ? e.cipherSuites.length : 0}`;
+      return { type: 'tls', what: 'send', message: e.step, arg: String(Array.isArray(e.cipherSuites) ? e.cipherSuites.length : 0) };
     case 'Certificate': {
       if (e.side !== 'server') return null;
       const first = Array.isArray(e.certificates) ? (e.certificates[0] as { issuer?: unknown } | undefined) : undefined;
-      return `send:Certificate:${str(first?.issuer)}`;
+      return { type: 'tls', what: 'send', message: e.step, arg: str(first?.issuer) };
     }
     case 'ClientKeyExchange':
     case 'Finished':
-      return `send:${e.step}:`;
+      return { type: 'tls', what: 'send', message: e.step, arg: '' };
     default:
       return null;
   }
 }
+
+const side = (v: unknown): 'client' | 'server' => (v === 'server' ? 'server' : 'client');
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
