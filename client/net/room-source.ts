@@ -520,11 +520,13 @@ export class RoomSource implements GameSource {
       const emit = (e: BaseEvent) => w.ingest(e as WorldEvent);
       if (fs.retransmits > seen.retransmits) {
         // Retransmissions whose packets the state listed were told with them; the rest (packets the
-        // state did not list) are told here, counted.
+        // state did not list) are told here, counted. A UDP flow's are its application's own resends
+        // (a resolver asking again), which are no TCP segments and have captions of their own.
         const rise = fs.retransmits - seen.retransmits;
         const told = this.retransmitsTold.get(fs.id) ?? 0;
         this.retransmitsTold.set(fs.id, Math.max(0, told - rise));
-        if (rise > told) emit({ type: 'send', t, flow: fs.id, side: 'client', seq: 0, ack: 0, len: 0, flags: '', retransmit: true, count: rise - told });
+        const flags = f.transport === 'tcp' ? '' : 'UDP';
+        if (rise > told) emit({ type: 'send', t, flow: fs.id, side: 'client', seq: 0, ack: 0, len: 0, flags, retransmit: true, count: rise - told });
       }
       const reason = typeof fs.cwndReason === 'string' ? fs.cwndReason : '';
       if (f.transport === 'tcp' && (fs.cwnd !== seen.cwnd || fs.ssthresh !== seen.ssthresh || reason !== seen.reason) && fs.cwnd > 0) {

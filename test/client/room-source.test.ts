@@ -102,8 +102,9 @@ function fakeRoom(state: FakeState) {
 }
 
 /** A room source over a fake room, and every world event it produces. */
-function watchedRoom() {
+function watchedRoom(prepare: (state: ReturnType<typeof initialState>) => void = () => {}) {
   const state = initialState();
+  prepare(state);
   const fake = fakeRoom(state);
   const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
   const seen: WorldEvent[] = [];
@@ -142,6 +143,22 @@ describe('room source', () => {
     expect(seen[1]).toMatchObject({ reason: 'timeout', cwnd: 1000 });
     const h = s.world.history('f');
     expect([h.retransmits, h.timeouts]).toEqual([1, 1]);
+  });
+
+  test("a UDP flow's resends (a resolver asking again) are counted, but not captioned as TCP segments sent again", () => {
+    const { state, fake, s, seen } = watchedRoom((st) => {
+      const f = st.flows.get('f')!;
+      st.flows.set('q', { ...f, id: 'q', transport: 'udp', app: 'dns', state: '', serverState: '' });
+    });
+    state.clock.simMs = 3000;
+    state.flows.get('q')!.retransmits = 2;
+    state.flows.get('f')!.retransmits = 1;
+    fake.patch();
+    const sends = seen.filter((e) => e.type === 'send');
+    expect(sends.map((e) => [e.flow, e.flags, e.retransmit, e.count])).toEqual([['f', '', true, 1], ['q', 'UDP', true, 2]]);
+    const ctx = { flows: s.world.flows, nodeName: (id: string) => id };
+    expect(sends.map((e) => captionFor(e, ctx)?.key ?? null)).toEqual(['cap.retransmit', null]);
+    expect([s.world.history('q').retransmits, s.world.history('f').retransmits]).toEqual([2, 1]);
   });
 
   test('a drop event finds where the packet was, even though it left the state first', () => {
