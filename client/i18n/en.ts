@@ -401,6 +401,8 @@ export const en = {
   'end.col.timeouts': 'timeouts',
   'end.col.fast': 'fast retransmits',
   'end.datagrams': '{got} of {sent} datagrams',
+  'end.lookups': '{answered} of {total} lookups answered',
+  'end.requests': '{answered} of {total} requests answered',
   'end.toTitle': 'Back to the title',
 
   // Result

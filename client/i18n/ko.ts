@@ -403,6 +403,8 @@ export const ko: Record<MessageKey, string> = {
   'end.col.timeouts': '타임아웃',
   'end.col.fast': '빠른 재전송',
   'end.datagrams': '데이터그램 {sent}개 중 {got}개',
+  'end.lookups': '조회 {total}개 중 {answered}개 응답',
+  'end.requests': '요청 {total}개 중 {answered}개 응답',
   'end.toTitle': '타이틀로',
 
   // 결과

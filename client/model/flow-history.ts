@@ -107,6 +107,9 @@ export class FlowHistory {
   zeroWindows = 0;
   segmentsSent = 0;
   datagramsDelivered = 0;
+  /** Exchanges of an application that asks and waits (DNS lookups, HTTP requests): answered, and ended without an answer. */
+  answered = 0;
+  unanswered = 0;
   framesPlayed = 0;
   framesSkipped = 0;
   framesLate = 0;

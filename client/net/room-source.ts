@@ -553,6 +553,8 @@ export class RoomSource implements GameSource {
       h.retransmits = fs.retransmits;
       h.timeouts = fs.timeouts;
       h.fastRetransmits = fs.fastRetransmits;
+      h.answered = fs.answered;
+      h.unanswered = fs.unanswered;
       h.cwndBytes = fs.cwnd;
       h.ssthreshBytes = fs.ssthresh;
       if (fs.state !== '') h.clientState = fs.state;

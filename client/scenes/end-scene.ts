@@ -7,7 +7,7 @@ import type { GameSource } from '../model/source.ts';
 import { download, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import { roleName } from '../ui/role-name.ts';
-import type { EndSummary } from './end-summary.ts';
+import type { EndSummary, FlowOutcome } from './end-summary.ts';
 import { mountScreen } from './menu.ts';
 
 export class EndScene extends Phaser.Scene {
@@ -63,7 +63,7 @@ export class EndScene extends Phaser.Scene {
                 'tr',
                 {},
                 h('td', { text: `${f.id} (${f.transport.toUpperCase()})` }),
-                h('td', { text: f.transport === 'tcp' ? bytes(f.delivered) : t('end.datagrams', { got: n(f.delivered), sent: n(f.datagrams) }) }),
+                h('td', { text: deliveredText(f) }),
                 h('td', { text: n(f.retransmits) }),
                 h('td', { text: n(f.timeouts) }),
                 h('td', { text: n(f.fastRetransmits) }),
@@ -97,4 +97,12 @@ export class EndScene extends Phaser.Scene {
       );
     });
   }
+}
+
+/** What a flow delivered, in its own terms: lookups or requests answered, bytes, or datagrams. */
+function deliveredText(f: FlowOutcome): string {
+  const total = n(f.answered + f.unanswered);
+  if (f.app === 'dns') return t('end.lookups', { answered: n(f.answered), total });
+  if (f.app === 'http' || f.app === 'https') return t('end.requests', { answered: n(f.answered), total });
+  return f.transport === 'tcp' ? bytes(f.delivered) : t('end.datagrams', { got: n(f.delivered), sent: n(f.datagrams) });
 }

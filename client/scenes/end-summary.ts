@@ -8,6 +8,10 @@ import type { World } from '../model/world.ts';
 export interface FlowOutcome {
   id: string;
   transport: string;
+  app: string;
+  /** Lookups or requests answered, and ended without an answer (DNS, HTTP and HTTPS flows). */
+  answered: number;
+  unanswered: number;
   delivered: number;
   retransmits: number;
   timeouts: number;
@@ -36,6 +40,9 @@ export function summarize(world: World, end: SessionEnd): EndSummary {
     return {
       id: f.id,
       transport: f.transport,
+      app: f.app,
+      answered: h.answered,
+      unanswered: h.unanswered,
       delivered: f.transport === 'tcp' ? h.delivered : h.datagramsDelivered,
       retransmits: h.retransmits,
       timeouts: h.timeouts,

@@ -12,6 +12,7 @@ import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
+import { exchangeOutcome } from '../../shared/protocols/app/flow.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import { CLIENT_TRACE_TYPES, type WorldEvent } from '../model/events.ts';
 import type {
@@ -326,6 +327,14 @@ export class LocalSource implements GameSource {
   finish(end: SessionEnd): void {
     if (this.ended) return;
     this.ended = true;
+    // What the trace does not count on its own: how the asking applications fared, for the end screen.
+    for (const [id, flow] of this.engine.flows) {
+      const exchanges = exchangeOutcome(flow.summary());
+      if (exchanges === null) continue;
+      const h = this.world.history(id);
+      h.answered = exchanges.answered;
+      h.unanswered = exchanges.unanswered;
+    }
     this.world.phase = 'ended';
     for (const fn of this.endListeners) fn(end);
   }

@@ -17,6 +17,7 @@ import type { CommandResult, RefusalWhy } from '../../shared/protocols/roles/com
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import type { FlowModes } from '../../shared/protocols/app/flow-modes.ts';
+import { exchangeOutcome } from '../../shared/protocols/app/flow.ts';
 import {
   LIMITS,
   type AlgorithmMessage,
@@ -992,6 +993,11 @@ export class ClassroomGame {
       f.fastRetransmits = sum.fastRetransmits;
       f.goodputBps = sum.goodputBps;
       f.completed = sum.completed === true;
+      const exchanges = exchangeOutcome(sum);
+      if (exchanges !== null) {
+        f.answered = exchanges.answered;
+        f.unanswered = exchanges.unanswered;
+      }
       f.readRateBps = this.readRates.get(id) ?? 0;
       f.cwndReason = this.cwndReasons.get(id) ?? '';
       const sender = flow.clientTcp;

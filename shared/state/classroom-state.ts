@@ -152,6 +152,9 @@ export const FlowState = schema(
     arqChoices: t.array('string'),
     /** Bytes a bulk transfer sends before closing; 0: no end. */
     totalBytes: t.number().default(0),
+    /** An application that asks and waits (DNS lookups, HTTP requests): exchanges answered, and ended without an answer. */
+    answered: t.number().default(0),
+    unanswered: t.number().default(0),
   },
   'FlowState',
 );

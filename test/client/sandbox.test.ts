@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { LocalSource } from '../../client/solo/local-source.ts';
 import { sandboxLibrary, SANDBOX_IDS } from '../../client/solo/sandbox-scenarios.ts';
+import { summarize } from '../../client/scenes/end-summary.ts';
 
 describe('sandbox', () => {
   test('every sandbox scenario loads with this engine', () => {
@@ -32,6 +33,17 @@ describe('sandbox', () => {
       'query img.shop.example.', 'response img.shop.example.', 'tcp-fallback img.shop.example. truncated', 'query img.shop.example.', 'response img.shop.example.',
       'query shop.example.', 'response shop.example.', 'tcp-fallback shop.example. truncated', 'query shop.example.', 'response shop.example.',
     ]);
+  });
+
+  test("the end screen counts a resolver's lookups answered, as the engine does", () => {
+    const dns = sandboxLibrary().find((s) => s.id === 't13-dns')!;
+    const source = new LocalSource(dns.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1 });
+    source.advance(dns.scenario.durationMs);
+    expect(source.isEnded).toBe(true);
+    const outcomes = summarize(source.world, { reason: 'finished' }).flows.map((f) => [f.id, f.app, f.answered, f.unanswered]);
+    const engine = Object.entries(source.engine.summary().flows).map(([id, f]) => [id, 'dns', f.answered, f.failed]);
+    expect(outcomes).toEqual(engine);
+    expect(outcomes.find((o) => o[0] === 'browser-dns')).toEqual(['browser-dns', 'dns', 3, 0]);
   });
 
   test('the sandbox player can take a load balancer or a tap', async () => {

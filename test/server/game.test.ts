@@ -380,6 +380,29 @@ describe('flow figures', () => {
     expect(f.una).toBeGreaterThan(0); // the request (and for HTTPS the handshake) was sent and acknowledged
   });
 
+  it("give a resolver's and an HTTP client's answered and unanswered exchanges, as the engine counts them", () => {
+    // Two lookups: the first loses its query and both retries (a drop-segment fault each), the second is answered.
+    const { g, state } = custom(
+      dnsScenario({
+        dns: { queries: ['www.example.com', 'mail.example.com'], timeoutMs: 300, retries: 2 },
+        faults: [1, 2, 3].map((segment) => ({ kind: 'drop-segment' as const, flow: 'q', segment })),
+      }),
+    );
+    g.addPlayer('h', 'Teacher', 'host');
+    g.pause('h');
+    g.step('h', 1000);
+    g.sync(true);
+    expect([state.flows.get('q')!.answered, state.flows.get('q')!.unanswered]).toEqual([1, 1]);
+    const web = custom({ ...TAPPED_LOGIN, flows: [{ ...TAPPED_LOGIN.flows[0], app: 'http' }] });
+    web.g.addPlayer('h', 'Teacher', 'host');
+    web.g.pause('h');
+    web.g.step('h', 5000);
+    web.g.sync(true);
+    const sum = web.g.engine.flows.get('login')!.summary();
+    expect([web.state.flows.get('login')!.answered, web.state.flows.get('login')!.unanswered]).toEqual([sum.responses, sum.errors]);
+    expect(sum.responses).toBe(1);
+  });
+
   it('give a DNS flow the window of the TCP connection it asked over', () => {
     const { g, state } = custom(dnsScenario({ dns: { queries: [{ name: 'www.example.com', type: 'A', transport: 'tcp' }] } }));
     g.addPlayer('h', 'Teacher', 'host');

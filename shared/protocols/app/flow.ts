@@ -45,6 +45,17 @@ export interface FlowRuntime {
   summary(): FlowSummary;
 }
 
+/**
+ * How an application that asks and waits for answers (DNS lookups, HTTP requests) fared, from its
+ * summary: exchanges answered, and ended without an answer; null for a flow that only moves bytes.
+ */
+export function exchangeOutcome(sum: FlowSummary): { answered: number; unanswered: number } | null {
+  const count = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  if (typeof sum.queries === 'number') return { answered: count(sum.answered), unanswered: count(sum.failed) };
+  if (typeof sum.requests === 'number') return { answered: count(sum.responses), unanswered: count(sum.errors) };
+  return null;
+}
+
 /** Goodput over the flow's active time: from its start until it completed, or until now. */
 export function goodputBps(deliveredBytes: number, startNs: number, endNs: number): number {
   const seconds = (endNs - startNs) / 1e9;
