@@ -217,7 +217,7 @@ export class RoomSource implements GameSource {
       this.retransmitsTold.clear();
       const nodes: NodeView[] = [];
       s.nodes.forEach((n) =>
-        nodes.push({ id: n.id, kind: n.kind, ip: n.ip, layer: osiLayerOf(n.kind), controller: n.controller === 'player' ? 'player' : 'bot', owner: null, up: n.up, queueLimit: 0, pos: { x: n.x, y: n.y } }),
+        nodes.push({ id: n.id, kind: n.kind, ip: n.ip, layer: osiLayerOf(n.kind), controller: n.controller === 'player' ? 'player' : 'bot', owner: null, up: n.up, queueLimit: n.queueLimit ?? 0, pos: { x: n.x, y: n.y } }),
       );
       const links: LinkView[] = [];
       s.links.forEach((l) => links.push(this.linkView(l)));

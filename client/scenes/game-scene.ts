@@ -255,13 +255,14 @@ export class GameScene extends Phaser.Scene {
     if (e.type === 'fault') this.topo.redraw(this.source.world);
   }
 
+  private clearCaptions(): void {
+    this.captionGeneration = this.source.world.generation;
+    this.hud.feed.clear();
+    this.captionsDirty = true;
+  }
+
   private showCaption(c: Caption): void {
-    // Captions of the scenario before a reset (another scenario loaded) would describe nodes no longer there.
-    const generation = this.source.world.generation;
-    if (generation !== this.captionGeneration) {
-      this.captionGeneration = generation;
-      this.hud.feed.clear();
-    }
+    if (this.source.world.generation !== this.captionGeneration) this.clearCaptions();
     const hooks = testHooks();
     hooks.captions[c.key] = (hooks.captions[c.key] ?? 0) + 1;
     this.hud.feed.add(c);
@@ -398,6 +399,8 @@ export class GameScene extends Phaser.Scene {
     const w = this.source.world;
     this.source.tick(dt);
     if (w.topologyVersion !== this.topoVersion) this.relayout();
+    // Captions of the scenario before a reset (another scenario loaded) would describe nodes no longer there.
+    if (w.generation !== this.captionGeneration) this.clearCaptions();
     if (this.routerRole !== null) void this.routerRole.tick();
     if (this.level !== null && !this.ended) {
       const r = this.level.check();

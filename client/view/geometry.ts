@@ -50,6 +50,9 @@ export interface Geometry {
   nodeRadius: number;
   packetSize: number;
   laneGap: number;
+  /** The drawing area's top and bottom edges: what is drawn at a node stays between them. */
+  top: number;
+  bottom: number;
 }
 
 export function computeGeometry(
@@ -131,7 +134,7 @@ export function computeGeometry(
     });
   }
   placeLabels(out, nodes, nodeRadius);
-  return { nodes, links: out, nodeRadius, packetSize, laneGap };
+  return { nodes, links: out, nodeRadius, packetSize, laneGap, top: area.y, bottom: area.y + area.height };
 }
 
 /** The lane a frame from `from` uses on this link. */

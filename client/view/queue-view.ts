@@ -4,12 +4,35 @@
 import type Phaser from 'phaser';
 import type { QueueEntry, World } from '../model/world.ts';
 import { FONT_FAMILY, PACKET_STYLES, packetClass, UI } from '../theme/palette.ts';
-import type { Geometry } from './geometry.ts';
+import type { Geometry, NodeGeom } from './geometry.ts';
 import { drawShape } from './packet-layer.ts';
 
 const MAX_SLOTS_PER_ROW = 12;
 const MAX_ROWS = 3;
 const RIGHT = { x0: 0, y0: 0, x1: 1, y1: 0, dx: 1, dy: 0 };
+
+/**
+ * Where a player router's queue is drawn: its slots (`perRow` × `rows`, each `slot` wide) from
+ * (left, top), above the node and the name of whoever plays it, or below the node's own labels when
+ * there is no room above (a router in the top row with a long queue). A room that does not say the
+ * queue's size (`queueLimit` 0) shows at least eight slots, more as packets wait.
+ */
+export function queueBox(ng: NodeGeom, queueLimit: number, waiting: number, geom: Geometry): { left: number; top: number; slot: number; perRow: number; rows: number; capacity: number } {
+  const slot = geom.packetSize * 2.8;
+  const capacity = Math.max(1, Math.min(queueLimit > 0 ? queueLimit : Math.max(8, waiting), MAX_SLOTS_PER_ROW * MAX_ROWS));
+  const perRow = Math.min(capacity, MAX_SLOTS_PER_ROW);
+  const rows = Math.ceil(capacity / perRow);
+  const height = rows * slot;
+  const above = ng.y - ng.r * 1.9 - 30 - height;
+  // Its count label sits above the box.
+  const fitsAbove = above - 6 - LABEL_ROOM >= geom.top;
+  const below = ng.y + ng.r * 2.4 + 6 + LABEL_ROOM;
+  const top = fitsAbove || below + height + 6 > geom.bottom ? Math.max(above, geom.top + 6 + LABEL_ROOM) : below;
+  return { left: ng.x - (perRow * slot) / 2, top, slot, perRow, rows, capacity };
+}
+
+/** Height kept above a queue's slots for its "waiting / capacity" label. */
+const LABEL_ROOM = 20;
 
 interface SlotBox {
   node: string;
@@ -42,22 +65,15 @@ export class QueueView {
     this.boxes = [];
     const geom = this.geom;
     if (geom === null) return;
-    const slot = geom.packetSize * 2.8;
     const seen = new Set<string>();
     for (const [nodeId, entries] of world.queues) {
       const node = world.nodes.get(nodeId);
       const ng = geom.nodes.get(nodeId);
       if (node === undefined || ng === undefined || node.controller !== 'player') continue;
       seen.add(nodeId);
-      // A room does not say how big the queue is; then the slots grow with what waits.
       const known = node.queueLimit > 0;
-      const capacity = Math.max(1, Math.min(known ? node.queueLimit : Math.max(8, entries.length), MAX_SLOTS_PER_ROW * MAX_ROWS));
-      const perRow = Math.min(capacity, MAX_SLOTS_PER_ROW);
-      const rows = Math.ceil(capacity / perRow);
+      const { left, top, slot, perRow, rows, capacity } = queueBox(ng, node.queueLimit, entries.length, geom);
       const width = perRow * slot;
-      // Above the node and above the name of whoever plays it.
-      const top = ng.y - ng.r * 1.9 - 30 - rows * slot;
-      const left = ng.x - width / 2;
       g.fillStyle(0x0d1220, 0.9);
       g.fillRoundedRect(left - 6, top - 6, width + 12, rows * slot + 12, 6);
       const full = known && entries.length >= node.queueLimit;

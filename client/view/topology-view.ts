@@ -9,6 +9,7 @@ import { rate, t } from '../i18n/index.ts';
 import type { World } from '../model/world.ts';
 import { FONT_FAMILY, OKABE_ITO, UI } from '../theme/palette.ts';
 import type { Geometry, LinkGeom, NodeGeom } from './geometry.ts';
+import { queueBox } from './queue-view.ts';
 
 export type TopologyHit = { node: string } | { link: string } | null;
 
@@ -139,7 +140,14 @@ export class TopologyView {
       if (owner !== null && owner !== '') boxes.push(box(this.text(ng.x, TopologyView.ownerLabelBottom(ng), owner, big, '#f0e442', 1, true)));
       this.nodeBoxes.set(n.id, boxes);
     }
+    // The queues of player routers are drawn later, over the map: labels keep out of their place too.
     const taken = [...this.nodeBoxes.values()].flat();
+    for (const n of world.nodes.values()) {
+      const ng = geom.nodes.get(n.id);
+      if (ng === undefined || n.controller !== 'player' || n.kind !== 'router') continue;
+      const q = queueBox(ng, n.queueLimit, world.queues.get(n.id)?.length ?? 0, geom);
+      taken.push({ left: q.left - 6, top: q.top - 26, right: q.left + q.perRow * q.slot + 6, bottom: q.top + q.rows * q.slot + 6 });
+    }
     for (const l of world.links.values()) {
       const lg = geom.links.get(l.id);
       if (lg === undefined) continue;
@@ -147,24 +155,54 @@ export class TopologyView {
       for (const p of Object.values(l.loss)) if (p > 0) lossParts.push(`${Math.round(p * 1000) / 10}%`);
       const uniqueLoss = [...new Set(lossParts)];
       const label = `${rate(l.bandwidthBps)} · ${Math.round(l.delayMs * 10) / 10} ms`;
-      const nx = -(lg.ab.dy);
-      const ny = lg.ab.dx;
-      const off = geom.laneGap * 2.2 + small * 0.9;
       const number = this.linkNumbers.get(l.id);
       const head = number !== undefined ? `[${number}] ${l.id}` : l.id;
-      const tx = this.text(lg.mx + nx * off, lg.my + ny * off, `${head}\n${label}`, small, UI.linkLabel, 0.5);
-      if (uniqueLoss.length > 0) {
-        this.text(lg.mx - nx * off, lg.my - ny * off, t('topo.loss', { p: uniqueLoss.join(' / ') }), small, '#ff9f6b', 0.5);
-      } else {
-        // With the other side free, the label goes where it covers less of the nodes and their names.
-        const here = box(tx);
-        const dx = -2 * nx * off;
-        const dy = -2 * ny * off;
-        const there = { left: here.left + dx, top: here.top + dy, right: here.right + dx, bottom: here.bottom + dy };
-        if (coveredArea(there, taken) < coveredArea(here, taken)) this.place(tx, lg.mx - nx * off, lg.my - ny * off);
+      const tx = this.text(lg.mx, lg.my, `${head}\n${label}`, small, UI.linkLabel, 0.5);
+      const lossTx = uniqueLoss.length > 0 ? this.text(lg.mx, lg.my, t('topo.loss', { p: uniqueLoss.join(' / ') }), small, '#ff9f6b', 0.5) : null;
+      const spot = this.linkLabelSpot(lg, box(tx), lossTx === null ? null : box(lossTx), geom.laneGap * 2.2 + small * 0.9, taken);
+      this.place(tx, spot.x, spot.y);
+      taken.push(box(tx));
+      if (lossTx !== null) {
+        // The loss rate on the other side of the link, facing the label.
+        this.place(lossTx, spot.x - 2 * (spot.x - spot.onLinkX), spot.y - 2 * (spot.y - spot.onLinkY));
+        taken.push(box(lossTx));
       }
-      if (!l.up) this.text(lg.mx, lg.my, '✕', big * 1.4, '#ff6b6b', 0.5);
+      if (!l.up) this.text(spot.onLinkX, spot.onLinkY, '✕', big * 1.4, '#ff6b6b', 0.5);
     }
+  }
+
+  /**
+   * Where a link's label goes: beside the link, off by `off`, on the side and at the point along it
+   * (its middle first, then further towards either end) where it covers least of the nodes, their
+   * names, the routers' queues and the labels placed before it. With a loss label, that one faces it
+   * across the link and counts too.
+   */
+  private linkLabelSpot(lg: LinkGeom, label: Box, loss: Box | null, off: number, taken: readonly Box[]): { x: number; y: number; onLinkX: number; onLinkY: number } {
+    const lane = lg.ab;
+    const nx = -lane.dy;
+    const ny = lane.dx;
+    const length = Math.hypot(lane.x1 - lane.x0, lane.y1 - lane.y0);
+    const w = label.right - label.left;
+    const h = label.bottom - label.top;
+    const at = (cx: number, cy: number, bw: number, bh: number): Box => ({ left: cx - bw / 2, top: cy - bh / 2, right: cx + bw / 2, bottom: cy + bh / 2 });
+    let best = { x: lg.mx + nx * off, y: lg.my + ny * off, onLinkX: lg.mx, onLinkY: lg.my };
+    let bestCovered = Infinity;
+    for (const f of [0, -0.12, 0.12, -0.22, 0.22, -0.3, 0.3]) {
+      const ox = lg.mx + lane.dx * length * f;
+      const oy = lg.my + lane.dy * length * f;
+      for (const side of [1, -1]) {
+        const x = ox + nx * off * side;
+        const y = oy + ny * off * side;
+        let covered = coveredArea(at(x, y, w, h), taken);
+        if (loss !== null) covered += coveredArea(at(2 * ox - x, 2 * oy - y, loss.right - loss.left, loss.bottom - loss.top), taken);
+        if (covered < bestCovered) {
+          bestCovered = covered;
+          best = { x, y, onLinkX: ox, onLinkY: oy };
+        }
+        if (covered === 0) return best;
+      }
+    }
+    return best;
   }
 
   private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): Phaser.GameObjects.Text {

@@ -204,7 +204,7 @@ export class ClassroomGame {
     this.fastRetransmitsSeen = new Map();
     this.cwndReasons = new Map();
     this.clock.simMs = 0;
-    this.events.round = this.state.round;
+    this.events.newRound(this.state.round);
     this.engine.subscribe(
       TRACE_TYPES.filter((t) => WANTED.includes(t)),
       (e) => this.onTrace(e),
@@ -219,6 +219,8 @@ export class ClassroomGame {
     s.clock.stepMs = this.clock.stepMs;
     s.packets.clear();
     s.packetsHidden = 0;
+    // The last round's notable events leave the window in the same patch as its topology.
+    this.events.flush(s.events as ArraySchema<EventState>);
     this.buildTopology();
 
     // Every seat starts with its bot; people already here are seated again.
@@ -252,6 +254,7 @@ export class ClassroomGame {
       n.ip = node.ip === 0 ? '' : ipToString(node.ip);
       n.x = pos.get(spec.id)?.x ?? 0;
       n.y = pos.get(spec.id)?.y ?? 0;
+      if (node instanceof Router) n.queueLimit = Math.min(node.decisions.limitPackets, 65535);
       s.nodes.set(spec.id, n);
     }
     for (const spec of sc.links) {

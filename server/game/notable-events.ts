@@ -37,8 +37,10 @@ type Draft = Omit<NotableEvent, 'seq' | 'count' | 'round'> & { count?: number };
 
 export class EventLog {
   private seq = 0;
-  /** Round stamped on new entries (the game sets it when a scenario starts). */
+  /** Round stamped on new entries (`newRound` sets it when a scenario starts). */
   round = 1;
+  /** The synchronised window still holds the entries of an earlier round. */
+  private windowStale = false;
   readonly recent: NotableEvent[] = [];
   private newestWallMs = 0;
   /** Entries added or changed since the last drain, for the session store. */
@@ -46,6 +48,18 @@ export class EventLog {
   /** Entries added or changed since the last mirror into the state. */
   private readonly unsynced = new Set<NotableEvent>();
   dropped = 0;
+
+  /**
+   * A scenario starts: new entries belong to `round`, and the synchronised window shows only them
+   * (a client that started the new scenario over would take the last round's entries for its own).
+   * The session's results keep every round.
+   */
+  newRound(round: number): void {
+    this.round = round;
+    this.recent.length = 0;
+    this.unsynced.clear();
+    this.windowStale = true;
+  }
 
   /** Turn a trace event into a notable entry, if it is one. */
   onTrace(e: TraceEvent, wallNowMs: number): void {
@@ -158,6 +172,10 @@ export class EventLog {
 
   /** Mirror the newest entries into the synchronised array (oldest first, at most RECENT_EVENTS). */
   flush(target: ArraySchema<EventState>): void {
+    if (this.windowStale) {
+      this.windowStale = false;
+      if (target.length > 0) target.splice(0, target.length);
+    }
     if (this.unsynced.size === 0) return;
     const firstSeq = this.recent[0]?.seq ?? 0;
     // Drop mirrored entries that fell out of the window.

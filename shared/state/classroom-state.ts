@@ -73,6 +73,8 @@ export const NodeState = schema(
     controller: t.string().default('bot'),
     /** Packets waiting or held at the node for a decision. */
     queue: t.uint16().default(0),
+    /** How many packets the router's decision queue holds before it drops at the tail; 0 for other nodes. */
+    queueLimit: t.uint16().default(0),
   },
   'NodeState',
 );

@@ -48,7 +48,7 @@ function initialState(): FakeState {
     seats: new Map(),
     nodes: new Map([
       ['laptop', { id: 'laptop', kind: 'host', ip: '10.0.0.1', x: 80, y: 500, up: true, controller: 'bot', queue: 0 }],
-      ['r1', { id: 'r1', kind: 'router', ip: '10.0.0.2', x: 500, y: 500, up: true, controller: 'player', queue: 1 }],
+      ['r1', { id: 'r1', kind: 'router', ip: '10.0.0.2', x: 500, y: 500, up: true, controller: 'player', queue: 1, queueLimit: 20 }],
       ['server', { id: 'server', kind: 'host', ip: '10.0.0.3', x: 920, y: 500, up: true, controller: 'bot', queue: 0 }],
     ]),
     links: new Map([
@@ -122,7 +122,7 @@ describe('room source', () => {
     const w = s.world;
     expect([...w.nodes.keys()]).toEqual(['laptop', 'r1', 'server']);
     expect(w.nodes.get('laptop')).toMatchObject({ kind: 'host', layer: 7, owner: 'Minji', pos: { x: 80, y: 500 } });
-    expect(w.nodes.get('r1')).toMatchObject({ layer: 3, controller: 'player', owner: null });
+    expect(w.nodes.get('r1')).toMatchObject({ layer: 3, controller: 'player', owner: null, queueLimit: 20 });
     expect(w.links.get('l2')!.loss).toEqual({ 'r1->server': 0, 'server->r1': 0.1 });
     expect(s.me()).toEqual({ role: 'router', node: 'r1', flows: [] });
     expect(w.packets.get(5)).toMatchObject({ link: 'l1', from: 'laptop', to: 'r1', departMs: 900, arriveMs: 1400 });

@@ -190,6 +190,14 @@ describe('classroom', () => {
     await host.click('[data-testid="speed-4"]');
     await s.waitForSelector('[data-testid=server-web] [data-testid=server-setup]', { state: 'detached', timeout: 60_000 });
     await shot(s, '21-server-lab-running');
+
+    // The teacher moves on to the DNS lab: the captions about this lab's server go with it at once,
+    // not when the next lab's first caption comes.
+    await s.waitForSelector('[data-testid=captions] .caption', { timeout: 30_000 });
+    await host.selectOption('[data-testid=scenario-select]', '7-dns-lab');
+    await host.click('[data-testid=scenario-load]');
+    await s.waitForFunction(() => document.querySelector('[data-testid=scenario-name]')?.textContent === 'DNS lab: lost in the lookup', null, { timeout: 10_000 });
+    await s.waitForFunction(() => document.querySelectorAll('[data-testid=captions] .caption').length === 0, null, { timeout: 2_000 });
     expect(errors).toEqual([]);
   });
 });

@@ -154,6 +154,22 @@ describe('event log', () => {
     expect(arr.at(0)!.seq).toBe(15);
     expect(arr.at(29)!.seq).toBe(44);
   });
+
+  it("a new scenario's window starts empty; the results keep every round's entries", () => {
+    const log = new EventLog();
+    const arr = new ArraySchema<EventState>();
+    log.onTrace({ type: 'rto', t: 10, flow: 'f', side: 'client' }, 0);
+    log.onTrace({ type: 'rto', t: 20, flow: 'f', side: 'client' }, 2000);
+    log.flush(arr);
+    expect(arr.map((e) => e.seq)).toEqual([1, 2]);
+    log.newRound(2);
+    log.flush(arr);
+    expect(arr.length).toBe(0);
+    log.onTrace({ type: 'fault', t: 5, link: 'l1', kind: 'link-down' }, 2100);
+    log.flush(arr);
+    expect(arr.map((e) => [e.seq, e.type, e.detail])).toEqual([[3, 'fault', 'link-down']]);
+    expect(log.drainUnsaved().map((e) => [e.seq, e.round])).toEqual([[1, 1], [2, 1], [3, 2]]);
+  });
 });
 
 describe('event log: TLS', () => {
