@@ -535,9 +535,11 @@ export class RoomSource implements GameSource {
         const why = reason !== '' ? reason : fs.timeouts > seen.timeouts ? 'timeout' : fs.fastRetransmits > seen.fastRetransmits ? 'fast-recovery' : fs.cwnd < fs.ssthresh ? 'slow-start' : 'congestion-avoidance';
         emit({ type: 'cwnd', t, flow: fs.id, cwnd: fs.cwnd, ssthresh: fs.ssthresh, reason: why });
       }
-      if (fs.deliveredBytes !== seen.delivered) {
-        h.delivered = fs.deliveredBytes;
-        if (f.transport !== 'tcp') h.datagramsDelivered = fs.deliveredBytes;
+      if (fs.deliveredBytes !== seen.delivered) h.delivered = fs.deliveredBytes;
+      if (f.transport !== 'tcp') {
+        // The stream's own counts: the state lists only some of its datagrams.
+        h.datagramsDelivered = fs.datagramsReceived;
+        h.segmentsSent = fs.datagramsSent;
       }
       if (f.transport === 'tcp' && fs.mss > 0) {
         // The sender's own figures (the state has them for flows with one connection): exact, and

@@ -996,6 +996,10 @@ export class ClassroomGame {
       f.fastRetransmits = sum.fastRetransmits;
       f.goodputBps = sum.goodputBps;
       f.completed = sum.completed === true;
+      if (typeof sum.receivedDatagrams === 'number') {
+        f.datagramsSent = sum.sentSegments;
+        f.datagramsReceived = sum.receivedDatagrams;
+      }
       const exchanges = exchangeOutcome(sum);
       if (exchanges !== null) {
         f.answered = exchanges.answered;

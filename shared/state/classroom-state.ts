@@ -154,6 +154,9 @@ export const FlowState = schema(
     arqChoices: t.array('string'),
     /** Bytes a bulk transfer sends before closing; 0: no end. */
     totalBytes: t.number().default(0),
+    /** A UDP stream (voice, video): datagrams its sender sent, and its receiver took in. */
+    datagramsSent: t.number().default(0),
+    datagramsReceived: t.number().default(0),
     /** An application that asks and waits (DNS lookups, HTTP requests): exchanges answered, and ended without an answer. */
     answered: t.number().default(0),
     unanswered: t.number().default(0),

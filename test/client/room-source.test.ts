@@ -145,6 +145,18 @@ describe('room source', () => {
     expect([h.retransmits, h.timeouts]).toEqual([1, 1]);
   });
 
+  test("a UDP stream's datagram counts are the server's, not the bytes it delivered", () => {
+    const { state, fake, s } = watchedRoom((st) => {
+      const f = st.flows.get('f')!;
+      st.flows.set('voice', { ...f, id: 'voice', transport: 'udp', app: 'cbr', state: '', serverState: '' });
+    });
+    const v = state.flows.get('voice')!;
+    Object.assign(v, { deliveredBytes: 3400, datagramsSent: 40, datagramsReceived: 37 });
+    fake.patch();
+    const h = s.world.history('voice');
+    expect([h.segmentsSent, h.datagramsDelivered, h.delivered]).toEqual([40, 37, 3400]);
+  });
+
   test("a UDP flow's resends (a resolver asking again) are counted, but not captioned as TCP segments sent again", () => {
     const { state, fake, s, seen } = watchedRoom((st) => {
       const f = st.flows.get('f')!;

@@ -386,6 +386,21 @@ describe('flow figures', () => {
     expect(f.una).toBeGreaterThan(0); // the request (and for HTTPS the handshake) was sent and acknowledged
   });
 
+  it("give a UDP stream's datagrams sent and received, as the engine counts them", () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.pause('h');
+    g.step('h', 8000);
+    g.sync(true);
+    const sum = g.engine.flows.get('voice')!.summary();
+    const f = state.flows.get('voice')!;
+    expect(f.transport).toBe('udp');
+    expect([f.datagramsSent, f.datagramsReceived]).toEqual([sum.sentSegments, sum.receivedDatagrams]);
+    expect(f.datagramsSent).toBeGreaterThan(0);
+    expect(f.datagramsReceived).toBeGreaterThan(0);
+    expect(f.datagramsReceived).toBeLessThanOrEqual(f.datagramsSent);
+  });
+
   it("give a resolver's and an HTTP client's answered and unanswered exchanges, as the engine counts them", () => {
     // Two lookups: the first loses its query and both retries (a drop-segment fault each), the second is answered.
     const { g, state } = custom(

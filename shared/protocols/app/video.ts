@@ -293,6 +293,7 @@ export class VideoFlow implements FlowRuntime {
       framesLate: this.framesLate,
       framesMissing: missing,
       lostDatagrams: this.spec.transport === 'udp' ? this.rtp.lost : 0,
+      ...(this.spec.transport === 'udp' ? { receivedDatagrams: this.rtp.received } : {}),
     };
   }
 }
