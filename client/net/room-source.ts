@@ -557,6 +557,11 @@ export class RoomSource implements GameSource {
       h.fastRetransmits = fs.fastRetransmits;
       h.answered = fs.answered;
       h.unanswered = fs.unanswered;
+      if (f.app === 'video') {
+        h.framesPlayed = fs.framesPlayed;
+        h.framesSkipped = fs.framesSkipped;
+        h.framesLate = fs.framesLate;
+      }
       h.cwndBytes = fs.cwnd;
       h.ssthreshBytes = fs.ssthresh;
       if (fs.state !== '') h.clientState = fs.state;

@@ -996,6 +996,12 @@ export class ClassroomGame {
       f.fastRetransmits = sum.fastRetransmits;
       f.goodputBps = sum.goodputBps;
       f.completed = sum.completed === true;
+      if (typeof sum.framesPlayed === 'number') {
+        f.framesPlayed = sum.framesPlayed;
+        f.framesLate = typeof sum.framesLate === 'number' ? sum.framesLate : 0;
+        // A frame skipped at its playout time is either never completed or completed late.
+        f.framesSkipped = (typeof sum.framesMissing === 'number' ? sum.framesMissing : 0) + f.framesLate;
+      }
       if (typeof sum.receivedDatagrams === 'number') {
         f.datagramsSent = sum.sentSegments;
         f.datagramsReceived = sum.receivedDatagrams;

@@ -154,6 +154,13 @@ export const FlowState = schema(
     arqChoices: t.array('string'),
     /** Bytes a bulk transfer sends before closing; 0: no end. */
     totalBytes: t.number().default(0),
+    /**
+     * A video stream's frames whose playout time has come: played on time, skipped (not whole in
+     * time), and of those completed late.
+     */
+    framesPlayed: t.number().default(0),
+    framesSkipped: t.number().default(0),
+    framesLate: t.number().default(0),
     /** A UDP stream (voice, video): datagrams its sender sent, and its receiver took in. */
     datagramsSent: t.number().default(0),
     datagramsReceived: t.number().default(0),

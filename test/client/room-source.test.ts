@@ -157,6 +157,17 @@ describe('room source', () => {
     expect([h.segmentsSent, h.datagramsDelivered, h.delivered]).toEqual([40, 37, 3400]);
   });
 
+  test("a video stream's frames are the server's counts", () => {
+    const { state, fake, s } = watchedRoom((st) => {
+      const f = st.flows.get('f')!;
+      st.flows.set('cam', { ...f, id: 'cam', transport: 'udp', app: 'video', state: '', serverState: '' });
+    });
+    Object.assign(state.flows.get('cam')!, { framesPlayed: 120, framesSkipped: 9, framesLate: 2 });
+    fake.patch();
+    const h = s.world.history('cam');
+    expect([h.framesPlayed, h.framesSkipped, h.framesLate]).toEqual([120, 9, 2]);
+  });
+
   test("a UDP flow's resends (a resolver asking again) are counted, but not captioned as TCP segments sent again", () => {
     const { state, fake, s, seen } = watchedRoom((st) => {
       const f = st.flows.get('f')!;

@@ -1,5 +1,6 @@
 // The classroom rules without a network: seats, authority, bots, pause and step, faults, scoring.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import { ClassroomGame } from '../../server/game/classroom-game.ts';
@@ -384,6 +385,24 @@ describe('flow figures', () => {
     expect(f.mss).toBe(1460);
     expect(f.srttMs).toBeGreaterThan(0);
     expect(f.una).toBeGreaterThan(0); // the request (and for HTTPS the handshake) was sent and acknowledged
+  });
+
+  it("give a video stream's frames played, skipped and late, as the engine counts them", () => {
+    const raw = JSON.parse(readFileSync(new URL('../../scenarios/topics/t12-udp-vs-tcp.json', import.meta.url), 'utf8'));
+    const { g, state } = custom(raw);
+    g.addPlayer('h', 'Teacher', 'host');
+    g.pause('h');
+    g.step('h', 20_000);
+    g.sync(true);
+    for (const id of ['video-udp', 'video-tcp']) {
+      const sum = g.engine.flows.get(id)!.summary();
+      const f = state.flows.get(id)!;
+      expect([f.framesPlayed, f.framesSkipped, f.framesLate], id).toEqual([sum.framesPlayed, (sum.framesMissing as number) + (sum.framesLate as number), sum.framesLate]);
+    }
+    // Over UDP lost datagrams leave frames incomplete; over TCP they come late.
+    expect(state.flows.get('video-udp')!.framesSkipped).toBeGreaterThan(state.flows.get('video-udp')!.framesLate);
+    expect(state.flows.get('video-tcp')!.framesLate).toBeGreaterThan(0);
+    expect(state.flows.get('voice')!.framesPlayed).toBe(0);
   });
 
   it("give a UDP stream's datagrams sent and received, as the engine counts them", () => {
