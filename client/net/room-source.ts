@@ -617,6 +617,8 @@ export class RoomSource implements GameSource {
       }
       case 'rto':
         return flow === null ? null : { type: 'rto', t: ev.t, flow, side: d.side, seq: 0, rtoMs: 0, backoffs: 0 };
+      case 'probe':
+        return flow === null ? null : { type: 'probe', t: ev.t, flow, side: d.side, seq: 0 };
       case 'fast-retransmit': {
         if (flow === null) return null;
         const h = this.world.history(flow);

@@ -1,6 +1,6 @@
 // The notable protocol events of a session: what a caption, a teacher's recap or the results file
 // should mention (a drop and its reason, a TCP state change, a retransmission timeout, a window
-// closing, a fault, a hold or duplicate by a router player, a load balancer failing over, a DNS
+// closing, a window probe, a fault, a hold or duplicate by a router player, a load balancer failing over, a DNS
 // resolver asking again or switching to TCP, an HTTP request refused or answered with an error). Entries
 // carry codes, not sentences: the client words them in the player's language.
 //
@@ -75,6 +75,10 @@ export class EventLog {
         return;
       case 'rto':
         note({ type: 'rto', side: side(e.side) });
+        return;
+      case 'probe':
+        // A sender facing a zero window asks whether it has opened (seed: flow control).
+        note({ type: 'probe', side: side(e.side) });
         return;
       case 'window':
         note({ type: 'window', event: e.event === 'zero' ? 'zero' : 'open' });

@@ -3,8 +3,8 @@
 // clients into the event it stands for. Both sides go through this codec, so the format is defined
 // once.
 //
-// Formats by event type: `drop` the reason; `state` `<side>:<state>`; `rto` and `fast-retransmit`
-// the side; `window` `zero` or `open`; `fault` the fault kind; `command` `hold` or `duplicate`;
+// Formats by event type: `drop` the reason; `state` `<side>:<state>`; `rto`, `fast-retransmit` and
+// `probe` the side; `window` `zero` or `open`; `fault` the fault kind; `command` `hold` or `duplicate`;
 // `failover` the balancer that gave the VIP up; `lb-assign` the backend or `refused`; `lb-health`
 // `<backend>:up|down`; `tls` `established`, `warning`, `failure:<alert>` or
 // `send:<message>:<argument>`; `dns` and `http` fields separated by `|` (a DNS name holds none; an
@@ -13,7 +13,7 @@
 export type NotableDetail =
   | { type: 'drop'; reason: string }
   | { type: 'state'; side: 'client' | 'server'; to: string }
-  | { type: 'rto' | 'fast-retransmit'; side: 'client' | 'server' }
+  | { type: 'rto' | 'fast-retransmit' | 'probe'; side: 'client' | 'server' }
   | { type: 'window'; event: 'zero' | 'open' }
   | { type: 'fault'; kind: string }
   | { type: 'command'; action: string }
@@ -32,7 +32,7 @@ export type NotableDetail =
 
 export type NotableType = NotableDetail['type'];
 
-const TYPES: ReadonlySet<string> = new Set<NotableType>(['drop', 'state', 'rto', 'fast-retransmit', 'window', 'fault', 'command', 'failover', 'lb-assign', 'lb-health', 'http', 'dns', 'tls']);
+const TYPES: ReadonlySet<string> = new Set<NotableType>(['drop', 'state', 'rto', 'fast-retransmit', 'probe', 'window', 'fault', 'command', 'failover', 'lb-assign', 'lb-health', 'http', 'dns', 'tls']);
 
 /** Whether this codec knows entries of `type` (a newer server may send others). */
 export function isNotableType(type: string): type is NotableType {
@@ -50,6 +50,7 @@ export function encodeDetail(d: NotableDetail): string {
       return `${d.side}:${d.to}`;
     case 'rto':
     case 'fast-retransmit':
+    case 'probe':
       return d.side;
     case 'window':
       return d.event;
@@ -97,6 +98,7 @@ export function decodeDetail(type: string, detail: string): NotableDetail | null
     }
     case 'rto':
     case 'fast-retransmit':
+    case 'probe':
       return { type, side: detail === 'server' ? 'server' : 'client' };
     case 'window':
       return { type, event: detail === 'zero' ? 'zero' : 'open' };

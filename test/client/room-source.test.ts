@@ -145,6 +145,16 @@ describe('room source', () => {
     expect([h.retransmits, h.timeouts]).toEqual([1, 1]);
   });
 
+  test('a window probe reaches the world as the sender\'s probe, and is captioned', () => {
+    const { state, fake, s, seen } = watchedRoom();
+    state.events.push({ seq: 1, t: 14953, type: 'probe', node: '', link: '', flow: 'f', packet: 0, detail: 'client', count: 1 });
+    fake.patch();
+    const probes = seen.filter((e) => e.type === 'probe');
+    expect(probes).toEqual([{ type: 'probe', t: 14953, flow: 'f', side: 'client', seq: 0 }]);
+    expect(s.world.history('f').probes).toBe(1);
+    expect(captionFor(probes[0]!, { flows: s.world.flows, nodeName: (id: string) => id })).toMatchObject({ key: 'cap.probe', params: { sender: 'laptop' } });
+  });
+
   test("a UDP stream's datagram counts are the server's, not the bytes it delivered", () => {
     const { state, fake, s } = watchedRoom((st) => {
       const f = st.flows.get('f')!;

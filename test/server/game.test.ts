@@ -387,6 +387,35 @@ describe('flow figures', () => {
     expect(f.una).toBeGreaterThan(0); // the request (and for HTTPS the handshake) was sent and acknowledged
   });
 
+  it("tell a class each window probe of a sender facing a zero window, as the flow-control lab's receiver reads slowly", () => {
+    const { g, state } = game('3-flow-control-lab');
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student');
+    expect(g.role('h', 'a', 'receiver:phone-a')).toEqual({ ok: true });
+    g.pause('h');
+    expect(g.readRate('a', { flow: 'photos', rateBps: 200 })).toEqual({ ok: true });
+    for (let i = 0; i < 12; i++) {
+      g.step('h', 5000);
+      g.sync(true);
+    }
+    const windows = state.events.filter((e) => e.type === 'window' || e.type === 'probe').map((e) => [e.t, e.type, e.flow, e.detail]);
+    expect(windows).toEqual([
+      [11452, 'window', 'photos', 'zero'],
+      [14953, 'probe', 'photos', 'client'],
+      [20346, 'probe', 'photos', 'client'],
+      [24886, 'window', 'photos', 'open'],
+      [26527, 'window', 'photos', 'zero'],
+      [29781, 'probe', 'photos', 'client'],
+      [34683, 'probe', 'photos', 'client'],
+      [44485, 'probe', 'photos', 'client'],
+      [46326, 'window', 'photos', 'open'],
+      [47967, 'window', 'photos', 'zero'],
+      [51034, 'probe', 'photos', 'client'],
+      [55562, 'probe', 'photos', 'client'],
+    ]);
+    expect(g.engine.flows.get('photos')!.summary().probes).toBe(7);
+  });
+
   it("give a video stream's frames played, skipped and late, as the engine counts them", () => {
     const raw = JSON.parse(readFileSync(new URL('../../scenarios/topics/t12-udp-vs-tcp.json', import.meta.url), 'utf8'));
     const { g, state } = custom(raw);

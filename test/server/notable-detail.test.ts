@@ -9,6 +9,7 @@ const CASES: Array<[NotableDetail, string]> = [
   [{ type: 'state', side: 'server', to: 'CLOSE_WAIT' }, 'server:CLOSE_WAIT'],
   [{ type: 'rto', side: 'client' }, 'client'],
   [{ type: 'fast-retransmit', side: 'client' }, 'client'],
+  [{ type: 'probe', side: 'client' }, 'client'],
   [{ type: 'window', event: 'zero' }, 'zero'],
   [{ type: 'fault', kind: 'link-down' }, 'link-down'],
   [{ type: 'command', action: 'hold' }, 'hold'],
@@ -49,6 +50,6 @@ describe('notable event details', () => {
     expect(decodeDetail('tls', 'renegotiated')).toBeNull();
     expect(decodeDetail('state', 'CLOSED')).toBeNull();
     expect(decodeDetail('quantum', 'entangled')).toBeNull();
-    expect([isNotableType('dns'), isNotableType('fast-retransmit'), isNotableType('quantum')]).toEqual([true, true, false]);
+    expect([isNotableType('dns'), isNotableType('fast-retransmit'), isNotableType('probe'), isNotableType('quantum')]).toEqual([true, true, true, false]);
   });
 });
