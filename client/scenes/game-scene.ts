@@ -194,7 +194,8 @@ export class GameScene extends Phaser.Scene {
     const stage = document.getElementById('stage');
     stage?.style.setProperty('--hud-top', `${top}px`);
     stage?.style.setProperty('--hud-bottom', `${bottom}px`);
-    const inset = `${top}px ${Math.round(this.hud.sideWidth)}px ${bottom}px 0px`;
+    const side = this.hud.sideInset;
+    const inset = `${top}px ${Math.round(side.right)}px ${bottom + Math.round(side.bottom)}px 0px`;
     const rect = () => el.getBoundingClientRect();
     if (el.style.inset !== inset) el.style.inset = inset;
     // The element's size is known at once; the scale manager would only catch up on its next step.

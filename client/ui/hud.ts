@@ -72,8 +72,14 @@ export class Hud {
   }
 
   /** The side panel's width in pixels (the network is laid out in what is left). */
-  get sideWidth(): number {
-    return this.opts.spectator ? 0 : this.side.getBoundingClientRect().width;
+  /**
+   * How much of the screen the side panels take from the map: their width beside it, or on a
+   * narrow screen (styles.css), where they sit under the map, their height.
+   */
+  get sideInset(): { right: number; bottom: number } {
+    if (this.opts.spectator) return { right: 0, bottom: 0 };
+    const r = this.side.getBoundingClientRect();
+    return r.left <= 0.5 ? { right: 0, bottom: r.height } : { right: r.width, bottom: 0 };
   }
 
   get topHeight(): number {

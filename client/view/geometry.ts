@@ -173,3 +173,12 @@ function placeLabels(links: Map<string, LinkGeom>, nodes: Map<string, NodeGeom>,
     placed.push(best);
   }
 }
+
+/** Font sizes of the map's labels: node names and owners (big), addresses and links (small); larger for a stream. */
+export function labelSizes(nodeRadius: number, large = false): { small: number; big: number } {
+  const scale = large ? 1.25 : 1;
+  return {
+    small: Math.round(Math.max(13, nodeRadius * 0.38) * scale),
+    big: Math.round(Math.max(16, nodeRadius * 0.5) * scale),
+  };
+}

@@ -4,7 +4,7 @@
 import type Phaser from 'phaser';
 import type { QueueEntry, World } from '../model/world.ts';
 import { FONT_FAMILY, PACKET_STYLES, packetClass, UI } from '../theme/palette.ts';
-import type { Geometry, NodeGeom } from './geometry.ts';
+import { labelSizes, type Geometry, type NodeGeom } from './geometry.ts';
 import { drawShape } from './packet-layer.ts';
 
 const MAX_SLOTS_PER_ROW = 12;
@@ -26,7 +26,9 @@ export function queueBox(ng: NodeGeom, queueLimit: number, waiting: number, geom
   const above = ng.y - ng.r * 1.9 - 30 - height;
   // Its count label sits above the box.
   const fitsAbove = above - 6 - LABEL_ROOM >= geom.top;
-  const below = ng.y + ng.r * 2.4 + 6 + LABEL_ROOM;
+  // Under the node's name and address (topology-view.ts draws them from r + 6 down), with room for a stream's larger type.
+  const { small, big } = labelSizes(ng.r, true);
+  const below = ng.y + ng.r + 8 + big * 1.25 + small * 1.4 + 8 + LABEL_ROOM;
   const top = fitsAbove || below + height + 6 > geom.bottom ? Math.max(above, geom.top + 6 + LABEL_ROOM) : below;
   return { left: ng.x - (perRow * slot) / 2, top, slot, perRow, rows, capacity };
 }

@@ -8,7 +8,7 @@ import type Phaser from 'phaser';
 import { rate, t } from '../i18n/index.ts';
 import type { World } from '../model/world.ts';
 import { FONT_FAMILY, OKABE_ITO, UI } from '../theme/palette.ts';
-import type { Geometry, LinkGeom, NodeGeom } from './geometry.ts';
+import { labelSizes, type Geometry, type LinkGeom, type NodeGeom } from './geometry.ts';
 import { queueBox } from './queue-view.ts';
 
 export type TopologyHit = { node: string } | { link: string } | null;
@@ -87,13 +87,8 @@ export class TopologyView {
     this.drawAll(world, geom);
   }
 
-  /** Font sizes of the labels: node names and owners (big), addresses and links (small). */
   private labelSizes(geom: Geometry): { small: number; big: number } {
-    const scale = this.large ? 1.25 : 1;
-    return {
-      small: Math.round(Math.max(13, geom.nodeRadius * 0.38) * scale),
-      big: Math.round(Math.max(16, geom.nodeRadius * 0.5) * scale),
-    };
+    return labelSizes(geom.nodeRadius, this.large);
   }
 
   /** Where the bottom of the owner label over a node ("YOU", a player's name) sits. */

@@ -74,6 +74,34 @@ describe('solo', () => {
     await page.close();
   });
 
+  test('on a phone the map, the panels and the captions each have their own part of the screen', async () => {
+    const page = await openPage(browser, `${server.url}/?lang=ko&aa=0`, errors, { width: 390, height: 844 });
+    const overflow = () => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.menu-card, .title-card, .level-card')].filter((e) => e.scrollWidth > e.clientWidth + 1).length);
+    expect(await overflow()).toBe(0);
+    await page.click('[data-testid=menu-solo]');
+    await waitForScene(page, 'solo');
+    expect(await overflow()).toBe(0);
+    await page.click('[data-testid=play-router-lossy]');
+    await waitForScene(page, 'game');
+    await page.waitForSelector('[data-testid=router-panel]');
+    const box = (sel: string) => page.evaluate((q) => {
+      const r = document.querySelector(q)!.getBoundingClientRect();
+      return { top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right) };
+    }, sel);
+    const map = await box('#game canvas');
+    const side = await box('.side');
+    const bottom = await box('.bottom');
+    // The map spans the width between the top bar and the panels; the panels sit under it, the captions under them.
+    expect([map.left, map.right]).toEqual([0, 390]);
+    expect(map.bottom - map.top).toBeGreaterThan(200);
+    expect(side.top).toBeGreaterThanOrEqual(map.bottom);
+    expect([side.left, side.right]).toEqual([0, 390]);
+    expect(bottom.top).toBeGreaterThanOrEqual(side.bottom);
+    await shot(page, '09-phone-level-ko');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
   test('a level is played to its result screen with no server running', async () => {
     const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
     const requests: string[] = [];
