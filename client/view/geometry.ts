@@ -62,9 +62,11 @@ export function computeGeometry(
 ): Geometry {
   const nodeRadius = Math.max(20, Math.min(46, Math.min(area.width, area.height) * 0.05));
   const padX = nodeRadius * 2.6;
-  // Room above a node for its player's name (and a router's queue), below it for two label lines.
-  const padTop = nodeRadius * 2.2;
-  const padBottom = nodeRadius * 2.8;
+  // Room above a node for its player's name (and a router's queue), below it for two label lines;
+  // on a small map the labels keep a minimum size, so the room is at least theirs.
+  const { small, big } = labelSizes(nodeRadius);
+  const padTop = Math.max(nodeRadius * 2.2, nodeRadius + 12 + big * 1.25);
+  const padBottom = Math.max(nodeRadius * 2.8, nodeRadius + 10 + big * 1.25 + small * 1.4);
   const nodes = new Map<string, NodeGeom>();
   for (const [id, p] of layout) {
     nodes.set(id, {
