@@ -344,6 +344,10 @@ export const en = {
   'host.defaultName': 'Teacher',
   'host.scenarioOption': '{name} ({seats} roles)',
   'host.scenariosLoading': 'Asking the server for its scenarios…',
+  'host.file': '…or a scenario file of your own (JSON, docs/scenario.md)',
+  'host.fileLoaded': '{file}: “{name}”',
+  'host.fileClear': 'Use the list instead',
+  'host.fileProblem': 'This scenario file cannot run: {problem}',
   'host.create': 'Create the class',
 
   // Join and lobby

@@ -346,6 +346,10 @@ export const ko: Record<MessageKey, string> = {
   'host.defaultName': '선생님',
   'host.scenarioOption': '{name}(역할 {seats}개)',
   'host.scenariosLoading': '서버에 시나리오 목록을 묻는 중…',
+  'host.file': '…또는 직접 만든 시나리오 파일(JSON, docs/scenario.md)',
+  'host.fileLoaded': '{file}: “{name}”',
+  'host.fileClear': '목록에서 고르기',
+  'host.fileProblem': '이 시나리오 파일은 실행할 수 없습니다: {problem}',
   'host.create': '수업 만들기',
 
   // 참여와 대기실

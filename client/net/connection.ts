@@ -44,7 +44,8 @@ function client(): Client {
   return new Client(serverUrl());
 }
 
-export async function createClass(name: string, scenario?: string): Promise<ClassroomRoom> {
+/** Create a class on a built-in scenario (its id) or on a scenario object in the file format of docs/scenario.md. */
+export async function createClass(name: string, scenario?: string | Record<string, unknown>): Promise<ClassroomRoom> {
   const options: JoinOptions = { name, ...(scenario === undefined ? {} : { scenario }) };
   try {
     return (await client().create(ROOM_NAME, options, ClassroomState)) as ClassroomRoom;

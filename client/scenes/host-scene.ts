@@ -8,6 +8,10 @@ import { RoomSource } from '../net/room-source.ts';
 import { h } from '../ui/dom.ts';
 import { savedName, saveName } from './join-scene.ts';
 import { mountScreen } from './menu.ts';
+import { loadScenarioText } from '../../shared/scenario/load.ts';
+
+/** A class's scenario travels in the create request: the server takes at most 48 KB of JSON (docs/protocol.md). */
+const MAX_FILE_BYTES = 48 * 1024;
 
 export class HostScene extends Phaser.Scene {
   private scenarios: Array<{ id: string; name: string; description: string; seats: number }> = [];
@@ -15,6 +19,10 @@ export class HostScene extends Phaser.Scene {
   private name = '';
   private busy = false;
   private error: MessageKey | null = null;
+  /** A scenario file the teacher brought: it is used instead of the list while loaded. */
+  private file: { fileName: string; name: string; scenario: Record<string, unknown> } | null = null;
+  /** What is wrong with the file, or what the server said about it (the file format's field names). */
+  private fileProblem: string | null = null;
 
   constructor() {
     super('host');
@@ -23,6 +31,8 @@ export class HostScene extends Phaser.Scene {
   init(): void {
     this.busy = false;
     this.error = null;
+    this.file = null;
+    this.fileProblem = null;
     this.name = savedName();
   }
 
@@ -35,7 +45,22 @@ export class HostScene extends Phaser.Scene {
       const select = h('select', { id: 'host-scenario', data: { testid: 'host-scenario' } }, ...this.scenarios.map((s) => h('option', { value: s.id, text: t('host.scenarioOption', { name: s.name, seats: s.seats }) })));
       if (this.chosen !== '') select.value = this.chosen;
       select.addEventListener('change', () => (this.chosen = select.value));
-      const description = this.scenarios.find((s) => s.id === (this.chosen || this.scenarios[0]?.id))?.description ?? '';
+      const description = this.file !== null ? '' : (this.scenarios.find((s) => s.id === (this.chosen || this.scenarios[0]?.id))?.description ?? '');
+      if (this.file !== null) select.disabled = true;
+      const fileInput = h('input', { id: 'host-file', type: 'file', accept: '.json,application/json', data: { testid: 'host-file' } });
+      fileInput.addEventListener('change', () => {
+        const f = fileInput.files?.[0];
+        if (f !== undefined) void this.readFile(f, screen.rebuild);
+      });
+      const fileLine =
+        this.file === null
+          ? fileInput
+          : h(
+              'div',
+              { class: 'row' },
+              h('span', { data: { testid: 'host-file-loaded' }, text: t('host.fileLoaded', { file: this.file.fileName, name: this.file.name }) }),
+              h('button', { class: 'btn btn-small', type: 'button', text: t('host.fileClear'), on: { click: () => ((this.file = null), (this.fileProblem = null), screen.rebuild()) } }),
+            );
       const form = h(
         'form',
         { class: 'form' },
@@ -44,6 +69,9 @@ export class HostScene extends Phaser.Scene {
         h('label', { for: 'host-scenario', text: t('host.scenario') }),
         this.scenarios.length === 0 ? h('p', { class: 'muted', text: t('host.scenariosLoading') }) : select,
         description === '' ? null : h('p', { class: 'muted small', text: description }),
+        h('label', { for: 'host-file', text: t('host.file') }),
+        fileLine,
+        this.fileProblem === null ? null : h('p', { class: 'error', role: 'alert', data: { testid: 'host-file-error' }, text: t('host.fileProblem', { problem: this.fileProblem }) }),
         this.error === null ? null : h('p', { class: 'error', role: 'alert', data: { testid: 'host-error' }, text: t(this.error) }),
         h(
           'div',
@@ -65,14 +93,30 @@ export class HostScene extends Phaser.Scene {
     });
   }
 
+  /** Read a scenario file and check it as the server will, so a mistake is named before anyone waits. */
+  private async readFile(f: File, rebuild: () => void): Promise<void> {
+    this.file = null;
+    this.fileProblem = null;
+    const text = await f.text();
+    const loaded = loadScenarioText(text);
+    if (!loaded.ok) this.fileProblem = loaded.errors.slice(0, 3).join('; ');
+    else {
+      const scenario = JSON.parse(text) as Record<string, unknown>;
+      if (JSON.stringify(scenario).length > MAX_FILE_BYTES) this.fileProblem = `larger than ${MAX_FILE_BYTES} bytes of JSON`;
+      else this.file = { fileName: f.name, name: loaded.scenario.name, scenario };
+    }
+    if (this.scene.isActive()) rebuild();
+  }
+
   private async submit(rebuild: () => void): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     this.error = null;
     rebuild();
     const name = this.name.trim() === '' ? t('host.defaultName') : this.name.trim();
+    const file = this.file;
     try {
-      const room = await createClass(name, this.chosen === '' ? undefined : this.chosen);
+      const room = await createClass(name, file !== null ? file.scenario : this.chosen === '' ? undefined : this.chosen);
       saveName(name);
       const source = new RoomSource(room, { code: room.roomId, spectator: false, name });
       await source.whoami();
@@ -82,7 +126,9 @@ export class HostScene extends Phaser.Scene {
       this.scene.start('lobby', { source });
     } catch (err) {
       this.busy = false;
-      this.error = err instanceof JoinError ? (`join.error.${err.kind}` as MessageKey) : 'join.error.refused';
+      // The server names what it would not run in a file (its limits on a class: nodes, links, size).
+      if (file !== null && err instanceof JoinError && err.kind === 'refused') this.fileProblem = err.message;
+      else this.error = err instanceof JoinError ? (`join.error.${err.kind}` as MessageKey) : 'join.error.refused';
       if (this.scene.isActive()) rebuild();
     }
   }

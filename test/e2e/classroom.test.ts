@@ -3,6 +3,7 @@
 // drops a data packet and the sender's page shows the retransmission; a spectator watches; the host
 // ends the session and downloads the report.
 
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
@@ -158,6 +159,41 @@ describe('classroom', () => {
     expect(file.suggestedFilename()).toBe(`packetplay-${code}.json`);
     await shot(host, '18-end-host');
     await shot(a, '19-end-student');
+    expect(errors).toEqual([]);
+  });
+
+  test('a teacher brings a scenario file: a mistake in it is named, a good one runs the class', async () => {
+    const url = `${server.url}/?lang=en&aa=0`;
+    const host = await openPage(browser, url, errors);
+    await host.click('[data-testid=menu-host]');
+    await waitForScene(host, 'host');
+    const good = readFileSync(new URL('../../scenarios/topics/t12-udp-vs-tcp.json', import.meta.url), 'utf8');
+    const bad = JSON.stringify({ ...JSON.parse(good), links: [{ id: 'l', a: 'cam-udp', b: 'screen-udp', bandwidthBps: -5, delayMs: 30 }] });
+    await host.setInputFiles('[data-testid=host-file]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+    await host.waitForSelector('[data-testid=host-file-error]');
+    expect(await host.textContent('[data-testid=host-file-error]')).toMatch(/^This scenario file cannot run: links\[0\]\.bandwidthBps: /);
+    // A file the engine would run but a class would not (the server's limits): the server says why.
+    const crowd = {
+      name: 'a crowd', durationMs: 1000,
+      nodes: Array.from({ length: 70 }, (_, i) => ({ id: `h${i}`, kind: 'host' })),
+      links: Array.from({ length: 69 }, (_, i) => ({ id: `l${i}`, a: `h${i}`, b: `h${i + 1}`, bandwidthBps: 1_000_000, delayMs: 1 })),
+      flows: [],
+    };
+    await host.setInputFiles('[data-testid=host-file]', { name: 'crowd.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(crowd)) });
+    await host.waitForSelector('[data-testid=host-file-loaded]');
+    await host.click('[data-testid=host-create]');
+    await host.waitForSelector('[data-testid=host-file-error]');
+    expect(await host.textContent('[data-testid=host-file-error]')).toContain('nodes: a classroom scenario may hold at most 64 nodes');
+    await host.click('text=Use the list instead');
+    await host.setInputFiles('[data-testid=host-file]', { name: 't12-udp-vs-tcp.json', mimeType: 'application/json', buffer: Buffer.from(good) });
+    await host.waitForSelector('[data-testid=host-file-loaded]');
+    expect(await host.textContent('[data-testid=host-file-loaded]')).toBe('t12-udp-vs-tcp.json: “UDP vs TCP: a video call that glitches beside one that stalls, and a download that recovers”');
+    expect(await host.isDisabled('[data-testid=host-scenario]')).toBe(true);
+    await host.fill('[data-testid=host-name]', 'Ms Lee');
+    await host.click('[data-testid=host-create]');
+    await waitForScene(host, 'lobby');
+    expect(await host.textContent('.menu-card h1')).toContain('UDP vs TCP: a video call');
+    await host.close();
     expect(errors).toEqual([]);
   });
 
