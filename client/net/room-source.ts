@@ -195,6 +195,8 @@ export class RoomSource implements GameSource {
     this.syncServers(s);
     this.syncFlows(s);
     this.syncEvents(s);
+    // After the events: a skipped frame's event (for its caption) would otherwise be counted twice.
+    this.syncFrames(s);
     if (s.phase === 'ended') {
       w.phase = 'ended';
       this.finish({ reason: 'ended-by-host' });
@@ -557,16 +559,22 @@ export class RoomSource implements GameSource {
       h.fastRetransmits = fs.fastRetransmits;
       h.answered = fs.answered;
       h.unanswered = fs.unanswered;
-      if (f.app === 'video') {
-        h.framesPlayed = fs.framesPlayed;
-        h.framesSkipped = fs.framesSkipped;
-        h.framesLate = fs.framesLate;
-      }
       h.cwndBytes = fs.cwnd;
       h.ssthreshBytes = fs.ssthresh;
       if (fs.state !== '') h.clientState = fs.state;
       if (fs.serverState !== '') h.serverState = fs.serverState;
       this.flowSeen.set(fs.id, { retransmits: fs.retransmits, timeouts: fs.timeouts, fastRetransmits: fs.fastRetransmits, cwnd: fs.cwnd, ssthresh: fs.ssthresh, delivered: fs.deliveredBytes, reason });
+    });
+  }
+
+  /** A video stream's frame counts are the server's (the room forwards only skipped and late frames, for captions). */
+  private syncFrames(s: State): void {
+    s.flows.forEach((fs) => {
+      if (fs.app !== 'video' || !this.world.flows.has(fs.id)) return;
+      const h = this.world.history(fs.id);
+      h.framesPlayed = fs.framesPlayed;
+      h.framesSkipped = fs.framesSkipped;
+      h.framesLate = fs.framesLate;
     });
   }
 
@@ -619,6 +627,9 @@ export class RoomSource implements GameSource {
         return flow === null ? null : { type: 'rto', t: ev.t, flow, side: d.side, seq: 0, rtoMs: 0, backoffs: 0 };
       case 'probe':
         return flow === null ? null : { type: 'probe', t: ev.t, flow, side: d.side, seq: 0 };
+      case 'video':
+        // For its caption only: the frame counts come with the flow's figures.
+        return flow === null || !isNew ? null : { type: 'video', t: ev.t, flow, frame: ev.packet, status: d.status, count };
       case 'fast-retransmit': {
         if (flow === null) return null;
         const h = this.world.history(flow);

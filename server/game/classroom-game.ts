@@ -94,7 +94,7 @@ export interface RunningScenario {
  * Trace event types the session listens to (load-balancer and tap events once the engine has them).
  * `send` and `ack` describe the segment each new packet carries; `cwnd` gives the sender's phase.
  */
-const WANTED: readonly string[] = ['tx', 'wait', 'drop', 'command', 'state', 'rto', 'probe', 'window', 'fault', 'lb-assign', 'lb-health', 'failover', 'tap', 'tls', 'dns', 'http', 'send', 'ack', 'cwnd'];
+const WANTED: readonly string[] = ['tx', 'wait', 'drop', 'command', 'state', 'rto', 'probe', 'video', 'window', 'fault', 'lb-assign', 'lb-health', 'failover', 'tap', 'tls', 'dns', 'http', 'send', 'ack', 'cwnd'];
 
 /** Frames sent to a tap player per tick at most; the rest are counted as skipped (the capture request has them). */
 const TAP_FRAMES_PER_TICK = 10;
@@ -754,7 +754,7 @@ export class ClassroomGame {
       if (e.side === 'client' && typeof e.flow === 'string') this.cwndReasons.set(e.flow, String(e.reason));
       return;
     }
-    if (e.type === 'dns' || e.type === 'http' || e.type === 'probe') {
+    if (e.type === 'dns' || e.type === 'http' || e.type === 'probe' || e.type === 'video') {
       this.events.onTrace(e, this.wallMs);
       return;
     }

@@ -1,6 +1,6 @@
 // The notable protocol events of a session: what a caption, a teacher's recap or the results file
 // should mention (a drop and its reason, a TCP state change, a retransmission timeout, a window
-// closing, a window probe, a fault, a hold or duplicate by a router player, a load balancer failing over, a DNS
+// closing, a window probe, video frames skipped, a fault, a hold or duplicate by a router player, a load balancer failing over, a DNS
 // resolver asking again or switching to TCP, an HTTP request refused or answered with an error). Entries
 // carry codes, not sentences: the client words them in the player's language.
 //
@@ -86,6 +86,13 @@ export class EventLog {
       case 'fault':
         note({ type: 'fault', kind: str(e.kind) });
         return;
+      case 'video':
+        // A frame not whole at its playout time: the picture glitches. Frames come 30 a second, so a
+        // run of them folds into one entry (it keeps its first frame). Whether a skipped frame came
+        // late after all (TCP) or never (UDP) is in the flow's figures: told here too, a stalled TCP
+        // call's skipped and late frames would alternate and never fold.
+        if (e.status === 'skipped') note({ type: 'video', status: 'skipped' }, { packet: num(e.frame) }, true);
+        return;
       case 'command':
         if (e.ok === true && (e.action === 'hold' || e.action === 'duplicate')) note({ type: 'command', action: e.action }, { packet: num(e.packet) });
         return;
@@ -146,7 +153,9 @@ export class EventLog {
       newest.type === d.type &&
       newest.node === d.node &&
       newest.link === d.link &&
-      newest.detail === d.detail
+      newest.detail === d.detail &&
+      // Video entries have no node or link: only a flow tells two calls apart.
+      (d.type !== 'video' || newest.flow === d.flow)
     ) {
       newest.count += d.count ?? 1;
       newest.t = d.t;

@@ -4,7 +4,8 @@
 // once.
 //
 // Formats by event type: `drop` the reason; `state` `<side>:<state>`; `rto`, `fast-retransmit` and
-// `probe` the side; `window` `zero` or `open`; `fault` the fault kind; `command` `hold` or `duplicate`;
+// `probe` the side; `window` `zero` or `open`; `video` `skipped` (the first frame's number is the
+// entry's `packet`); `fault` the fault kind; `command` `hold` or `duplicate`;
 // `failover` the balancer that gave the VIP up; `lb-assign` the backend or `refused`; `lb-health`
 // `<backend>:up|down`; `tls` `established`, `warning`, `failure:<alert>` or
 // `send:<message>:<argument>`; `dns` and `http` fields separated by `|` (a DNS name holds none; an
@@ -15,6 +16,7 @@ export type NotableDetail =
   | { type: 'state'; side: 'client' | 'server'; to: string }
   | { type: 'rto' | 'fast-retransmit' | 'probe'; side: 'client' | 'server' }
   | { type: 'window'; event: 'zero' | 'open' }
+  | { type: 'video'; status: 'skipped' }
   | { type: 'fault'; kind: string }
   | { type: 'command'; action: string }
   | { type: 'failover'; from: string }
@@ -32,7 +34,7 @@ export type NotableDetail =
 
 export type NotableType = NotableDetail['type'];
 
-const TYPES: ReadonlySet<string> = new Set<NotableType>(['drop', 'state', 'rto', 'fast-retransmit', 'probe', 'window', 'fault', 'command', 'failover', 'lb-assign', 'lb-health', 'http', 'dns', 'tls']);
+const TYPES: ReadonlySet<string> = new Set<NotableType>(['drop', 'state', 'rto', 'fast-retransmit', 'probe', 'window', 'video', 'fault', 'command', 'failover', 'lb-assign', 'lb-health', 'http', 'dns', 'tls']);
 
 /** Whether this codec knows entries of `type` (a newer server may send others). */
 export function isNotableType(type: string): type is NotableType {
@@ -54,6 +56,8 @@ export function encodeDetail(d: NotableDetail): string {
       return d.side;
     case 'window':
       return d.event;
+    case 'video':
+      return d.status;
     case 'fault':
       return d.kind;
     case 'command':
@@ -102,6 +106,8 @@ export function decodeDetail(type: string, detail: string): NotableDetail | null
       return { type, side: detail === 'server' ? 'server' : 'client' };
     case 'window':
       return { type, event: detail === 'zero' ? 'zero' : 'open' };
+    case 'video':
+      return detail === 'skipped' ? { type, status: detail } : null;
     case 'fault':
       return { type, kind: detail };
     case 'command':

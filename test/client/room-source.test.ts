@@ -167,15 +167,20 @@ describe('room source', () => {
     expect([h.segmentsSent, h.datagramsDelivered, h.delivered]).toEqual([40, 37, 3400]);
   });
 
-  test("a video stream's frames are the server's counts", () => {
-    const { state, fake, s } = watchedRoom((st) => {
+  test("a video stream's frames are the server's counts; a skipped frame is captioned", () => {
+    const { state, fake, s, seen } = watchedRoom((st) => {
       const f = st.flows.get('f')!;
       st.flows.set('cam', { ...f, id: 'cam', transport: 'udp', app: 'video', state: '', serverState: '' });
     });
     Object.assign(state.flows.get('cam')!, { framesPlayed: 120, framesSkipped: 9, framesLate: 2 });
+    // The last of those skipped frames also comes as a notable event, for its caption: it is not counted again.
+    state.events.push({ seq: 1, t: 4100, type: 'video', node: '', link: '', flow: 'cam', packet: 129, detail: 'skipped', count: 1 });
     fake.patch();
     const h = s.world.history('cam');
     expect([h.framesPlayed, h.framesSkipped, h.framesLate]).toEqual([120, 9, 2]);
+    const video = seen.filter((e) => e.type === 'video');
+    expect(video).toMatchObject([{ type: 'video', t: 4100, flow: 'cam', frame: 129, status: 'skipped' }]);
+    expect(captionFor(video[0]!, { flows: s.world.flows, nodeName: (id: string) => id })).toMatchObject({ key: 'cap.videoSkip', params: { flow: 'cam', frame: 129 } });
   });
 
   test("a UDP flow's resends (a resolver asking again) are counted, but not captioned as TCP segments sent again", () => {

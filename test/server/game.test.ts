@@ -432,6 +432,11 @@ describe('flow figures', () => {
     expect(state.flows.get('video-udp')!.framesSkipped).toBeGreaterThan(state.flows.get('video-udp')!.framesLate);
     expect(state.flows.get('video-tcp')!.framesLate).toBeGreaterThan(0);
     expect(state.flows.get('voice')!.framesPlayed).toBe(0);
+    // Skipped frames are notable events, for the captions; a run of them is one entry.
+    const video = state.events.filter((e) => e.type === 'video');
+    expect(video.length).toBeGreaterThan(0);
+    expect(video.every((e) => e.detail === 'skipped' && e.packet > 0 && (e.flow === 'video-udp' || e.flow === 'video-tcp'))).toBe(true);
+    expect(video.reduce((n, e) => n + e.count, 0)).toBeLessThanOrEqual(state.flows.get('video-udp')!.framesSkipped + state.flows.get('video-tcp')!.framesSkipped);
   });
 
   it("give a UDP stream's datagrams sent and received, as the engine counts them", () => {

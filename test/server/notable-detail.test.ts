@@ -11,6 +11,7 @@ const CASES: Array<[NotableDetail, string]> = [
   [{ type: 'fast-retransmit', side: 'client' }, 'client'],
   [{ type: 'probe', side: 'client' }, 'client'],
   [{ type: 'window', event: 'zero' }, 'zero'],
+  [{ type: 'video', status: 'skipped' }, 'skipped'],
   [{ type: 'fault', kind: 'link-down' }, 'link-down'],
   [{ type: 'command', action: 'hold' }, 'hold'],
   [{ type: 'failover', from: 'lb1' }, 'lb1'],
@@ -49,6 +50,8 @@ describe('notable event details', () => {
     expect(decodeDetail('http', 'maybe|200|GET|/')).toBeNull();
     expect(decodeDetail('tls', 'renegotiated')).toBeNull();
     expect(decodeDetail('state', 'CLOSED')).toBeNull();
+    expect(decodeDetail('video', 'played')).toBeNull();
+    expect(decodeDetail('video', 'late')).toBeNull();
     expect(decodeDetail('quantum', 'entangled')).toBeNull();
     expect([isNotableType('dns'), isNotableType('fast-retransmit'), isNotableType('probe'), isNotableType('quantum')]).toEqual([true, true, true, false]);
   });

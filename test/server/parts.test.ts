@@ -155,6 +155,27 @@ describe('event log', () => {
     expect(arr.at(29)!.seq).toBe(44);
   });
 
+  it('a run of skipped video frames is one entry with its first frame, late ones in between or not', () => {
+    const log = new EventLog();
+    const arr = new ArraySchema<EventState>();
+    const frame = (t: number, f: number, status: string): TraceEvent => ({ type: 'video', t, flow: 'call', frame: f, status });
+    log.onTrace(frame(1000, 30, 'skipped'), 0);
+    log.onTrace(frame(1033, 31, 'played'), 30);
+    log.onTrace(frame(1066, 32, 'skipped'), 60);
+    log.onTrace(frame(1100, 33, 'skipped'), 90);
+    log.onTrace(frame(1120, 30, 'late'), 110);
+    log.onTrace(frame(1133, 34, 'skipped'), 120);
+    log.onTrace(frame(1140, 32, 'late'), 130);
+    log.onTrace(frame(3000, 90, 'skipped'), 2000);
+    log.onTrace({ ...frame(3010, 91, 'skipped'), flow: 'other-call' }, 2010);
+    log.flush(arr);
+    expect(arr.map((e) => [e.type, e.flow, e.packet, e.detail, e.count, e.t])).toEqual([
+      ['video', 'call', 30, 'skipped', 4, 1133],
+      ['video', 'call', 90, 'skipped', 1, 3000],
+      ['video', 'other-call', 91, 'skipped', 1, 3010],
+    ]);
+  });
+
   it("a new scenario's window starts empty; the results keep every round's entries", () => {
     const log = new EventLog();
     const arr = new ArraySchema<EventState>();
