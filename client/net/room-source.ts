@@ -661,6 +661,12 @@ export class RoomSource implements GameSource {
             return { ...dns, action: 'give-up', reason: d.reason };
           case 'error':
             return { ...dns, action: 'response', rcode: d.rcode };
+          case 'query':
+            return { ...dns, action: 'query', transport: 'udp', retry: false, qtype: d.qtype };
+          case 'cut':
+            return { ...dns, action: 'response', transport: 'udp', rcode: 'NOERROR', tc: true, answers: d.answers };
+          case 'answer':
+            return { ...dns, action: 'response', transport: d.transport, rcode: 'NOERROR', tc: false, answers: d.answers, latencyMs: d.ms };
         }
         return null;
       }

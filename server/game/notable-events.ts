@@ -47,6 +47,10 @@ export class EventLog {
   private readonly unsaved = new Map<number, NotableEvent>();
   /** Entries added or changed since the last mirror into the state. */
   private readonly unsynced = new Set<NotableEvent>();
+  /** Entries kept for the results (the first MAX_STORED_EVENTS that are not live only). */
+  private readonly stored = new WeakSet<NotableEvent>();
+  private storedCount = 0;
+  /** Entries for the results beyond MAX_STORED_EVENTS, counted only. */
   dropped = 0;
 
   /**
@@ -64,8 +68,8 @@ export class EventLog {
   /** Turn a trace event into a notable entry, if it is one. */
   onTrace(e: TraceEvent, wallNowMs: number): void {
     const base = { t: e.t, node: str(e.node), link: str(e.link), flow: str(e.flow), packet: 0 };
-    const note = (d: NotableDetail, over: Partial<typeof base> = {}, fold = false) =>
-      this.add({ ...base, ...over, type: d.type, detail: encodeDetail(d) }, wallNowMs, fold);
+    const note = (d: NotableDetail, over: Partial<typeof base> = {}, fold = false, liveOnly = false) =>
+      this.add({ ...base, ...over, type: d.type, detail: encodeDetail(d) }, wallNowMs, fold, liveOnly);
     switch (e.type) {
       case 'drop':
         note({ type: 'drop', reason: str(e.reason) }, { packet: num(e.packet) }, true);
@@ -117,11 +121,19 @@ export class EventLog {
         return;
       }
       case 'dns': {
-        // What UDP leaves to a resolver: its own timer asking again, the switch to TCP, giving up, an
-        // error answer.
+        // A resolver's lookup (seed: one UDP datagram to port 53, one back): its question and its
+        // answer, and what UDP leaves to it: its own timer asking again, the switch to TCP, giving
+        // up, an error answer.
         if (e.side !== 'client') return;
         const name = str(e.name);
-        if (e.action === 'timeout' && e.next === 'retry') note({ type: 'dns', what: 'retry', name, attempt: num(e.attempt) + 1, timeoutMs: num(e.timeoutMs) });
+        // The routine question and answer are for the captions as they happen, not for the results.
+        if (e.action === 'query' && e.retry !== true && e.transport === 'udp') note({ type: 'dns', what: 'query', name, qtype: str(e.qtype) }, {}, false, true);
+        else if (e.action === 'response' && e.rcode === 'NOERROR') {
+          const answers = num(e.answers);
+          if (e.tc === true && e.transport === 'udp') note({ type: 'dns', what: 'cut', name, answers });
+          else note({ type: 'dns', what: 'answer', name, answers, ms: Math.round(num(e.latencyMs)), transport: e.transport === 'tcp' ? 'tcp' : 'udp' }, {}, false, true);
+        }
+        else if (e.action === 'timeout' && e.next === 'retry') note({ type: 'dns', what: 'retry', name, attempt: num(e.attempt) + 1, timeoutMs: num(e.timeoutMs) });
         else if (e.action === 'timeout' && e.next === 'tcp') note({ type: 'dns', what: 'timeout-tcp', name });
         else if (e.action === 'tcp-fallback' && e.reason === 'truncated') note({ type: 'dns', what: 'truncated', name });
         else if (e.action === 'give-up') note({ type: 'dns', what: 'give-up', name, reason: str(e.reason) });
@@ -142,8 +154,11 @@ export class EventLog {
     }
   }
 
-  /** Add an entry; `fold` merges it into the newest entry when that one is alike and recent. */
-  add(d: Draft, wallNowMs: number, fold = false): void {
+  /**
+   * Add an entry; `fold` merges it into the newest entry when that one is alike and recent. A
+   * `liveOnly` entry is shown to the room but not kept for the session's results.
+   */
+  add(d: Draft, wallNowMs: number, fold = false, liveOnly = false): void {
     const newest = this.recent[this.recent.length - 1];
     if (
       fold &&
@@ -164,6 +179,12 @@ export class EventLog {
       return;
     }
     const entry: NotableEvent = { ...d, seq: ++this.seq, round: this.round, count: d.count ?? 1 };
+    if (!liveOnly) {
+      if (this.storedCount < MAX_STORED_EVENTS) {
+        this.storedCount++;
+        this.stored.add(entry);
+      } else this.dropped++;
+    }
     this.newestWallMs = wallNowMs;
     this.recent.push(entry);
     if (this.recent.length > RECENT_EVENTS) this.recent.shift();
@@ -172,8 +193,7 @@ export class EventLog {
 
   private touch(entry: NotableEvent): void {
     this.unsynced.add(entry);
-    if (entry.seq <= MAX_STORED_EVENTS) this.unsaved.set(entry.seq, entry);
-    else if (entry.count === 1) this.dropped++;
+    if (this.stored.has(entry)) this.unsaved.set(entry.seq, entry);
   }
 
   /** Entries to write to the session store since the last call. */

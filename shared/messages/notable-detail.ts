@@ -28,6 +28,9 @@ export type NotableDetail =
   | { type: 'dns'; what: 'timeout-tcp' | 'truncated'; name: string }
   | { type: 'dns'; what: 'give-up'; name: string; reason: string }
   | { type: 'dns'; what: 'error'; name: string; rcode: string }
+  | { type: 'dns'; what: 'query'; name: string; qtype: string }
+  | { type: 'dns'; what: 'cut'; name: string; answers: number }
+  | { type: 'dns'; what: 'answer'; name: string; answers: number; ms: number; transport: 'udp' | 'tcp' }
   | { type: 'tls'; what: 'established' | 'warning' }
   | { type: 'tls'; what: 'failure'; alert: string }
   | { type: 'tls'; what: 'send'; message: string; arg: string };
@@ -80,6 +83,12 @@ export function encodeDetail(d: NotableDetail): string {
           return `give-up|${field(d.name)}|${field(d.reason)}`;
         case 'error':
           return `error|${field(d.name)}|${field(d.rcode)}`;
+        case 'query':
+          return `query|${field(d.name)}|${field(d.qtype)}`;
+        case 'cut':
+          return `cut|${field(d.name)}|${d.answers}`;
+        case 'answer':
+          return `answer|${field(d.name)}|${d.answers}|${d.ms}|${d.transport}`;
         default:
           return `${d.what}|${field(d.name)}`;
       }
@@ -128,7 +137,7 @@ export function decodeDetail(type: string, detail: string): NotableDetail | null
       return null;
     }
     case 'dns': {
-      const [what, name = '', a = '', b = ''] = detail.split('|');
+      const [what, name = '', a = '', b = '', c = ''] = detail.split('|');
       switch (what) {
         case 'retry':
           return { type, what, name, attempt: Number(a), timeoutMs: Number(b) };
@@ -139,6 +148,12 @@ export function decodeDetail(type: string, detail: string): NotableDetail | null
           return { type, what, name, reason: a };
         case 'error':
           return { type, what, name, rcode: a };
+        case 'query':
+          return { type, what, name, qtype: a };
+        case 'cut':
+          return { type, what, name, answers: Number(a) };
+        case 'answer':
+          return { type, what, name, answers: Number(a), ms: Number(b), transport: c === 'tcp' ? 'tcp' : 'udp' };
         default:
           return null;
       }

@@ -360,6 +360,9 @@ describe('room source', () => {
     state.events.push({ seq: 3, t: 3200, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `give-up|${name}|timeout`, count: 1 });
     state.events.push({ seq: 4, t: 3300, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `error|${name}|NXDOMAIN`, count: 1 });
     state.events.push({ seq: 5, t: 3400, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `timeout-tcp|${name}`, count: 1 });
+    state.events.push({ seq: 6, t: 3500, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `query|${name}|A`, count: 1 });
+    state.events.push({ seq: 7, t: 3540, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `cut|${name}|29`, count: 1 });
+    state.events.push({ seq: 8, t: 3660, type: 'dns', node: 'laptop', link: '', flow: 'f', packet: 0, detail: `answer|${name}|36|160|tcp`, count: 1 });
     fake.patch();
     const base = { type: 'dns', node: 'laptop', flow: 'f', side: 'client', name };
     expect(seen.filter((e) => e.type === 'dns')).toEqual([
@@ -368,9 +371,14 @@ describe('room source', () => {
       { ...base, t: 3200, action: 'give-up', reason: 'timeout' },
       { ...base, t: 3300, action: 'response', rcode: 'NXDOMAIN' },
       { ...base, t: 3400, action: 'timeout', next: 'tcp' },
+      { ...base, t: 3500, action: 'query', transport: 'udp', retry: false, qtype: 'A' },
+      { ...base, t: 3540, action: 'response', transport: 'udp', rcode: 'NOERROR', tc: true, answers: 29 },
+      { ...base, t: 3660, action: 'response', transport: 'tcp', rcode: 'NOERROR', tc: false, answers: 36, latencyMs: 160 },
     ]);
     const ctx = { flows: s.world.flows, nodeName: (id: string) => id };
-    expect(seen.filter((e) => e.type === 'dns').map((e) => captionFor(e, ctx)?.key)).toEqual(['cap.dns.retry', 'cap.dns.truncated', 'cap.dns.giveUp', 'cap.dns.error', 'cap.dns.timeoutTcp']);
+    expect(seen.filter((e) => e.type === 'dns').map((e) => captionFor(e, ctx)?.key)).toEqual([
+      'cap.dns.retry', 'cap.dns.truncated', 'cap.dns.giveUp', 'cap.dns.error', 'cap.dns.timeoutTcp', 'cap.dns.query', 'cap.dns.cut', 'cap.dns.answer',
+    ]);
   });
 
   test("a built-in lab's name is shown in the page's language; a custom scenario keeps its own", async () => {

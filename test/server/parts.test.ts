@@ -230,26 +230,35 @@ describe('event log: TLS', () => {
 });
 
 describe('event log: DNS', () => {
-  it("records what UDP leaves to a resolver (its timer, the switch to TCP, giving up, an error answer), not every question and answer", () => {
+  it("shows a resolver's question and answer, and keeps what UDP leaves to it (its timer, the switch to TCP, giving up, an error answer) for the results", () => {
     const log = new EventLog();
     const arr = new ArraySchema<EventState>();
-    const dns = (t: number, e: Record<string, unknown>) => log.onTrace({ type: 'dns', t, node: 'laptop', flow: 'q', side: 'client', name: 'www.school.example.', ...e }, 0);
+    const dns = (t: number, e: Record<string, unknown>) => log.onTrace({ type: 'dns', t, node: 'laptop', flow: 'q', side: 'client', name: 'www.school.example.', qtype: 'A', ...e }, 0);
     dns(1, { action: 'query', transport: 'udp', attempt: 1, retry: false });
     dns(2, { action: 'timeout', transport: 'udp', attempt: 1, timeoutMs: 2000, next: 'retry' });
     dns(3, { action: 'timeout', transport: 'udp', attempt: 4, timeoutMs: 2000, next: 'tcp' });
     dns(4, { action: 'tcp-fallback', reason: 'truncated' });
     dns(5, { action: 'response', transport: 'udp', rcode: 'NXDOMAIN' });
-    dns(6, { action: 'response', transport: 'udp', rcode: 'NOERROR' });
+    dns(6, { action: 'response', transport: 'udp', rcode: 'NOERROR', tc: false, answers: 1, latencyMs: 40.2856 });
     dns(7, { action: 'give-up', reason: 'timeout' });
-    log.onTrace({ type: 'dns', t: 8, node: 'ns', flow: 'q', side: 'server', action: 'answer', rcode: 'SERVFAIL' }, 0);
+    dns(8, { action: 'query', transport: 'udp', attempt: 2, retry: true });
+    dns(9, { action: 'response', transport: 'udp', rcode: 'NOERROR', tc: true, answers: 29, latencyMs: 40 });
+    dns(10, { action: 'response', transport: 'tcp', rcode: 'NOERROR', tc: false, answers: 36, latencyMs: 120.4 });
+    log.onTrace({ type: 'dns', t: 11, node: 'ns', flow: 'q', side: 'server', action: 'answer', rcode: 'SERVFAIL' }, 0);
     log.flush(arr);
     expect(arr.map((e) => [e.t, e.type, e.node, e.flow, e.detail])).toEqual([
+      [1, 'dns', 'laptop', 'q', 'query|www.school.example.|A'],
       [2, 'dns', 'laptop', 'q', 'retry|www.school.example.|2|2000'],
       [3, 'dns', 'laptop', 'q', 'timeout-tcp|www.school.example.'],
       [4, 'dns', 'laptop', 'q', 'truncated|www.school.example.'],
       [5, 'dns', 'laptop', 'q', 'error|www.school.example.|NXDOMAIN'],
+      [6, 'dns', 'laptop', 'q', 'answer|www.school.example.|1|40|udp'],
       [7, 'dns', 'laptop', 'q', 'give-up|www.school.example.|timeout'],
+      [9, 'dns', 'laptop', 'q', 'cut|www.school.example.|29'],
+      [10, 'dns', 'laptop', 'q', 'answer|www.school.example.|36|120|tcp'],
     ]);
+    // The routine question and answers are not kept for the results; the rest is.
+    expect(log.drainUnsaved().map((e) => e.t)).toEqual([2, 3, 4, 5, 7, 9]);
   });
 });
 
