@@ -567,7 +567,7 @@ export class RoomSource implements GameSource {
     });
   }
 
-  /** A video stream's frame counts are the server's (the room forwards only skipped and late frames, for captions). */
+  /** A video stream's frame counts are the server's (the room forwards skipped frames only, for their captions). */
   private syncFrames(s: State): void {
     s.flows.forEach((fs) => {
       if (fs.app !== 'video' || !this.world.flows.has(fs.id)) return;

@@ -54,6 +54,9 @@ export interface LocalOptions {
   scenarioId?: string;
 }
 
+/** Applications that ask and wait for answers, whose counts the panels and the end screen show. */
+const ASKING_APPS = new Set(['dns', 'http', 'https']);
+
 export class LocalSource implements GameSource {
   readonly mode: Exclude<SourceMode, 'room'>;
   readonly world = new World();
@@ -216,6 +219,19 @@ export class LocalSource implements GameSource {
       const v = this.engine.server(id);
       if (v !== undefined) w.servers.set(id, v);
     }
+    this.refreshExchanges();
+  }
+
+  /** What the trace does not count on its own: how the asking applications (DNS, HTTP) fare (a few hundred lookups at most: cheap per frame). */
+  private refreshExchanges(): void {
+    for (const [id, flow] of this.engine.flows) {
+      if (!ASKING_APPS.has(flow.spec.app)) continue;
+      const exchanges = exchangeOutcome(flow.summary());
+      if (exchanges === null) continue;
+      const h = this.world.history(id);
+      h.answered = exchanges.answered;
+      h.unanswered = exchanges.unanswered;
+    }
   }
 
   private entry(r: Router, p: Packet, held: boolean): QueueEntry {
@@ -327,14 +343,8 @@ export class LocalSource implements GameSource {
   finish(end: SessionEnd): void {
     if (this.ended) return;
     this.ended = true;
-    // What the trace does not count on its own: how the asking applications fared, for the end screen.
-    for (const [id, flow] of this.engine.flows) {
-      const exchanges = exchangeOutcome(flow.summary());
-      if (exchanges === null) continue;
-      const h = this.world.history(id);
-      h.answered = exchanges.answered;
-      h.unanswered = exchanges.unanswered;
-    }
+    // The end screen's counts are the last ones.
+    this.refreshExchanges();
     this.world.phase = 'ended';
     for (const fn of this.endListeners) fn(end);
   }

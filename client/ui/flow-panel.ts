@@ -146,7 +146,12 @@ export class FlowPanel implements Panel {
     const w = this.source.world;
     const hist = w.history(f.id);
     if (f.transport === 'udp') {
-      const parts = [t('flow.udpFigures', { sent: n(hist.segmentsSent), got: n(hist.datagramsDelivered), lost: n(hist.drops) })];
+      // A resolver's datagrams are its lookups' questions and answers: how many lookups were answered says it.
+      const parts = [
+        f.app === 'dns'
+          ? t('end.lookups', { answered: n(hist.answered), total: n(hist.answered + hist.unanswered) })
+          : t('flow.udpFigures', { sent: n(hist.segmentsSent), got: n(hist.datagramsDelivered), lost: n(hist.drops) }),
+      ];
       if (f.app === 'video') parts.push(t('sender.frames', { played: n(hist.framesPlayed), skipped: n(hist.framesSkipped), late: n(hist.framesLate) }));
       parts.push(t('flow.udpNote'));
       setText(this.figures, parts.join(' · '));

@@ -1,8 +1,10 @@
 // The notable protocol events of a session: what a caption, a teacher's recap or the results file
 // should mention (a drop and its reason, a TCP state change, a retransmission timeout, a window
-// closing, a window probe, video frames skipped, a fault, a hold or duplicate by a router player, a load balancer failing over, a DNS
-// resolver asking again or switching to TCP, an HTTP request refused or answered with an error). Entries
-// carry codes, not sentences: the client words them in the player's language.
+// closing, a window probe, video frames skipped, a fault, a hold or duplicate by a router player, a
+// load balancer failing over, a DNS lookup and its resolver asking again or switching to TCP, an
+// HTTP request refused or answered with an error, the steps of a TLS handshake). Entries carry
+// codes, not sentences (shared/messages/notable-detail.ts): the client words them in the player's
+// language.
 //
 // Drops come in bursts (a full queue drops packet after packet), so a drop like the newest entry,
 // within a second of it, only raises that entry's count: the log stays readable and small.
@@ -132,8 +134,7 @@ export class EventLog {
           const answers = num(e.answers);
           if (e.tc === true && e.transport === 'udp') note({ type: 'dns', what: 'cut', name, answers });
           else note({ type: 'dns', what: 'answer', name, answers, ms: Math.round(num(e.latencyMs)), transport: e.transport === 'tcp' ? 'tcp' : 'udp' }, {}, false, true);
-        }
-        else if (e.action === 'timeout' && e.next === 'retry') note({ type: 'dns', what: 'retry', name, attempt: num(e.attempt) + 1, timeoutMs: num(e.timeoutMs) });
+        } else if (e.action === 'timeout' && e.next === 'retry') note({ type: 'dns', what: 'retry', name, attempt: num(e.attempt) + 1, timeoutMs: num(e.timeoutMs) });
         else if (e.action === 'timeout' && e.next === 'tcp') note({ type: 'dns', what: 'timeout-tcp', name });
         else if (e.action === 'tcp-fallback' && e.reason === 'truncated') note({ type: 'dns', what: 'truncated', name });
         else if (e.action === 'give-up') note({ type: 'dns', what: 'give-up', name, reason: str(e.reason) });

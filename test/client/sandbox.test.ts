@@ -35,9 +35,13 @@ describe('sandbox', () => {
     ]);
   });
 
-  test("the end screen counts a resolver's lookups answered, as the engine does", () => {
+  test("the flow panel and the end screen count a resolver's lookups answered, as the engine does", () => {
     const dns = sandboxLibrary().find((s) => s.id === 't13-dns')!;
     const source = new LocalSource(dns.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1 });
+    // Under way: the counts follow the engine's.
+    source.advance(100);
+    const browser = source.engine.flows.get('browser-dns')!.summary();
+    expect([source.world.history('browser-dns').answered, browser.answered]).toEqual([1, 1]);
     source.advance(dns.scenario.durationMs);
     expect(source.isEnded).toBe(true);
     const outcomes = summarize(source.world, { reason: 'finished' }).flows.map((f) => [f.id, f.app, f.answered, f.unanswered]);
