@@ -318,6 +318,7 @@ export const en = {
   'host.step': 'Step 0.1 s',
   'host.scenario': 'Scenario',
   'host.loadScenario': 'Start this scenario',
+  'host.loadFile': 'Load a file…',
   'host.faults': 'Faults',
   'host.target.link': 'link',
   'host.target.node': 'device',

@@ -320,6 +320,7 @@ export const ko: Record<MessageKey, string> = {
   'host.step': '0.1초 진행',
   'host.scenario': '시나리오',
   'host.loadScenario': '이 시나리오 시작',
+  'host.loadFile': '파일 불러오기…',
   'host.faults': '장애 주입',
   'host.target.link': '링크',
   'host.target.node': '장비',

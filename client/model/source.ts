@@ -58,7 +58,8 @@ export interface HostControls {
   scenarios(): Array<{ id: string; name: string }>;
   /** The id of the scenario running now, if it is one of `scenarios()` (the host's choice starts out on it). */
   currentScenario(): string | null;
-  loadScenario(id: string): Promise<IntentResult>;
+  /** Start a scenario from its beginning: one the list offers (its id), or one from a file in the format of docs/scenario.md. */
+  loadScenario(choice: string | Record<string, unknown>): Promise<IntentResult>;
   fault(f: FaultIntent): Promise<IntentResult>;
   assignRole(playerId: string, role: string, node: string | null): Promise<IntentResult>;
   kick(playerId: string): Promise<IntentResult>;

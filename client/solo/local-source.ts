@@ -12,6 +12,7 @@ import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
 import { exchangeOutcome } from '../../shared/protocols/app/flow.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import { CLIENT_TRACE_TYPES, type WorldEvent } from '../model/events.ts';
@@ -54,6 +55,8 @@ export interface LocalOptions {
   scenarioId?: string;
 }
 
+/** The scenario id of a file the player loaded (it is in no list). */
+const FILE_SCENARIO_ID = 'file';
 /** Applications that ask and wait for answers, whose counts the panels and the end screen show. */
 const ASKING_APPS = new Set(['dns', 'http', 'https']);
 
@@ -387,9 +390,18 @@ export class LocalSource implements GameSource {
       },
       scenarios: () => this.library.map((s) => ({ id: s.id, name: s.name })),
       currentScenario: () => this.scenarioId,
-      loadScenario: async (id: string) => {
-        const s = this.library.find((x) => x.id === id);
-        if (s === undefined) return { ok: false, reason: id };
+      loadScenario: async (choice: string | Record<string, unknown>) => {
+        let s: { id: string; name: string; scenario: EngineScenario; speed: number };
+        if (typeof choice === 'string') {
+          const found = this.library.find((x) => x.id === choice);
+          if (found === undefined) return { ok: false, reason: choice };
+          s = found;
+        } else {
+          // A file of the player's own: checked as the sim command checks one, run at real time.
+          const loaded = loadScenario(choice);
+          if (!loaded.ok) return { ok: false, reason: loaded.errors.slice(0, 3).join('; ') };
+          s = { id: FILE_SCENARIO_ID, name: loaded.scenario.name, scenario: loaded.scenario, speed: 1 };
+        }
         const keep = this.role;
         this.role = { role: this.mode === 'sandbox' ? 'host' : keep.role, node: null, flows: [] };
         this.boot(s.scenario, s.name);

@@ -9,6 +9,7 @@ import { seatSelect } from './seat-select.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
 import { refusalMessage } from '../i18n/engine-reasons.ts';
+import { MAX_SCENARIO_BYTES } from '../../shared/scenario/load.ts';
 
 export const SPEEDS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4];
 /** The sandbox also slows down enough to follow the engine's fast topic scenarios. */
@@ -87,6 +88,14 @@ export class HostPanel implements Panel {
       text: t('host.loadScenario'),
       on: { click: () => void this.report(host.loadScenario(scenarioSelect.value)) },
     });
+    // …or a scenario file of one's own (docs/scenario.md): the engine's loader names what is wrong with it.
+    const fileInput = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden', data: { testid: 'scenario-file' } });
+    fileInput.addEventListener('change', () => {
+      const f = fileInput.files?.[0];
+      fileInput.value = '';
+      if (f !== undefined) void this.loadFile(host, f);
+    });
+    const fileBtn = h('button', { class: 'btn btn-small', type: 'button', text: t('host.loadFile'), on: { click: () => fileInput.click() } });
 
     this.faultTarget = h('select', { data: { testid: 'fault-target' } });
     this.fillFaultTargets();
@@ -130,7 +139,7 @@ export class HostPanel implements Panel {
       h('div', { class: 'actions' }, this.pauseBtn, step),
       h('div', { class: 'segmented' }, ...speeds),
       host.scenarios().length > 0 ? h('h3', { text: t('host.scenario') }) : null,
-      host.scenarios().length > 0 ? h('div', { class: 'row' }, scenarioSelect, loadBtn) : null,
+      host.scenarios().length > 0 ? h('div', { class: 'row' }, scenarioSelect, loadBtn, fileBtn, fileInput) : null,
       h('h3', { text: t('host.faults') }),
       this.faultTarget,
       faults,
@@ -218,6 +227,25 @@ export class HostPanel implements Panel {
         ),
       ),
     );
+  }
+
+  private async loadFile(host: HostControls, f: File): Promise<void> {
+    if (f.size > MAX_SCENARIO_BYTES) {
+      toast(t('toast.refused', { reason: `${f.name}: larger than ${MAX_SCENARIO_BYTES} bytes` }), 'bad');
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await f.text());
+    } catch (e) {
+      toast(t('toast.refused', { reason: `${f.name}: not JSON (${e instanceof Error ? e.message : String(e)})` }), 'bad');
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      toast(t('toast.refused', { reason: `${f.name}: not a scenario object` }), 'bad');
+      return;
+    }
+    await this.report(host.loadScenario(parsed as Record<string, unknown>));
   }
 
   private async report(p: Promise<IntentResult>): Promise<void> {

@@ -68,6 +68,20 @@ describe('sandbox', () => {
     // Over plain HTTP the password crosses the tap as readable text.
     expect(frames.some((f) => f.previewFormat === 'text' && /password/i.test(f.preview ?? ''))).toBe(true);
   });
+  test("the sandbox runs a scenario file of the player's own; a mistake in one is named and changes nothing", async () => {
+    const lib = sandboxLibrary();
+    const first = lib[0]!;
+    const source = new LocalSource(first.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1, library: lib, scenarioId: first.id });
+    const before = source.world.scenarioName;
+    const mine = { name: 'my two hosts', durationMs: 2000, nodes: [{ id: 'a', kind: 'host' }, { id: 'b', kind: 'host' }], links: [{ id: 'l', a: 'a', b: 'b', bandwidthBps: 1_000_000, delayMs: 5 }], flows: [{ id: 'f', from: 'a', to: 'b', transport: 'tcp', bytes: 5000 }] };
+    expect(await source.host.loadScenario({ ...mine, links: [{ ...mine.links[0], delayMs: -1 }] })).toEqual({ ok: false, reason: 'links[0].delayMs: must not be negative' });
+    expect([source.world.scenarioName, source.host.currentScenario()]).toEqual([before, first.id]);
+    expect(await source.host.loadScenario(mine)).toEqual({ ok: true });
+    expect([source.world.scenarioName, source.host.currentScenario(), [...source.world.nodes.keys()]]).toEqual(['my two hosts', 'file', ['a', 'b']]);
+    source.advance(2000);
+    expect(source.world.history('f').delivered).toBe(5000);
+  });
+
   test('a sender picks the congestion control and ARQ mode its transfer offers, then starts it', async () => {
     const modes = sandboxLibrary().find((s) => s.id === 'modes')!;
     const source = new LocalSource(modes.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: 1 });

@@ -241,6 +241,12 @@ describe('solo', () => {
       return s.inspect(id);
     }, packet!);
     await shot(page, '07-sandbox');
+    // A scenario file of the player's own: a broken one is refused with the field named, a good one runs.
+    const mine = { name: 'my two hosts', durationMs: 5000, nodes: [{ id: 'a', kind: 'host' }, { id: 'b', kind: 'host' }], links: [{ id: 'l', a: 'a', b: 'b', bandwidthBps: 1_000_000, delayMs: 5 }], flows: [{ id: 'f', from: 'a', to: 'b', transport: 'tcp', bytes: 5000 }] };
+    await page.setInputFiles('[data-testid=scenario-file]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...mine, durationMs: 'soon' })) });
+    await page.waitForFunction(() => /durationMs/.test(document.querySelector('.toast')?.textContent ?? ''), null, { timeout: 5_000 });
+    await page.setInputFiles('[data-testid=scenario-file]', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
+    await page.waitForFunction(() => document.querySelector('[data-testid=scenario-name]')?.textContent === 'my two hosts', null, { timeout: 5_000 });
     expect(errors).toEqual([]);
     await page.close();
   });
