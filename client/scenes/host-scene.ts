@@ -8,7 +8,7 @@ import { RoomSource } from '../net/room-source.ts';
 import { h } from '../ui/dom.ts';
 import { savedName, saveName } from './join-scene.ts';
 import { mountScreen } from './menu.ts';
-import { loadScenarioText, MAX_SCENARIO_BYTES } from '../../shared/scenario/load.ts';
+import { readScenarioFile } from '../ui/scenario-file.ts';
 
 /** A class's scenario travels in the create request: the server takes at most 48 KB of JSON (docs/protocol.md). */
 const MAX_FILE_BYTES = 48 * 1024;
@@ -97,20 +97,10 @@ export class HostScene extends Phaser.Scene {
   private async readFile(f: File, rebuild: () => void): Promise<void> {
     this.file = null;
     this.fileProblem = null;
-    if (f.size > MAX_SCENARIO_BYTES) {
-      // Not read at all: a scenario is a few kilobytes, this is some other file.
-      this.fileProblem = `larger than ${MAX_SCENARIO_BYTES} bytes`;
-      if (this.scene.isActive()) rebuild();
-      return;
-    }
-    const text = await f.text();
-    const loaded = loadScenarioText(text);
-    if (!loaded.ok) this.fileProblem = loaded.errors.slice(0, 3).join('; ');
-    else {
-      const scenario = JSON.parse(text) as Record<string, unknown>;
-      if (JSON.stringify(scenario).length > MAX_FILE_BYTES) this.fileProblem = `larger than ${MAX_FILE_BYTES} bytes of JSON`;
-      else this.file = { fileName: f.name, name: loaded.scenario.name, scenario };
-    }
+    const read = await readScenarioFile(f);
+    if (!read.ok) this.fileProblem = read.problem;
+    else if (JSON.stringify(read.scenario).length > MAX_FILE_BYTES) this.fileProblem = `larger than ${MAX_FILE_BYTES} bytes of JSON`;
+    else this.file = { fileName: f.name, name: read.name, scenario: read.scenario };
     if (this.scene.isActive()) rebuild();
   }
 

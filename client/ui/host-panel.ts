@@ -9,7 +9,7 @@ import { seatSelect } from './seat-select.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
 import { refusalMessage } from '../i18n/engine-reasons.ts';
-import { MAX_SCENARIO_BYTES } from '../../shared/scenario/load.ts';
+import { readScenarioFile } from './scenario-file.ts';
 
 export const SPEEDS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4];
 /** The sandbox also slows down enough to follow the engine's fast topic scenarios. */
@@ -230,22 +230,9 @@ export class HostPanel implements Panel {
   }
 
   private async loadFile(host: HostControls, f: File): Promise<void> {
-    if (f.size > MAX_SCENARIO_BYTES) {
-      toast(t('toast.refused', { reason: `${f.name}: larger than ${MAX_SCENARIO_BYTES} bytes` }), 'bad');
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await f.text());
-    } catch (e) {
-      toast(t('toast.refused', { reason: `${f.name}: not JSON (${e instanceof Error ? e.message : String(e)})` }), 'bad');
-      return;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      toast(t('toast.refused', { reason: `${f.name}: not a scenario object` }), 'bad');
-      return;
-    }
-    await this.report(host.loadScenario(parsed as Record<string, unknown>));
+    const read = await readScenarioFile(f);
+    if (!read.ok) toast(t('toast.refused', { reason: `${f.name}: ${read.problem}` }), 'bad');
+    else await this.report(host.loadScenario(read.scenario));
   }
 
   private async report(p: Promise<IntentResult>): Promise<void> {
