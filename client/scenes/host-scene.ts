@@ -9,9 +9,7 @@ import { h } from '../ui/dom.ts';
 import { savedName, saveName } from './join-scene.ts';
 import { mountScreen } from './menu.ts';
 import { readScenarioFile } from '../ui/scenario-file.ts';
-
-/** A class's scenario travels in the create request: the server takes at most 48 KB of JSON (docs/protocol.md). */
-const MAX_FILE_BYTES = 48 * 1024;
+import { LIMITS } from '../../shared/messages/classroom-messages.ts';
 
 export class HostScene extends Phaser.Scene {
   private scenarios: Array<{ id: string; name: string; description: string; seats: number }> = [];
@@ -99,7 +97,8 @@ export class HostScene extends Phaser.Scene {
     this.fileProblem = null;
     const read = await readScenarioFile(f);
     if (!read.ok) this.fileProblem = read.problem;
-    else if (JSON.stringify(read.scenario).length > MAX_FILE_BYTES) this.fileProblem = `larger than ${MAX_FILE_BYTES} bytes of JSON`;
+    // The server takes at most this much (docs/protocol.md): said before anyone waits for it.
+    else if (JSON.stringify(read.scenario).length > LIMITS.scenarioJsonBytes) this.fileProblem = `larger than ${LIMITS.scenarioJsonBytes} bytes of JSON`;
     else this.file = { fileName: f.name, name: read.name, scenario: read.scenario };
     if (this.scene.isActive()) rebuild();
   }

@@ -64,9 +64,8 @@ export function computeGeometry(
   const padX = nodeRadius * 2.6;
   // Room above a node for its player's name (and a router's queue), below it for two label lines;
   // on a small map the labels keep a minimum size, so the room is at least theirs.
-  const { small, big } = labelSizes(nodeRadius);
-  const padTop = Math.max(nodeRadius * 2.2, nodeRadius + 12 + big * 1.25);
-  const padBottom = Math.max(nodeRadius * 2.8, nodeRadius + 10 + big * 1.25 + small * 1.4);
+  const padTop = Math.max(nodeRadius * 2.2, nodeRadius + 12 + labelSizes(nodeRadius).big * 1.25);
+  const padBottom = Math.max(nodeRadius * 2.8, nodeRadius + 2 + nodeLabelsHeight(nodeRadius));
   const nodes = new Map<string, NodeGeom>();
   for (const [id, p] of layout) {
     nodes.set(id, {
@@ -183,4 +182,10 @@ export function labelSizes(nodeRadius: number, large = false): { small: number; 
     small: Math.round(Math.max(13, nodeRadius * 0.38) * scale),
     big: Math.round(Math.max(16, nodeRadius * 0.5) * scale),
   };
+}
+
+/** Height of a node's name and address under its edge (topology-view.ts draws them from r + 6 down). */
+export function nodeLabelsHeight(nodeRadius: number, large = false): number {
+  const { small, big } = labelSizes(nodeRadius, large);
+  return 8 + big * 1.25 + small * 1.4;
 }

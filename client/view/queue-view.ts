@@ -4,37 +4,51 @@
 import type Phaser from 'phaser';
 import type { QueueEntry, World } from '../model/world.ts';
 import { FONT_FAMILY, PACKET_STYLES, packetClass, UI } from '../theme/palette.ts';
-import { labelSizes, type Geometry, type NodeGeom } from './geometry.ts';
+import { nodeLabelsHeight, type Geometry, type NodeGeom } from './geometry.ts';
 import { drawShape } from './packet-layer.ts';
 
 const MAX_SLOTS_PER_ROW = 12;
 const MAX_ROWS = 3;
 const RIGHT = { x0: 0, y0: 0, x1: 1, y1: 0, dx: 1, dy: 0 };
 
+/** Height kept above a queue's slots for its "waiting / capacity" label. */
+const LABEL_ROOM = 20;
+/** The frame drawn around the slots, this far out. */
+const FRAME_PAD = 6;
+
+export interface QueueBox {
+  /** The first slot's corner; `perRow` × `rows` slots, each `slot` wide. */
+  left: number;
+  top: number;
+  slot: number;
+  perRow: number;
+  rows: number;
+  capacity: number;
+  /** Everything the queue takes on the map: its frame and its label above. */
+  extent: { left: number; top: number; right: number; bottom: number };
+}
+
 /**
- * Where a player router's queue is drawn: its slots (`perRow` × `rows`, each `slot` wide) from
- * (left, top), above the node and the name of whoever plays it, or below the node's own labels when
- * there is no room above (a router in the top row with a long queue). A room that does not say the
- * queue's size (`queueLimit` 0) shows at least eight slots, more as packets wait.
+ * Where a player router's queue is drawn: above the node and the name of whoever plays it, or below
+ * the node's own labels when there is no room above (a router in the top row with a long queue). A
+ * room that does not say the queue's size (`queueLimit` 0) shows at least eight slots, more as
+ * packets wait.
  */
-export function queueBox(ng: NodeGeom, queueLimit: number, waiting: number, geom: Geometry): { left: number; top: number; slot: number; perRow: number; rows: number; capacity: number } {
+export function queueBox(ng: NodeGeom, queueLimit: number, waiting: number, geom: Geometry): QueueBox {
   const slot = geom.packetSize * 2.8;
   const capacity = Math.max(1, Math.min(queueLimit > 0 ? queueLimit : Math.max(8, waiting), MAX_SLOTS_PER_ROW * MAX_ROWS));
   const perRow = Math.min(capacity, MAX_SLOTS_PER_ROW);
   const rows = Math.ceil(capacity / perRow);
   const height = rows * slot;
   const above = ng.y - ng.r * 1.9 - 30 - height;
-  // Its count label sits above the box.
-  const fitsAbove = above - 6 - LABEL_ROOM >= geom.top;
-  // Under the node's name and address (topology-view.ts draws them from r + 6 down), with room for a stream's larger type.
-  const { small, big } = labelSizes(ng.r, true);
-  const below = ng.y + ng.r + 8 + big * 1.25 + small * 1.4 + 8 + LABEL_ROOM;
-  const top = fitsAbove || below + height + 6 > geom.bottom ? Math.max(above, geom.top + 6 + LABEL_ROOM) : below;
-  return { left: ng.x - (perRow * slot) / 2, top, slot, perRow, rows, capacity };
+  const fitsAbove = above - FRAME_PAD - LABEL_ROOM >= geom.top;
+  // Under the node's name and address, with room for a stream's larger type.
+  const below = ng.y + ng.r + nodeLabelsHeight(ng.r, true) + 8 + LABEL_ROOM;
+  const top = fitsAbove || below + height + FRAME_PAD > geom.bottom ? Math.max(above, geom.top + FRAME_PAD + LABEL_ROOM) : below;
+  const left = ng.x - (perRow * slot) / 2;
+  const extent = { left: left - FRAME_PAD, top: top - FRAME_PAD - LABEL_ROOM, right: left + perRow * slot + FRAME_PAD, bottom: top + height + FRAME_PAD };
+  return { left, top, slot, perRow, rows, capacity, extent };
 }
-
-/** Height kept above a queue's slots for its "waiting / capacity" label. */
-const LABEL_ROOM = 20;
 
 interface SlotBox {
   node: string;
@@ -77,10 +91,10 @@ export class QueueView {
       const { left, top, slot, perRow, rows, capacity } = queueBox(ng, node.queueLimit, entries.length, geom);
       const width = perRow * slot;
       g.fillStyle(0x0d1220, 0.9);
-      g.fillRoundedRect(left - 6, top - 6, width + 12, rows * slot + 12, 6);
+      g.fillRoundedRect(left - FRAME_PAD, top - FRAME_PAD, width + 2 * FRAME_PAD, rows * slot + 2 * FRAME_PAD, 6);
       const full = known && entries.length >= node.queueLimit;
       g.lineStyle(2, full ? UI.drop : 0x56607a, 1);
-      g.strokeRoundedRect(left - 6, top - 6, width + 12, rows * slot + 12, 6);
+      g.strokeRoundedRect(left - FRAME_PAD, top - FRAME_PAD, width + 2 * FRAME_PAD, rows * slot + 2 * FRAME_PAD, 6);
       for (let i = 0; i < capacity; i++) {
         const cx = left + (i % perRow) * slot + slot / 2;
         const cy = top + Math.floor(i / perRow) * slot + slot / 2;

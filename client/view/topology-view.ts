@@ -140,8 +140,7 @@ export class TopologyView {
     for (const n of world.nodes.values()) {
       const ng = geom.nodes.get(n.id);
       if (ng === undefined || n.controller !== 'player' || n.kind !== 'router') continue;
-      const q = queueBox(ng, n.queueLimit, world.queues.get(n.id)?.length ?? 0, geom);
-      taken.push({ left: q.left - 6, top: q.top - 26, right: q.left + q.perRow * q.slot + 6, bottom: q.top + q.rows * q.slot + 6 });
+      taken.push(queueBox(ng, n.queueLimit, world.queues.get(n.id)?.length ?? 0, geom).extent);
     }
     for (const l of world.links.values()) {
       const lg = geom.links.get(l.id);

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { EngineScenario } from '../../shared/protocols/scenario.ts';
 import { loadScenario, loadScenarioText } from '../../shared/scenario/load.ts';
-import type { ScenarioChoice } from '../../shared/messages/classroom-messages.ts';
+import { LIMITS, type ScenarioChoice } from '../../shared/messages/classroom-messages.ts';
 import { ClassroomGame } from '../game/classroom-game.ts';
 import { seatsFor } from '../game/seats.ts';
 
@@ -21,9 +21,6 @@ export interface BuiltinScenario {
   seats: number;
   scenario: EngineScenario;
 }
-
-/** Largest scenario object a host may send, as JSON text. */
-export const MAX_SCENARIO_JSON_BYTES = 48 * 1024;
 
 let cache: BuiltinScenario[] | null = null;
 
@@ -71,7 +68,7 @@ export function resolveScenario(choice: ScenarioChoice | undefined): Resolved {
   } catch {
     return { ok: false, errors: ['scenario: not a JSON object'] };
   }
-  if (size > MAX_SCENARIO_JSON_BYTES) return { ok: false, errors: [`scenario: larger than ${MAX_SCENARIO_JSON_BYTES} bytes of JSON`] };
+  if (size > LIMITS.scenarioJsonBytes) return { ok: false, errors: [`scenario: larger than ${LIMITS.scenarioJsonBytes} bytes of JSON`] };
   const r = loadScenario(choice);
   if (!r.ok) return { ok: false, errors: r.errors };
   const limits = ClassroomGame.checkLimits(r.scenario);

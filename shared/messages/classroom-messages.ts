@@ -32,7 +32,8 @@ export const LIMITS = {
   commandsPerSecond: 30,
   /** Largest WebSocket message a client may send, in bytes (a scenario sent with the `scenario` message must fit). */
   messageBytes: 64 * 1024,
-  /** Limits of a scenario run in a classroom room (beyond the scenario file's own limits). */
+  /** Limits of a scenario run in a classroom room (beyond the scenario file's own limits): its JSON text when a host sends one, its parts. */
+  scenarioJsonBytes: 48 * 1024,
   scenarioNodes: 64,
   scenarioLinks: 128,
   scenarioFlows: 32,
