@@ -108,8 +108,11 @@ export class TopologyView {
     const bottomY = TopologyView.ownerLabelBottom(ng) - big * 1.25;
     // A short label ("connected", "↻ retransmit") centred above the node.
     const above = { left: ng.x - big * 4, top: bottomY - big * 1.3, right: ng.x + big * 4, bottom: bottomY };
+    const beside = { x: ng.x + ng.r + 10, bottomY: ng.y + big * 0.6, originX: 0 };
+    // A node at the top of the map has no room above it: the label would be cut off.
+    if (above.top < geom.top) return beside;
     for (const [id, boxes] of this.nodeBoxes) {
-      if (id !== ng.id && coveredArea(above, boxes) > 0) return { x: ng.x + ng.r + 10, bottomY: ng.y + big * 0.6, originX: 0 };
+      if (id !== ng.id && coveredArea(above, boxes) > 0) return beside;
     }
     return { x: ng.x, bottomY, originX: 0.5 };
   }
@@ -181,22 +184,33 @@ export class TopologyView {
     const at = (cx: number, cy: number, bw: number, bh: number): Box => ({ left: cx - bw / 2, top: cy - bh / 2, right: cx + bw / 2, bottom: cy + bh / 2 });
     let best = { x: lg.mx + nx * off, y: lg.my + ny * off, onLinkX: lg.mx, onLinkY: lg.my };
     let bestCovered = Infinity;
-    for (const f of [0, -0.12, 0.12, -0.22, 0.22, -0.3, 0.3]) {
-      const ox = lg.mx + lane.dx * length * f;
-      const oy = lg.my + lane.dy * length * f;
-      for (const side of [1, -1]) {
-        const x = ox + nx * off * side;
-        const y = oy + ny * off * side;
-        let covered = coveredArea(at(x, y, w, h), taken);
-        if (loss !== null) covered += coveredArea(at(2 * ox - x, 2 * oy - y, loss.right - loss.left, loss.bottom - loss.top), taken);
-        if (covered < bestCovered) {
-          bestCovered = covered;
-          best = { x, y, onLinkX: ox, onLinkY: oy };
+    // Right beside the link first; on a crowded (small) map, a little further out rather than over a node or a label.
+    for (const distance of [off, off * 1.8, off * 2.6]) {
+      for (const f of [0, -0.12, 0.12, -0.22, 0.22, -0.3, 0.3]) {
+        const ox = lg.mx + lane.dx * length * f;
+        const oy = lg.my + lane.dy * length * f;
+        for (const side of [1, -1]) {
+          const x = ox + nx * distance * side;
+          const y = oy + ny * distance * side;
+          let covered = this.coveredOrOutside(at(x, y, w, h), taken);
+          if (loss !== null) covered += this.coveredOrOutside(at(2 * ox - x, 2 * oy - y, loss.right - loss.left, loss.bottom - loss.top), taken);
+          if (covered < bestCovered) {
+            bestCovered = covered;
+            best = { x, y, onLinkX: ox, onLinkY: oy };
+          }
+          if (covered === 0) return best;
         }
-        if (covered === 0) return best;
       }
     }
     return best;
+  }
+
+  /** How much of `b` covers what is taken, or lies off the drawing area (where it would be cut). */
+  private coveredOrOutside(b: Box, taken: readonly Box[]): number {
+    const geom = this.geom!;
+    const width = this.scene.scale.width;
+    const inside = Math.max(0, Math.min(b.right, width) - Math.max(b.left, 0)) * Math.max(0, Math.min(b.bottom, geom.bottom) - Math.max(b.top, geom.top));
+    return coveredArea(b, taken) + (b.right - b.left) * (b.bottom - b.top) - inside;
   }
 
   private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): Phaser.GameObjects.Text {
