@@ -988,8 +988,6 @@ export class ClassroomGame {
       f.running = flow.started && sum.completed !== true && !this.stoppedFlows.has(id) && !(stopAt !== null && now >= stopAt);
       f.state = typeof sum.clientState === 'string' ? sum.clientState : '';
       f.serverState = typeof sum.serverState === 'string' ? sum.serverState : '';
-      f.cwnd = typeof sum.cwnd === 'number' ? sum.cwnd : 0;
-      f.ssthresh = typeof sum.ssthresh === 'number' && Number.isFinite(sum.ssthresh) ? sum.ssthresh : 0;
       f.deliveredBytes = sum.deliveredBytes;
       f.retransmits = sum.retransmits;
       f.timeouts = sum.timeouts;
@@ -1013,7 +1011,11 @@ export class ClassroomGame {
       }
       f.readRateBps = this.readRates.get(id) ?? 0;
       f.cwndReason = this.cwndReasons.get(id) ?? '';
+      // The window of the sender's connection, whatever the app: a bulk flow's summary has it, an
+      // HTTP, HTTPS or DNS flow's does not, and its panel and cwnd chart would read 0.
       const sender = flow.clientTcp;
+      f.cwnd = sender !== null ? sender.cc.cwnd : 0;
+      f.ssthresh = sender !== null && Number.isFinite(sender.cc.ssthresh) ? sender.cc.ssthresh : 0;
       if (sender !== null) {
         f.una = sender.sndUna;
         f.nxt = sender.sndNxt;

@@ -382,6 +382,8 @@ describe('flow figures', () => {
     expect(conn).not.toBeNull();
     const f = state.flows.get('login')!;
     expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss, f.srttMs]).toEqual([conn.sndUna, conn.sndNxt, conn.sndMax, conn.sndWnd, conn.mss, Math.round(conn.rto.srttNs / 1e6)]);
+    expect([f.cwnd, f.ssthresh]).toEqual([conn.cc.cwnd, conn.cc.ssthresh]);
+    expect(f.cwnd).toBeGreaterThanOrEqual(1460);
     expect(f.mss).toBe(1460);
     expect(f.srttMs).toBeGreaterThan(0);
     expect(f.una).toBeGreaterThan(0); // the request (and for HTTPS the handshake) was sent and acknowledged
