@@ -111,8 +111,10 @@ export class TopologyView {
     const beside = { x: ng.x + ng.r + 10, bottomY: ng.y + big * 0.6, originX: 0 };
     // A node at the top of the map has no room above it: the label would be cut off.
     if (above.top < geom.top) return beside;
+    // Nor where it would touch, or sit right under, another node's labels (it would read as that node's).
+    const clearance = { ...above, top: above.top - big };
     for (const [id, boxes] of this.nodeBoxes) {
-      if (id !== ng.id && coveredArea(above, boxes) > 0) return beside;
+      if (id !== ng.id && coveredArea(clearance, boxes) > 0) return beside;
     }
     return { x: ng.x, bottomY, originX: 0.5 };
   }
