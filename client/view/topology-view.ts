@@ -52,6 +52,8 @@ export class TopologyView {
   private readonly texts: Phaser.GameObjects.Text[] = [];
   /** Per node, the boxes of its drawing and its labels, as last drawn. */
   private readonly nodeBoxes = new Map<string, Box[]>();
+  /** The boxes of the link labels and the routers' queues, as last drawn. */
+  private mapLabelBoxes: Box[] = [];
 
   private geom: Geometry | null = null;
   /** Node and link ids to draw emphasised (the player's own node, the links it may forward on). */
@@ -97,26 +99,38 @@ export class TopologyView {
   }
 
   /**
-   * Where a passing label at a node can go without covering a label: above the node and its owner
-   * label (its own name and address are below it), or, when another node's name and address lie
-   * there (nodes stacked in a column), beside the node on its right.
+   * Where a passing label at a node ("connected", "↻ retransmit") can go without covering a label:
+   * above the node and its owner label (its own name and address are below it), else beside it on
+   * the right or the left, whichever covers least of other nodes' labels, link labels and queues.
+   * Above is refused where it would leave the map or sit right under another node's labels (it
+   * would read as that node's).
    */
   labelSpot(ng: NodeGeom): LabelSpot {
     const geom = this.geom;
     if (geom === null) return { x: ng.x, bottomY: ng.y - ng.r, originX: 0.5 };
     const { big } = this.labelSizes(geom);
-    const bottomY = TopologyView.ownerLabelBottom(ng) - big * 1.25;
-    // A short label ("connected", "↻ retransmit") centred above the node.
-    const above = { left: ng.x - big * 4, top: bottomY - big * 1.3, right: ng.x + big * 4, bottom: bottomY };
-    const beside = { x: ng.x + ng.r + 10, bottomY: ng.y + big * 0.6, originX: 0 };
-    // A node at the top of the map has no room above it: the label would be cut off.
-    if (above.top < geom.top) return beside;
-    // Nor where it would touch, or sit right under, another node's labels (it would read as that node's).
-    const clearance = { ...above, top: above.top - big };
-    for (const [id, boxes] of this.nodeBoxes) {
-      if (id !== ng.id && coveredArea(clearance, boxes) > 0) return beside;
+    const width = big * 8;
+    const height = big * 1.3;
+    const others: Box[] = [...this.mapLabelBoxes];
+    for (const [id, boxes] of this.nodeBoxes) if (id !== ng.id) others.push(...boxes);
+    const aboveY = TopologyView.ownerLabelBottom(ng) - big * 1.25;
+    const above = { left: ng.x - width / 2, top: aboveY - height, right: ng.x + width / 2, bottom: aboveY };
+    if (above.top >= geom.top && coveredArea({ ...above, top: above.top - big }, others) === 0) return { x: ng.x, bottomY: aboveY, originX: 0.5 };
+    const besideY = ng.y + big * 0.6;
+    const candidates: Array<{ spot: LabelSpot; box: Box }> = [
+      { spot: { x: ng.x + ng.r + 10, bottomY: besideY, originX: 0 }, box: { left: ng.x + ng.r + 10, top: besideY - height, right: ng.x + ng.r + 10 + width, bottom: besideY } },
+      { spot: { x: ng.x - ng.r - 10, bottomY: besideY, originX: 1 }, box: { left: ng.x - ng.r - 10 - width, top: besideY - height, right: ng.x - ng.r - 10, bottom: besideY } },
+    ];
+    let best = candidates[0]!.spot;
+    let bestCovered = Infinity;
+    for (const c of candidates) {
+      const covered = this.coveredOrOutside(c.box, others);
+      if (covered < bestCovered) {
+        bestCovered = covered;
+        best = c.spot;
+      }
     }
-    return { x: ng.x, bottomY, originX: 0.5 };
+    return best;
   }
 
   private drawAll(world: World, geom: Geometry): void {
@@ -142,6 +156,7 @@ export class TopologyView {
     }
     // The queues of player routers are drawn later, over the map: labels keep out of their place too.
     const taken = [...this.nodeBoxes.values()].flat();
+    const nodeBoxCount = taken.length;
     for (const n of world.nodes.values()) {
       const ng = geom.nodes.get(n.id);
       if (ng === undefined || n.controller !== 'player' || n.kind !== 'router') continue;
@@ -168,6 +183,7 @@ export class TopologyView {
       }
       if (!l.up) this.text(spot.onLinkX, spot.onLinkY, '✕', big * 1.4, '#ff6b6b', 0.5);
     }
+    this.mapLabelBoxes = taken.slice(nodeBoxCount);
   }
 
   /**
@@ -207,12 +223,13 @@ export class TopologyView {
     return best;
   }
 
-  /** How much of `b` covers what is taken, or lies off the drawing area (where it would be cut). */
+  /** How much of `b` covers what is taken, or lies off the drawing area (where it would be cut), weighted. */
   private coveredOrOutside(b: Box, taken: readonly Box[]): number {
     const geom = this.geom!;
     const width = this.scene.scale.width;
     const inside = Math.max(0, Math.min(b.right, width) - Math.max(b.left, 0)) * Math.max(0, Math.min(b.bottom, geom.bottom) - Math.max(b.top, geom.top));
-    return coveredArea(b, taken) + (b.right - b.left) * (b.bottom - b.top) - inside;
+    // A label cut by the edge is lost, one over another is still half read: the edge costs more.
+    return coveredArea(b, taken) + 10 * ((b.right - b.left) * (b.bottom - b.top) - inside);
   }
 
   private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): Phaser.GameObjects.Text {
