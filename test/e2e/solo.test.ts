@@ -169,6 +169,15 @@ describe('solo', () => {
     await captionSays(page, /decrypt_error/);
     expect(await page.textContent('[data-testid=tap-list]')).toMatch(/TLS/);
     await shot(page, '10-solo-tamper');
+    // The caption strip fills up with long (wrapped) TLS captions: the newest stays whole, older ones give way.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=captions] .caption').length >= 4);
+    const strip = await page.$eval('[data-testid=captions]', (el) => {
+      const bottom = el.closest('footer')!.getBoundingClientRect();
+      const latest = el.querySelector('.caption.latest')!.getBoundingClientRect();
+      return { latestTop: latest.top, latestBottom: latest.bottom, stripTop: bottom.top, stripBottom: bottom.bottom };
+    });
+    expect(strip.latestTop).toBeGreaterThanOrEqual(strip.stripTop);
+    expect(strip.latestBottom).toBeLessThanOrEqual(strip.stripBottom);
     expect(errors).toEqual([]);
     await page.close();
   });
