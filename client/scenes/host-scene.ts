@@ -9,7 +9,7 @@ import { h } from '../ui/dom.ts';
 import { savedName, saveName } from './join-scene.ts';
 import { mountScreen } from './menu.ts';
 import { readScenarioFile } from '../ui/scenario-file.ts';
-import { LIMITS } from '../../shared/messages/classroom-messages.ts';
+import { scenarioSizeProblem } from '../../shared/messages/classroom-messages.ts';
 
 export class HostScene extends Phaser.Scene {
   private scenarios: Array<{ id: string; name: string; description: string; seats: number }> = [];
@@ -96,10 +96,10 @@ export class HostScene extends Phaser.Scene {
     this.file = null;
     this.fileProblem = null;
     const read = await readScenarioFile(f);
-    if (!read.ok) this.fileProblem = read.problem;
-    // The server takes at most this much (docs/protocol.md): said before anyone waits for it.
-    else if (JSON.stringify(read.scenario).length > LIMITS.scenarioJsonBytes) this.fileProblem = `larger than ${LIMITS.scenarioJsonBytes} bytes of JSON`;
-    else this.file = { fileName: f.name, name: read.name, scenario: read.scenario };
+    // The server takes at most so much (docs/protocol.md): said before anyone waits for it.
+    const problem = read.ok ? scenarioSizeProblem(read.scenario) : read.problem;
+    if (problem !== null) this.fileProblem = problem;
+    else if (read.ok) this.file = { fileName: f.name, name: read.name, scenario: read.scenario };
     if (this.scene.isActive()) rebuild();
   }
 

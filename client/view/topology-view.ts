@@ -115,7 +115,7 @@ export class TopologyView {
     for (const [id, boxes] of this.nodeBoxes) if (id !== ng.id) others.push(...boxes);
     const aboveY = TopologyView.ownerLabelBottom(ng) - big * 1.25;
     const above = { left: ng.x - width / 2, top: aboveY - height, right: ng.x + width / 2, bottom: aboveY };
-    if (above.top >= geom.top && coveredArea({ ...above, top: above.top - big }, others) === 0) return { x: ng.x, bottomY: aboveY, originX: 0.5 };
+    if (this.coveredOrOutside({ ...above, top: above.top - big }, others) === 0) return { x: ng.x, bottomY: aboveY, originX: 0.5 };
     const besideY = ng.y + big * 0.6;
     const candidates: Array<{ spot: LabelSpot; box: Box }> = [
       { spot: { x: ng.x + ng.r + 10, bottomY: besideY, originX: 0 }, box: { left: ng.x + ng.r + 10, top: besideY - height, right: ng.x + ng.r + 10 + width, bottom: besideY } },

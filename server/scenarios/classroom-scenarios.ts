@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { EngineScenario } from '../../shared/protocols/scenario.ts';
 import { loadScenario, loadScenarioText } from '../../shared/scenario/load.ts';
-import { LIMITS, type ScenarioChoice } from '../../shared/messages/classroom-messages.ts';
+import { scenarioSizeProblem, type ScenarioChoice } from '../../shared/messages/classroom-messages.ts';
 import { ClassroomGame } from '../game/classroom-game.ts';
 import { seatsFor } from '../game/seats.ts';
 
@@ -62,13 +62,8 @@ export function resolveScenario(choice: ScenarioChoice | undefined): Resolved {
     if (found === undefined) return { ok: false, errors: [`no built-in scenario "${choice}" (there are: ${builtins.map((b) => b.id).join(', ')})`] };
     return { ok: true, id: found.id, scenario: found.scenario };
   }
-  let size: number;
-  try {
-    size = JSON.stringify(choice).length;
-  } catch {
-    return { ok: false, errors: ['scenario: not a JSON object'] };
-  }
-  if (size > LIMITS.scenarioJsonBytes) return { ok: false, errors: [`scenario: larger than ${LIMITS.scenarioJsonBytes} bytes of JSON`] };
+  const tooBig = scenarioSizeProblem(choice);
+  if (tooBig !== null) return { ok: false, errors: [`scenario: ${tooBig}`] };
   const r = loadScenario(choice);
   if (!r.ok) return { ok: false, errors: r.errors };
   const limits = ClassroomGame.checkLimits(r.scenario);

@@ -47,6 +47,20 @@ export const LIMITS = {
   reasonChars: 200,
 } as const;
 
+/**
+ * What keeps a scenario object from being sent to a class, by its JSON text's size (the server's
+ * rule, which the host screen applies before sending), or null when it fits.
+ */
+export function scenarioSizeProblem(scenario: unknown): string | null {
+  let size: number;
+  try {
+    size = JSON.stringify(scenario).length;
+  } catch {
+    return 'not a JSON object';
+  }
+  return size > LIMITS.scenarioJsonBytes ? `larger than ${LIMITS.scenarioJsonBytes} bytes of JSON` : null;
+}
+
 /** Simulation speeds the host may choose (simulated seconds per wall-clock second). */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 export type Speed = (typeof SPEEDS)[number];

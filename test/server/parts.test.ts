@@ -15,7 +15,8 @@ import { EventLog } from '../../server/game/notable-events.ts';
 import { jain } from '../../server/game/scoring.ts';
 import { TokenBucket } from '../../server/rooms/rate-limit.ts';
 import { EventState, PacketState } from '../../shared/state/classroom-state.ts';
-import { JOIN_CODE_ALPHABET } from '../../shared/messages/classroom-messages.ts';
+import { JOIN_CODE_ALPHABET, LIMITS, scenarioSizeProblem } from '../../shared/messages/classroom-messages.ts';
+import { resolveScenario } from '../../server/scenarios/classroom-scenarios.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 
 describe('player names', () => {
@@ -278,6 +279,19 @@ describe('event log: HTTP', () => {
       [3, 'c1', 'shop-1', 'answer|404|GET|/notes', 1],
       [5, 'c1', 'shop-1', 'failed|connection refused|GET|/', 2],
     ]);
+  });
+});
+
+describe('a scenario sent to a class', () => {
+  it('is refused by the size of its JSON text before the loader reads it, with the same words on both sides', () => {
+    const scenario = { name: 'big', durationMs: 1000, nodes: [{ id: 'a', kind: 'host' }], links: [], flows: [] };
+    expect(scenarioSizeProblem(scenario)).toBeNull();
+    const padded = { ...scenario, name: 'x'.repeat(LIMITS.scenarioJsonBytes) };
+    expect(scenarioSizeProblem(padded)).toBe('larger than 49152 bytes of JSON');
+    expect(resolveScenario(padded)).toEqual({ ok: false, errors: ['scenario: larger than 49152 bytes of JSON'] });
+    const cyclic: Record<string, unknown> = { ...scenario };
+    cyclic.self = cyclic;
+    expect(scenarioSizeProblem(cyclic)).toBe('not a JSON object');
   });
 });
 
