@@ -26,6 +26,12 @@ export class BalancerRole {
     return pair === undefined ? [own] : [own, pair];
   }
 
+  /** What a balancer of the pair is doing now: holding the VIP, standing by, or dead (its heartbeats stopped). */
+  status(b: BalancerView): 'active' | 'passive' | 'down' {
+    if (this.source.world.nodes.get(b.node)?.up === false) return 'down';
+    return b.active ? 'active' : 'passive';
+  }
+
   /** The one that holds the virtual IP now (where new connections arrive). */
   active(): BalancerView | null {
     const list = this.balancers();

@@ -8,6 +8,7 @@ import type { DnsEvent, WorldEvent } from './events.ts';
 import { TAP_TAMPERS, type TapTamper } from '../../shared/protocols/app/tls/spec.ts';
 import { tamperedMessageName } from '../../shared/protocols/app/tls/tamper.ts';
 import type { FlowView } from './topology.ts';
+import type { World } from './world.ts';
 
 export type Tone = 'info' | 'good' | 'warn' | 'bad';
 
@@ -26,6 +27,44 @@ export interface CaptionContext {
   flows: ReadonlyMap<string, FlowView>;
   /** Display names of nodes (their ids, or the player playing them). */
   nodeName(id: string): string;
+  /** The node a flow's server end lives on now (World.serverEnd); the flow's `to` when absent. */
+  serverEnd?(flowId: string): string | undefined;
+  /** The virtual IP a load balancer answers on; undefined for any other node. */
+  vipOf?(nodeId: string): string | undefined;
+}
+
+/** The context captions are worded in, from the world a scene shows. */
+export function captionContextOf(w: World): CaptionContext {
+  return {
+    flows: w.flows,
+    nodeName: (id) => {
+      const n = w.nodes.get(id);
+      return n?.owner !== null && n?.owner !== undefined && n.owner !== 'me' ? `${id} (${n.owner})` : id;
+    },
+    serverEnd: (flowId) => w.serverEnd(flowId),
+    vipOf: (id) => w.balancers.get(id)?.vip,
+  };
+}
+
+type Side = 'client' | 'server';
+
+/**
+ * The node at one end of a flow: the event's own when it names one; else the client end's host, or
+ * the node the server end was last seen on (behind a balancer, the backend that took the connection).
+ */
+function endOf(ctx: CaptionContext, f: FlowView, side: Side, node?: string): string {
+  if (node !== undefined) return node;
+  return side === 'client' ? f.from : (ctx.serverEnd?.(f.id) ?? f.to);
+}
+
+function otherSide(side: Side): Side {
+  return side === 'client' ? 'server' : 'client';
+}
+
+/** What a client dials to open a connection: a balancer's virtual IP, or the server by name. */
+function dialled(ctx: CaptionContext, f: FlowView): string | { key: MessageKey; params: Params } {
+  const vip = ctx.vipOf?.(f.to);
+  return vip === undefined ? ctx.nodeName(f.to) : { key: 'cap.vip', params: { ip: vip } };
 }
 
 const DROP_KEYS: Record<string, MessageKey> = {
@@ -175,7 +214,7 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
       if (e.step === 'warning') return make('cap.tls.warning', { node: ctx.nodeName(e.node) }, 'bad', focus, `tls-${e.flow ?? e.node}`);
       if (e.step === 'established' && e.side === 'client' && e.flow !== undefined) {
         const f = ctx.flows.get(e.flow);
-        return make('cap.tls.established', { from: ctx.nodeName(e.node), to: ctx.nodeName(f?.to ?? '?') }, 'good', focus, `tls-${e.flow}`);
+        return make('cap.tls.established', { from: ctx.nodeName(e.node), to: ctx.nodeName(f === undefined ? '?' : endOf(ctx, f, 'server')) }, 'good', focus, `tls-${e.flow}`);
       }
       return null;
     }
@@ -194,13 +233,16 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     case 'send': {
       const f = ctx.flows.get(e.flow);
       if (f === undefined || e.flags === 'UDP') return null;
-      const from = ctx.nodeName(e.side === 'client' ? f.from : f.to);
-      const to = ctx.nodeName(e.side === 'client' ? f.to : f.from);
-      const focus = { node: e.side === 'client' ? f.from : f.to };
+      const node = endOf(ctx, f, e.side, e.node);
+      const from = ctx.nodeName(node);
+      const focus = { node };
       if (e.flags.includes('SYN') && e.flags.includes('ACK')) {
+        const to = ctx.nodeName(endOf(ctx, f, 'client'));
         return make(e.retransmit ? 'cap.synAckRetry' : 'cap.hs2', { from, to, seq: e.seq, ack: e.ack }, e.retransmit ? 'warn' : 'info', focus);
       }
-      if (e.flags.includes('SYN')) return make(e.retransmit ? 'cap.synRetry' : 'cap.hs1', { from, to, seq: e.seq }, e.retransmit ? 'warn' : 'info', focus);
+      // A new connection's SYN goes to the address the client dials, whoever ends up answering it.
+      if (e.flags.includes('SYN')) return make(e.retransmit ? 'cap.synRetry' : 'cap.hs1', { from, to: dialled(ctx, f), seq: e.seq }, e.retransmit ? 'warn' : 'info', focus);
+      const to = ctx.nodeName(endOf(ctx, f, otherSide(e.side)));
       if (e.flags.includes('FIN') && !e.retransmit) {
         return make(e.side === 'client' ? 'cap.fin1' : 'cap.fin3', { from, to }, 'info', focus);
       }
@@ -210,10 +252,10 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     case 'state': {
       const f = ctx.flows.get(e.flow);
       if (f === undefined) return null;
-      const node = e.side === 'client' ? f.from : f.to;
+      const node = endOf(ctx, f, e.side, e.node);
       const who = ctx.nodeName(node);
       const focus = { node };
-      if (e.side === 'client' && e.to === 'ESTABLISHED') return make('cap.hs3', { from: who, to: ctx.nodeName(f.to) }, 'good', focus);
+      if (e.side === 'client' && e.to === 'ESTABLISHED') return make('cap.hs3', { from: who, to: ctx.nodeName(endOf(ctx, f, 'server')) }, 'good', focus);
       if (e.to === 'CLOSE_WAIT') return make('cap.closeWait', { who }, 'info', focus);
       if (e.to === 'TIME_WAIT') return make('cap.timeWait', { who }, 'info', focus);
       if (e.to === 'CLOSED' && e.from !== 'LISTEN' && e.from !== 'CLOSED') return make('cap.closed', { who }, 'info', focus);
@@ -235,7 +277,7 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     }
     case 'rto': {
       const f = ctx.flows.get(e.flow);
-      const node = f === undefined ? null : e.side === 'client' ? f.from : f.to;
+      const node = f === undefined ? null : endOf(ctx, f, e.side, e.node);
       const who = node === null ? '?' : ctx.nodeName(node);
       // A source that does not know the timer's value (a room's event log) says so without a number.
       const key: MessageKey = e.rtoMs > 0 ? 'cap.rto' : 'cap.rtoPlain';
@@ -244,15 +286,18 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     case 'window': {
       const f = ctx.flows.get(e.flow);
       if (f === undefined) return null;
-      const receiver = ctx.nodeName(f.to);
-      const sender = ctx.nodeName(f.from);
+      // The end that advertises the window is the receiving one.
+      const at = endOf(ctx, f, e.side, e.node);
+      const receiver = ctx.nodeName(at);
+      const sender = ctx.nodeName(endOf(ctx, f, otherSide(e.side)));
       return e.event === 'zero'
-        ? make('cap.zeroWindow', { receiver, sender }, 'warn', { node: f.to })
-        : make('cap.windowOpen', { receiver, sender, rwnd: e.rwnd }, 'good', { node: f.to });
+        ? make('cap.zeroWindow', { receiver, sender }, 'warn', { node: at })
+        : make('cap.windowOpen', { receiver, sender, rwnd: e.rwnd }, 'good', { node: at });
     }
     case 'probe': {
       const f = ctx.flows.get(e.flow);
-      return make('cap.probe', { sender: f === undefined ? '?' : ctx.nodeName(f.from) }, 'info', f === undefined ? null : { node: f.from }, `probe-${e.flow}`);
+      const node = f === undefined ? null : endOf(ctx, f, e.side, e.node);
+      return make('cap.probe', { sender: node === null ? '?' : ctx.nodeName(node) }, 'info', node === null ? null : { node }, `probe-${e.flow}`);
     }
     case 'video':
       if (e.status === 'skipped') return make('cap.videoSkip', { flow: e.flow, frame: e.frame }, 'bad', null, `vskip-${e.flow}`);

@@ -57,6 +57,8 @@ export interface SendEvent extends BaseEvent {
   type: 'send';
   flow: string;
   side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
   seq: number;
   ack: number;
   len: number;
@@ -70,6 +72,8 @@ export interface AckEvent extends BaseEvent {
   type: 'ack';
   flow: string;
   side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
   seq: number;
   ack: number;
   window: number;
@@ -81,6 +85,8 @@ export interface StateEvent extends BaseEvent {
   type: 'state';
   flow: string;
   side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
   from: string;
   to: string;
 }
@@ -97,6 +103,8 @@ export interface DeliverEvent extends BaseEvent {
   type: 'deliver';
   flow: string;
   side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
   bytes: number;
   total: number;
 }
@@ -105,6 +113,8 @@ export interface RtoEvent extends BaseEvent {
   type: 'rto';
   flow: string;
   side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
   seq: number;
   rtoMs: number;
   backoffs: number;
@@ -114,6 +124,8 @@ export interface WindowEvent extends BaseEvent {
   type: 'window';
   flow: string;
   side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
   rwnd: number;
   event: 'zero' | 'open';
 }
@@ -122,6 +134,8 @@ export interface ProbeEvent extends BaseEvent {
   type: 'probe';
   flow: string;
   side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
   seq: number;
 }
 

@@ -80,6 +80,8 @@ export class World {
   private readonly lastTx = new Map<string, { packet: number; t: number }>();
   /** Ids of packets known to carry a retransmission, kept while they cross the network. */
   private readonly retransmitIds = new Set<number>();
+  /** The node each flow's server end was last seen on, from events that name it (a balanced flow's backend). */
+  private readonly serverEnds = new Map<string, string>();
 
   setTopology(nodes: readonly NodeView[], links: readonly LinkView[], flows: readonly FlowView[]): void {
     this.nodes.clear();
@@ -92,6 +94,14 @@ export class World {
       if (!this.histories.has(f.id)) this.histories.set(f.id, new FlowHistory(f.id));
     }
     this.topologyVersion++;
+  }
+
+  /**
+   * The node a flow's server end lives on as last seen: the flow's own endpoint, unless a balancer
+   * gave the connection to a backend (or a tap answered in the server's name).
+   */
+  serverEnd(flowId: string): string | undefined {
+    return this.serverEnds.get(flowId) ?? this.flows.get(flowId)?.to;
   }
 
   history(flowId: string): FlowHistory {
@@ -147,6 +157,8 @@ export class World {
         break;
     }
     const flow = (e as { flow?: unknown }).flow;
+    const node = (e as { node?: unknown }).node;
+    if (typeof flow === 'string' && typeof node === 'string' && (e as { side?: unknown }).side === 'server') this.serverEnds.set(flow, node);
     if (typeof flow === 'string' && e.type !== 'tx') this.history(flow).apply(e);
     for (const fn of this.listeners) fn(e);
   }
@@ -159,7 +171,7 @@ export class World {
     if (!e.retransmit) return;
     const f = this.flows.get(e.flow);
     if (f === undefined) return;
-    const key = `${e.flow}|${e.side === 'client' ? f.from : f.to}`;
+    const key = `${e.flow}|${e.node ?? (e.side === 'client' ? f.from : f.to)}`;
     const last = this.lastTx.get(key);
     if (last !== undefined && last.t === e.t) {
       this.retransmitIds.add(last.packet);
@@ -250,6 +262,7 @@ export class World {
     this.pendingRetransmit.clear();
     this.lastTx.clear();
     this.retransmitIds.clear();
+    this.serverEnds.clear();
     this.nowMs = 0;
   }
 }

@@ -385,6 +385,9 @@ export class RoomSource implements GameSource {
     const f = w.flows.get(p.flow);
     if (f === undefined || f.transport !== 'tcp') return;
     const side = p.fromServer === true ? 'server' : 'client';
+    // The node that sent it, when first seen on its first hop (a balanced flow's backend, a tap answering for the server).
+    const origin = w.nodes.get(p.from);
+    const node = origin !== undefined && (origin.layer === 7 || origin.kind === 'tap') ? { node: p.from } : {};
     const h = w.history(f.id);
     const retransmit = p.retransmit === true;
     // Absent numbers are zeros (the server leaves them out).
@@ -394,7 +397,7 @@ export class RoomSource implements GameSource {
     if (p.kind === 'ack' && len === 0) {
       // The advertised window comes with the flow's figures (`rwndBytes`), not with each ACK.
       const rwnd = h.rwnd;
-      const e: AckEvent = { type: 'ack', t: p.sentMs, flow: f.id, side, seq, ack, window: rwnd ?? 0, rel: ack };
+      const e: AckEvent = { type: 'ack', t: p.sentMs, flow: f.id, side, ...node, seq, ack, window: rwnd ?? 0, rel: ack };
       w.ingest(e);
       h.rwnd = rwnd;
       if (side === 'server') keepTimeOrder(h.acks);
@@ -403,7 +406,7 @@ export class RoomSource implements GameSource {
     // Handshake and teardown steps come from the state's `state` events; a SYN or FIN is told only when sent again.
     if (len === 0 && !retransmit) return;
     const flags = p.kind === 'syn' ? 'SYN' : p.kind === 'syn-ack' ? 'SYN,ACK' : p.kind === 'fin' ? 'FIN,ACK' : p.kind === 'rst' ? 'RST' : 'ACK';
-    const e: SendEvent = { type: 'send', t: p.sentMs, flow: f.id, side, seq, ack, len, flags, retransmit, rel: seq };
+    const e: SendEvent = { type: 'send', t: p.sentMs, flow: f.id, side, ...node, seq, ack, len, flags, retransmit, rel: seq };
     w.ingest(e);
     if (side === 'client' && len > 0) keepTimeOrder(h.sends);
     if (retransmit && side === 'client') this.retransmitsTold.set(f.id, (this.retransmitsTold.get(f.id) ?? 0) + 1);
@@ -608,7 +611,8 @@ export class RoomSource implements GameSource {
 
   private toWorldEvent(ev: State['events'] extends { forEach(cb: (v: infer V) => void): void } ? V : never, count: number, isNew: boolean): BaseEvent | null {
     const flow = ev.flow === '' ? null : ev.flow;
-    const base = { t: ev.t, ...(ev.link !== '' ? { link: ev.link } : {}), ...(ev.node !== '' ? { node: ev.node } : {}) };
+    const node = ev.node !== '' ? { node: ev.node } : {};
+    const base = { t: ev.t, ...(ev.link !== '' ? { link: ev.link } : {}), ...node };
     const d = decodeDetail(ev.type, ev.detail);
     // An entry of a type this client does not know is passed on as it is; a known type with a detail it cannot read is skipped.
     if (d === null) return isNotableType(ev.type) ? null : { type: ev.type, ...base, flow, packet: ev.packet, detail: ev.detail, count };
@@ -621,12 +625,12 @@ export class RoomSource implements GameSource {
         if (flow === null) return null;
         const h = this.world.history(flow);
         const from = d.side === 'client' ? h.clientState : h.serverState;
-        return { type: 'state', t: ev.t, flow, side: d.side, from, to: d.to };
+        return { type: 'state', t: ev.t, flow, side: d.side, ...node, from, to: d.to };
       }
       case 'rto':
-        return flow === null ? null : { type: 'rto', t: ev.t, flow, side: d.side, seq: 0, rtoMs: 0, backoffs: 0 };
+        return flow === null ? null : { type: 'rto', t: ev.t, flow, side: d.side, ...node, seq: 0, rtoMs: 0, backoffs: 0 };
       case 'probe':
-        return flow === null ? null : { type: 'probe', t: ev.t, flow, side: d.side, seq: 0 };
+        return flow === null ? null : { type: 'probe', t: ev.t, flow, side: d.side, ...node, seq: 0 };
       case 'video':
         // For its caption only: the frame counts come with the flow's figures.
         return flow === null || !isNew ? null : { type: 'video', t: ev.t, flow, frame: ev.packet, status: d.status, count };

@@ -5,7 +5,7 @@
 import Phaser from 'phaser';
 import { enterScene, recordUpdate, testHooks } from '../app.ts';
 import { onLangChange, t, type MessageKey } from '../i18n/index.ts';
-import { captionFor, type Caption, type CaptionContext } from '../model/captions.ts';
+import { captionContextOf, captionFor, type Caption } from '../model/captions.ts';
 import type { WorldEvent } from '../model/events.ts';
 import { RouterRole } from '../model/router-role.ts';
 import { BalancerRole } from '../model/balancer-role.ts';
@@ -237,21 +237,10 @@ export class GameScene extends Phaser.Scene {
     this.director?.setGeometry(this.geom, width / 2, height / 2);
   }
 
-  private captionContext(): CaptionContext {
-    const w = this.source.world;
-    return {
-      flows: w.flows,
-      nodeName: (id) => {
-        const n = w.nodes.get(id);
-        return n?.owner !== null && n?.owner !== undefined && n.owner !== 'me' ? `${id} (${n.owner})` : id;
-      },
-    };
-  }
-
   private onWorldEvent(e: WorldEvent): void {
     const geom = this.geom;
     if (geom !== null) this.effectFor(e, geom);
-    const c = captionFor(e, this.captionContext());
+    const c = captionFor(e, captionContextOf(this.source.world));
     if (c !== null) this.showCaption(c);
     if (e.type === 'fault') this.topo.redraw(this.source.world);
   }

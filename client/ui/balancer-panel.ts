@@ -7,6 +7,8 @@ import { ALGORITHMS, type BalancerRole } from '../model/balancer-role.ts';
 import { h, setChildren } from './dom.ts';
 import type { Panel } from './panel.ts';
 
+const STATUS_KEYS = { active: 'lb.active', passive: 'lb.passive', down: 'lb.downStatus' } as const;
+
 export class BalancerPanel implements Panel {
   readonly root: HTMLElement;
   private readonly role: BalancerRole;
@@ -45,14 +47,15 @@ export class BalancerPanel implements Panel {
     const active = role.active();
     setChildren(
       this.status,
-      ...list.map((b) =>
-        h(
+      ...list.map((b) => {
+        const status = role.status(b);
+        return h(
           'div',
-          { class: `state-box${b.active ? ' active' : ''}`, data: { lb: b.node } },
+          { class: `state-box ${status}`, data: { lb: b.node, status } },
           h('span', { class: 'muted', text: `${b.node} · VIP ${b.vip}` }),
-          h('strong', { text: b.active ? t('lb.active') : t('lb.passive') }),
-        ),
-      ),
+          h('strong', { text: t(STATUS_KEYS[status]) }),
+        );
+      }),
     );
     const algo = active?.algorithm ?? '';
     if (algo !== this.lastAlgo) {

@@ -9,6 +9,8 @@ import { levelById, LEVELS } from '../../client/solo/levels.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import { Engine } from '../../shared/protocols/engine.ts';
 import { en } from '../../client/i18n/en.ts';
+import { translate, type NestedMessage } from '../../client/i18n/index.ts';
+import { captionContextOf, captionFor } from '../../client/model/captions.ts';
 import { ko } from '../../client/i18n/ko.ts';
 
 async function play(run: LevelRun, stepMs: number, each: (nowMs: number) => Promise<void> | void): Promise<LevelResult> {
@@ -130,8 +132,52 @@ describe('solo levels', () => {
     expect(r.stars).toBe(3);
     const failovers = r.stats.find((x) => x.key === 'stat.failovers')!;
     expect(failovers.params.n).toBe(1);
-    // After the failover the new connections waited at lb2, and lb2 is the one holding the VIP.
+    // After the failover the new connections waited at lb2, and lb2 is the one holding the VIP;
+    // lb1 is shown dead, not standing by.
     expect(role.active()?.node).toBe('lb2');
+    expect(role.balancers().map((b) => [b.node, role.status(b)])).toEqual([
+      ['lb1', 'down'],
+      ['lb2', 'active'],
+    ]);
+  });
+
+  test("level 4: captions name the backend that answers a connection, and the virtual IP its client dials, not the balancer", async () => {
+    const run = new LevelRun(levelById('lb-failover')!);
+    const role = new BalancerRole(run.source, 'lb1');
+    const w = run.source.world;
+    const said: string[] = [];
+    w.on((e) => {
+      const c = captionFor(e, captionContextOf(w));
+      if (c === null) return;
+      const p = c.params;
+      if (c.key === 'cap.hs1') {
+        const to = p.to as string | NestedMessage;
+        said.push(`${p.from} → ${typeof to === 'string' ? to : translate('en', to.key, to.params)}`);
+      }
+      if (c.key === 'cap.hs2') said.push(`${p.from} SYN-ACK → ${p.to}`);
+      if (c.key === 'cap.hs3') said.push(`${p.from} ESTABLISHED with ${p.to}`);
+    });
+    await play(run, 100, async () => {
+      const w0 = role.waiting()[0];
+      if (w0 === undefined) return;
+      const lb = role.balancers().find((b) => b.node === w0.node)!;
+      const free = lb.backends.filter((b) => b.up && b.open < b.capacity).sort((x, y) => x.open / x.capacity - y.open / y.capacity)[0];
+      if (free !== undefined) await role.assign(w0.node, w0.connection, free.node);
+    });
+    // Before and after lb1 dies (at 9 s) alike: the balancers never answer a SYN themselves.
+    expect(said.slice(0, 9)).toEqual([
+      'c1 → the virtual IP 10.0.9.1',
+      's1 SYN-ACK → c1',
+      'c1 ESTABLISHED with s1',
+      'c2 → the virtual IP 10.0.9.1',
+      's2 SYN-ACK → c2',
+      'c2 ESTABLISHED with s2',
+      'c3 → the virtual IP 10.0.9.1',
+      's3 SYN-ACK → c3',
+      'c3 ESTABLISHED with s3',
+    ]);
+    expect(said.filter((x) => /lb[12]/.test(x))).toEqual([]);
+    expect(said.filter((x) => x.includes('SYN-ACK')).length).toBe(8);
   });
 
   test('level 4: a balancer nobody plays leaves the connections to the bot, too late', async () => {

@@ -7,7 +7,7 @@ import { classifyJoinError, isValidCode, normalizeCode } from '../../client/net/
 import { RoomSource } from '../../client/net/room-source.ts';
 import type { WorldEvent } from '../../client/model/events.ts';
 import { windowView } from '../../client/model/flow-history.ts';
-import { captionFor } from '../../client/model/captions.ts';
+import { captionContextOf, captionFor } from '../../client/model/captions.ts';
 import { setLang } from '../../client/i18n/index.ts';
 
 interface FakePacket {
@@ -293,6 +293,19 @@ describe('room source', () => {
     expect(s.world.history('f').clientState).toBe('FIN_WAIT_1');
     // The teardown's first step, known from the state change alone.
     expect(s.world.history('f').steps.get('fin-client')).toBe(2000);
+  });
+
+  test('a state change names the node its end lives on: a backend behind a balancer is told by its own name', () => {
+    const { state, fake, s, seen } = watchedRoom();
+    state.events.push({ seq: 1, t: 2000, type: 'state', node: 'backend2', link: '', flow: 'f', packet: 0, detail: 'server:CLOSE_WAIT', count: 1 });
+    state.events.push({ seq: 2, t: 2100, type: 'rto', node: 'backend2', link: '', flow: 'f', packet: 0, detail: 'server', count: 1 });
+    fake.patch();
+    const ctx = captionContextOf(s.world);
+    expect(seen.filter((e) => e.type === 'state' || e.type === 'rto').map((e) => [e.type, e.node, captionFor(e, ctx)?.params.who])).toEqual([
+      ['state', 'backend2', 'backend2'],
+      ['rto', 'backend2', 'backend2'],
+    ]);
+    expect(s.world.serverEnd('f')).toBe('backend2');
   });
 
   test("a TLS failure in the notable events reaches the world as the noticing side's failure", () => {

@@ -25,6 +25,22 @@ describe('round robin', () => {
     expect(s.balancers!.lb).toMatchObject({ assignments: { s1: 3, s2: 2, s3: 2 }, refusals: 0, overloads: 0 });
   });
 
+  it("names in each connection's TCP events the node that end lives on: the client, and the backend that took it", () => {
+    const flows = Array.from({ length: 4 }, (_, i) => conn(`f${i}`, `c${(i % 3) + 1}`, i * 20));
+    const r = run(farm({ flows, lb: { algorithm: 'round-robin' } }), ['lb-assign', 'state', 'send', 'ack']);
+    const backendOf = new Map(r.of('lb-assign').map((e) => [e.flow, e.backend]));
+    expect([...backendOf]).toEqual([
+      ['f0', 's1'],
+      ['f1', 's2'],
+      ['f2', 's3'],
+      ['f3', 's1'],
+    ]);
+    for (const type of ['state', 'send', 'ack'] as const) {
+      const nodes = new Set(r.of(type).map((e) => `${e.flow} ${e.side} ${e.node}`));
+      expect([...nodes].sort(), type).toEqual(['f0 client c1', 'f0 server s1', 'f1 client c2', 'f1 server s2', 'f2 client c3', 'f2 server s3', 'f3 client c1', 'f3 server s1']);
+    }
+  });
+
   it('passes over a backend its health checks found down (the next one takes its turn)', () => {
     const flows = Array.from({ length: 5 }, (_, i) => conn(`f${i}`, 'c1', 1000 + i * 20));
     const r = run(farm({ flows, lb: { algorithm: 'round-robin' }, faults: [{ kind: 'node-down', node: 's2', atMs: 0 }] }), ['lb-assign']);

@@ -26,6 +26,12 @@ describe('a man-in-the-middle tap (transparent TLS proxy on port 443)', () => {
     expect(['CLOSED', 'LISTEN']).toContain(flow.serverState);
   });
 
+  it("its own TCP connections name the tap: it answers the client's SYN, and it opens the one to the server", () => {
+    const r = run(tlsScenario({ tap: { mode: 'mitm' }, client: { browser: 'click-through' } }), ['state']);
+    const opened = r.of('state').filter((e) => e.to === 'SYN_SENT' || e.to === 'SYN_RECEIVED');
+    expect(opened.map((e) => `${e.side} ${e.node} ${e.to}`)).toEqual(['client client SYN_SENT', 'server tap SYN_RECEIVED', 'client tap SYN_SENT', 'server bank SYN_RECEIVED']);
+  });
+
   it('a click-through client proceeds with a warning, and the tap reads the plaintext it relays', () => {
     const { r, flow, tap, tls } = mitm({ tap: { mode: 'mitm', previewBytes: 4096 }, client: { browser: 'click-through' } });
     expect(flow.warning).toMatch(/^Not secure: the certificate is self-signed/);

@@ -137,15 +137,16 @@ describe('event log', () => {
     log.onTrace(drop(1, 1), 0);
     log.onTrace(drop(2, 2), 100);
     log.onTrace(drop(3, 3), 200);
-    log.onTrace({ type: 'state', t: 4, flow: 'f', side: 'client', from: 'SYN_SENT', to: 'ESTABLISHED' }, 300);
+    log.onTrace({ type: 'state', t: 4, flow: 'f', side: 'client', node: 'laptop', from: 'SYN_SENT', to: 'ESTABLISHED' }, 300);
     log.onTrace(drop(5, 4), 400);
     log.onTrace(drop(6, 5), 2000); // more than a second after the entry it would fold into
     log.flush(arr);
-    expect(arr.map((e) => [e.seq, e.type, e.detail, e.count, e.t])).toEqual([
-      [1, 'drop', 'queue-full', 3, 3],
-      [2, 'state', 'client:ESTABLISHED', 1, 4],
-      [3, 'drop', 'queue-full', 1, 5],
-      [4, 'drop', 'queue-full', 1, 6],
+    // A TCP event's entry keeps the node of its end (a balanced flow's backend, in a class).
+    expect(arr.map((e) => [e.seq, e.type, e.node, e.detail, e.count, e.t])).toEqual([
+      [1, 'drop', 'r1', 'queue-full', 3, 3],
+      [2, 'state', 'laptop', 'client:ESTABLISHED', 1, 4],
+      [3, 'drop', 'r1', 'queue-full', 1, 5],
+      [4, 'drop', 'r1', 'queue-full', 1, 6],
     ]);
     expect(log.drainUnsaved().map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(log.drainUnsaved()).toEqual([]);

@@ -73,6 +73,11 @@ class MitmSession implements TcpHostPort {
   private serverDone = false;
   private closedAtNs = -1;
 
+  /** The tap: the connections it plays for either end are its own. */
+  get nodeId(): string {
+    return this.proxy.tap.id;
+  }
+
   constructor(proxy: MitmProxy, syn: Packet, via: Interface, out: Interface) {
     this.proxy = proxy;
     const tap = proxy.tap;

@@ -65,6 +65,8 @@ export interface TcpConfig {
 export type TcpSide = 'client' | 'server';
 
 export interface TcpHostPort {
+  /** Id of the node the connection lives on (a host, or a tap impersonating one): its trace events name it. */
+  readonly nodeId: string;
   /** Encapsulate a segment in IP and send it (payload as real bytes, or from `source` at `sourceOffset`). */
   transmit(
     conn: TcpConnection,
@@ -123,6 +125,8 @@ export class TcpConnection {
   readonly cfg: TcpConfig;
   readonly flowId: string | null;
   readonly side: TcpSide;
+  /** The node it lives on (TcpHostPort.nodeId). */
+  readonly nodeId: string;
   readonly localIp: number;
   readonly localPort: number;
   readonly remoteIp: number;
@@ -222,6 +226,7 @@ export class TcpConnection {
     this.cfg = opts.cfg;
     this.flowId = opts.flowId;
     this.side = opts.side;
+    this.nodeId = opts.host.nodeId;
     this.localIp = opts.localIp;
     this.localPort = opts.localPort;
     this.remoteIp = opts.remoteIp;
@@ -312,7 +317,7 @@ export class TcpConnection {
     if (from === next) return;
     this.state = next;
     if (this.sim.trace.enabled('state')) {
-      this.sim.trace.emit({ type: 'state', t: this.sim.nowMs, flow: this.flowId, side: this.side, from, to: next });
+      this.sim.trace.emit({ type: 'state', t: this.sim.nowMs, flow: this.flowId, side: this.side, node: this.nodeId, from, to: next });
     }
   }
 
@@ -324,6 +329,7 @@ export class TcpConnection {
         t: this.sim.nowMs,
         flow: this.flowId,
         side: this.side,
+        node: this.nodeId,
         cwnd: this.cc.cwnd,
         ssthresh: this.cc.ssthresh,
         reason,
@@ -381,7 +387,7 @@ export class TcpConnection {
       if (st.firstDeliveryNs < 0) st.firstDeliveryNs = this.sim.nowNs;
       st.lastDeliveryNs = this.sim.nowNs;
       if (this.sim.trace.enabled('deliver')) {
-        this.sim.trace.emit({ type: 'deliver', t: this.sim.nowMs, flow: this.flowId, side: this.side, bytes: n, total: st.deliveredBytes });
+        this.sim.trace.emit({ type: 'deliver', t: this.sim.nowMs, flow: this.flowId, side: this.side, node: this.nodeId, bytes: n, total: st.deliveredBytes });
       }
       this.maybeSendWindowUpdate();
     }
@@ -868,6 +874,7 @@ export class TcpConnection {
         t: this.sim.nowMs,
         flow: this.flowId,
         side: this.side,
+        node: this.nodeId,
         sampleMs: nsToMs(rttNs),
         srttMs: nsToMs(this.rto.srttNs),
         rttvarMs: nsToMs(this.rto.rttvarNs),
@@ -964,6 +971,7 @@ export class TcpConnection {
           t: this.sim.nowMs,
           flow: this.flowId,
           side: this.side,
+        node: this.nodeId,
           seq: header.seq,
           ack: header.ack,
           len,
@@ -977,6 +985,7 @@ export class TcpConnection {
         t: this.sim.nowMs,
         flow: this.flowId,
         side: this.side,
+        node: this.nodeId,
         seq: header.seq,
         ack: header.ack,
         window: scaledWindow,
@@ -990,7 +999,7 @@ export class TcpConnection {
     if (zero !== this.windowWasZero) {
       this.windowWasZero = zero;
       if (this.sim.trace.enabled('window')) {
-        this.sim.trace.emit({ type: 'window', t: this.sim.nowMs, flow: this.flowId, side: this.side, rwnd: windowBytes, event: zero ? 'zero' : 'open' });
+        this.sim.trace.emit({ type: 'window', t: this.sim.nowMs, flow: this.flowId, side: this.side, node: this.nodeId, rwnd: windowBytes, event: zero ? 'zero' : 'open' });
       }
     }
   }
@@ -1071,6 +1080,7 @@ export class TcpConnection {
         t: this.sim.nowMs,
         flow: this.flowId,
         side: this.side,
+        node: this.nodeId,
         seq: this.seqOf(off),
         rtoMs: nsToMs(this.rto.rtoNs),
         backoffs: this.rto.backoffs,
@@ -1093,7 +1103,7 @@ export class TcpConnection {
     this.probeEnd = Math.max(this.probeEnd, off + 1);
     this.stats.probes++;
     if (this.sim.trace.enabled('probe')) {
-      this.sim.trace.emit({ type: 'probe', t: this.sim.nowMs, flow: this.flowId, side: this.side, seq: this.seqOf(off) });
+      this.sim.trace.emit({ type: 'probe', t: this.sim.nowMs, flow: this.flowId, side: this.side, node: this.nodeId, seq: this.seqOf(off) });
     }
     if (this.persistIntervalNs() < this.cfg.maxRtoNs) this.persistBackoffs++;
     this.persistTimer.setIn(this.persistIntervalNs());

@@ -69,6 +69,10 @@ export class TcpSocketTable implements TcpHostPort {
     this.host = host;
   }
 
+  get nodeId(): string {
+    return this.host.id;
+  }
+
   /**
    * Listen on `port` (passive OPEN). Several services may share a port: each SYN goes to the first
    * whose match takes it; a SYN nobody takes is answered with RST.
