@@ -116,6 +116,8 @@ describe('solo levels', () => {
     const r = await play(run, 100, () => undefined);
     expect(r.passed).toBe(false);
     expect(run.trace.zeroWindowAtMs).toBeNull();
+    // Nothing is lost on this path, and the first RTO outlasts the one-second round trip: nothing is sent twice.
+    expect(run.source.engine.summary().flows.file).toMatchObject({ retransmits: 0, timeouts: 0, deliveredBytes: 40_000 });
   });
 
   test('level 4: placing each connection on the least loaded backend with room, across the failover, wins all three stars', async () => {
