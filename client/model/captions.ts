@@ -31,6 +31,8 @@ export interface CaptionContext {
   serverEnd?(flowId: string): string | undefined;
   /** The virtual IP a load balancer answers on; undefined for any other node. */
   vipOf?(nodeId: string): string | undefined;
+  /** A flow's TCP state at one end as last known. */
+  tcpState?(flowId: string, side: 'client' | 'server'): string;
 }
 
 /** The context captions are worded in, from the world a scene shows. */
@@ -43,6 +45,10 @@ export function captionContextOf(w: World): CaptionContext {
     },
     serverEnd: (flowId) => w.serverEnd(flowId),
     vipOf: (id) => w.balancers.get(id)?.vip,
+    tcpState: (flowId, side) => {
+      const h = w.histories.get(flowId);
+      return h === undefined ? '' : side === 'client' ? h.clientState : h.serverState;
+    },
   };
 }
 
@@ -276,6 +282,9 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
       }
     }
     case 'rto': {
+      // A SYN or SYN-ACK sent again says so itself, right after (cap.synRetry, cap.synAckRetry).
+      const state = ctx.tcpState?.(e.flow, e.side);
+      if (state === 'SYN_SENT' || state === 'SYN_RECEIVED') return null;
       const f = ctx.flows.get(e.flow);
       const node = f === undefined ? null : endOf(ctx, f, e.side, e.node);
       const who = node === null ? '?' : ctx.nodeName(node);

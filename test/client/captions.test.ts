@@ -33,6 +33,15 @@ describe('captions', () => {
     expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 100, ack: 0, len: 0, flags: 'SYN', retransmit: true })).toMatchObject({ key: 'cap.synRetry', tone: 'warn' });
   });
 
+  test('a timeout during the handshake is told once, by the SYN or SYN-ACK sent again', () => {
+    const rto = (side: 'client' | 'server', state: string) =>
+      captionFor({ t: 1000, type: 'rto', flow: 'dl', side, seq: 1, rtoMs: 1000, backoffs: 1 } as WorldEvent, { ...ctx, tcpState: () => state });
+    expect(rto('client', 'SYN_SENT')).toBeNull();
+    expect(rto('server', 'SYN_RECEIVED')).toBeNull();
+    expect(rto('client', 'ESTABLISHED')).toMatchObject({ key: 'cap.rto', params: { who: 'laptop', rto: 1000 } });
+    expect(rto('server', 'LAST_ACK')).toMatchObject({ key: 'cap.rto', params: { who: 'server' } });
+  });
+
   test('drops say where and why; a lost UDP datagram says it is gone for good', () => {
     expect(at({ type: 'drop', node: 'r1', flow: 'dl', packet: 9, kind: 'data', reason: 'player' })).toMatchObject({ key: 'cap.drop.player', params: { where: 'r1 (Minji)' }, focus: { node: 'r1' } });
     expect(at({ type: 'drop', link: 'up', flow: 'dl', packet: 9, kind: 'data', reason: 'queue-full' })).toMatchObject({ key: 'cap.drop.queueFull', focus: { link: 'up' } });
