@@ -111,10 +111,14 @@ export function rate(bps: number): string {
   return `${n(bps)} bit/s`;
 }
 
-/** A byte count in readable units. */
+/**
+ * A byte count in readable units. Decimal, as the levels' texts ("a 40 KB file") and the charts'
+ * kilobytes count, and as link rates are: 1 KB = 1,000 bytes.
+ */
 export function bytes(b: number): string {
-  if (b >= 1 << 20) return `${n(b / (1 << 20), 1)} MiB`;
-  if (b >= 10 * 1024) return `${n(b / 1024, 1)} KiB`;
+  // Units by the rounded value, so that 999,999 bytes reads 1.0 MB, not 1,000.0 KB.
+  if (Math.round(b / 100) >= 10_000) return `${n(b / 1e6, 1)} MB`;
+  if (b >= 1e4) return `${n(b / 1e3, 1)} KB`;
   return `${n(b)} B`;
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { en } from '../../client/i18n/en.ts';
 import { ko } from '../../client/i18n/ko.ts';
-import { detectLang, format, translate } from '../../client/i18n/index.ts';
+import { bytes, detectLang, format, translate } from '../../client/i18n/index.ts';
 import { reasonMessage, refusalMessage } from '../../client/i18n/engine-reasons.ts';
 
 function placeholders(s: string): string[] {
@@ -11,6 +11,10 @@ function placeholders(s: string): string[] {
 }
 
 describe('string tables', () => {
+  test('byte counts are decimal, as the levels say them: a 30,000-byte file is 30 KB, not 29.3 KiB', () => {
+    expect([6000, 9999, 30_000, 37_123, 999_999, 1_048_576].map(bytes)).toEqual(['6,000 B', '9,999 B', '30.0 KB', '37.1 KB', '1.0 MB', '1.0 MB']);
+  });
+
   test('Korean and English have exactly the same keys', () => {
     expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
   });
