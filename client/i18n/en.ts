@@ -157,6 +157,7 @@ export const en = {
   'cap.drop.ttl': 'TTL reached zero at {where}: the packet dies instead of looping forever.',
   'cap.drop.checksum': 'A bit flipped on the way: {where} found a bad checksum and threw the packet away.',
   'cap.drop.noRoute': '{where} has no route for this packet.',
+  'cap.drop.notForHost': '{where} is a host, not a router: a packet addressed to someone else reached it and was thrown away.',
   'cap.drop.noSocket': 'Nobody listens on that port at {where}.',
   'cap.drop.nodeDown': '{where} is down: packets there are lost.',
   'cap.drop.udp': 'A UDP datagram was lost at {where} — and nobody will ever send it again.',

@@ -159,6 +159,7 @@ export const ko: Record<MessageKey, string> = {
   'cap.drop.ttl': '{where}에서 TTL이 0이 되었습니다. 패킷은 영원히 떠도는 대신 사라집니다.',
   'cap.drop.checksum': '오는 길에 비트가 뒤집혔습니다. {where}가 체크섬 오류를 발견하고 패킷을 버렸습니다.',
   'cap.drop.noRoute': '{where}에는 이 패킷의 경로가 없습니다.',
+  'cap.drop.notForHost': '{where}는 라우터가 아니라 호스트입니다: 다른 곳으로 가야 할 패킷이 도착해 버려졌습니다.',
   'cap.drop.noSocket': '{where}에서 그 포트를 듣는 프로그램이 없습니다.',
   'cap.drop.nodeDown': '{where}가 꺼져 있어 패킷이 사라졌습니다.',
   'cap.drop.udp': '{where}에서 UDP 데이터그램이 사라졌습니다. 아무도 다시 보내 주지 않습니다.',

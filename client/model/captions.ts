@@ -33,6 +33,10 @@ export interface CaptionContext {
   vipOf?(nodeId: string): string | undefined;
   /** A flow's TCP state at one end as last known. */
   tcpState?(flowId: string, side: 'client' | 'server'): string;
+  /** Where the packet the latest drop destroyed had last come from and gone to, if it crossed a link (World.lastDropped). */
+  lastDropped?(): { from: string; to: string } | null;
+  /** The OSI layer a node works at (7 for hosts and servers). */
+  layerOf?(nodeId: string): number | undefined;
 }
 
 /** The context captions are worded in, from the world a scene shows. */
@@ -49,6 +53,8 @@ export function captionContextOf(w: World): CaptionContext {
       const h = w.histories.get(flowId);
       return h === undefined ? '' : side === 'client' ? h.clientState : h.serverState;
     },
+    lastDropped: () => w.lastDropped,
+    layerOf: (id) => w.nodes.get(id)?.layer,
   };
 }
 
@@ -227,9 +233,11 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
     case 'drop': {
       // Frames a switch floods reach hosts they are not for: normal layer-2 life, not worth a caption.
       if (e.reason === 'mac-filter') return null;
-      const key = DROP_KEYS[e.reason];
+      let key = DROP_KEYS[e.reason];
       if (key === undefined) return null;
       const where = e.link ?? (e.node !== undefined ? ctx.nodeName(e.node) : '?');
+      // A host that a packet for someone else reached (sent its way by hand) is no router: it discards it.
+      if (e.reason === 'no-route' && e.node !== undefined && ctx.layerOf?.(e.node) === 7 && ctx.lastDropped?.()?.to === e.node) key = 'cap.drop.notForHost';
       const focus = e.link !== undefined ? { link: e.link } : e.node !== undefined ? { node: e.node } : null;
       if (e.kind === 'udp' && (e.reason === 'loss' || e.reason === 'queue-full' || e.reason === 'player')) {
         return make('cap.drop.udp', { where }, 'bad', focus, `drop-udp-${e.flow}`);

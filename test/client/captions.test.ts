@@ -33,6 +33,17 @@ describe('captions', () => {
     expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 100, ack: 0, len: 0, flags: 'SYN', retransmit: true })).toMatchObject({ key: 'cap.synRetry', tone: 'warn' });
   });
 
+  test('a host that a packet for someone else reached discards it as a host, not for want of a route', () => {
+    const hostCtx = (lastDropped: { from: string; to: string } | null): CaptionContext => ({ ...ctx, layerOf: (id) => (id === 'r1' ? 3 : 7), lastDropped: () => lastDropped });
+    const drop = (node: string, dropped: { from: string; to: string } | null) =>
+      captionFor({ t: 1000, type: 'drop', node, flow: 'dl', packet: 9, kind: 'ack', reason: 'no-route' } as WorldEvent, hostCtx(dropped))?.key;
+    // It came over a link into the host: misdelivered.
+    expect(drop('laptop', { from: 'r1', to: 'laptop' })).toBe('cap.drop.notForHost');
+    // Made there, with nowhere to go; or at a router: no route indeed.
+    expect(drop('laptop', null)).toBe('cap.drop.noRoute');
+    expect(drop('r1', { from: 'laptop', to: 'r1' })).toBe('cap.drop.noRoute');
+  });
+
   test('a timeout during the handshake is told once, by the SYN or SYN-ACK sent again', () => {
     const rto = (side: 'client' | 'server', state: string) =>
       captionFor({ t: 1000, type: 'rto', flow: 'dl', side, seq: 1, rtoMs: 1000, backoffs: 1 } as WorldEvent, { ...ctx, tcpState: () => state });
