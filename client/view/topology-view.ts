@@ -146,13 +146,30 @@ export class TopologyView {
       const ng = geom.nodes.get(n.id);
       if (ng === undefined) continue;
       this.drawNode(ng, n.kind, n.up, n.controller === 'player', n.id === this.mine);
-      const kindLabel = t(`kind.${n.kind}` as 'kind.host', {});
       const boxes: Box[] = [{ left: ng.x - ng.r, top: ng.y - ng.r, right: ng.x + ng.r, bottom: ng.y + ng.r }];
       boxes.push(box(this.text(ng.x, ng.y + ng.r + 6, n.id, big, UI.text, 0, true)));
-      boxes.push(box(this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0)));
       const owner = n.id === this.mine ? t('topo.you') : n.owner;
       if (owner !== null && owner !== '') boxes.push(box(this.text(ng.x, TopologyView.ownerLabelBottom(ng), owner, big, '#f0e442', 1, true)));
       this.nodeBoxes.set(n.id, boxes);
+    }
+    // Each node's address and layer under its name, unless that would cover another node or its
+    // labels (a crowded or small map): the names matter more.
+    const placed: Box[] = [];
+    for (const n of world.nodes.values()) {
+      const ng = geom.nodes.get(n.id);
+      const boxes = this.nodeBoxes.get(n.id);
+      if (ng === undefined || boxes === undefined) continue;
+      const kindLabel = t(`kind.${n.kind}` as 'kind.host', {});
+      const tx = this.text(ng.x, ng.y + ng.r + 8 + big * 1.25, `${n.ip === '' ? '' : `${n.ip} · `}L${n.layer} ${kindLabel}`, small, UI.mutedText, 0);
+      const b = box(tx);
+      const others: Box[] = [...placed];
+      for (const [id, bs] of this.nodeBoxes) if (id !== n.id) others.push(...bs);
+      if (coveredArea(b, others) > 0) {
+        this.dropText(tx);
+        continue;
+      }
+      boxes.push(b);
+      placed.push(b);
     }
     // The queues of player routers are drawn later, over the map: labels keep out of their place too.
     const taken = [...this.nodeBoxes.values()].flat();
@@ -171,9 +188,24 @@ export class TopologyView {
       const label = `${rate(l.bandwidthBps)} · ${Math.round(l.delayMs * 10) / 10} ms`;
       const number = this.linkNumbers.get(l.id);
       const head = number !== undefined ? `[${number}] ${l.id}` : l.id;
-      const tx = this.text(lg.mx, lg.my, `${head}\n${label}`, small, UI.linkLabel, 0.5);
+      let tx = this.text(lg.mx, lg.my, `${head}\n${label}`, small, UI.linkLabel, 0.5);
       const lossTx = uniqueLoss.length > 0 ? this.text(lg.mx, lg.my, t('topo.loss', { p: uniqueLoss.join(' / ') }), small, '#ff9f6b', 0.5) : null;
-      const spot = this.linkLabelSpot(lg, box(tx), lossTx === null ? null : box(lossTx), geom.laneGap * 2.2 + small * 0.9, taken);
+      const off = geom.laneGap * 2.2 + small * 0.9;
+      let spot = this.linkLabelSpot(lg, box(tx), lossTx === null ? null : box(lossTx), off, taken);
+      const full = box(tx);
+      if (spot.covered > 0.1 * (full.right - full.left) * (full.bottom - full.top)) {
+        // No place for the rate and delay that leaves them readable (the router panel lists them): the
+        // link's name alone, which the number keys need. A slight overlap is still read in full.
+        const short = this.text(lg.mx, lg.my, head, small, UI.linkLabel, 0.5);
+        const shortSpot = this.linkLabelSpot(lg, box(short), lossTx === null ? null : box(lossTx), off, taken);
+        if (shortSpot.covered < spot.covered) {
+          this.dropText(tx);
+          tx = short;
+          spot = shortSpot;
+        } else {
+          this.dropText(short);
+        }
+      }
       this.place(tx, spot.x, spot.y);
       taken.push(box(tx));
       if (lossTx !== null) {
@@ -192,7 +224,7 @@ export class TopologyView {
    * names, the routers' queues and the labels placed before it. With a loss label, that one faces it
    * across the link and counts too.
    */
-  private linkLabelSpot(lg: LinkGeom, label: Box, loss: Box | null, off: number, taken: readonly Box[]): { x: number; y: number; onLinkX: number; onLinkY: number } {
+  private linkLabelSpot(lg: LinkGeom, label: Box, loss: Box | null, off: number, taken: readonly Box[]): { x: number; y: number; onLinkX: number; onLinkY: number; covered: number } {
     const lane = lg.ab;
     const nx = -lane.dy;
     const ny = lane.dx;
@@ -200,8 +232,7 @@ export class TopologyView {
     const w = label.right - label.left;
     const h = label.bottom - label.top;
     const at = (cx: number, cy: number, bw: number, bh: number): Box => ({ left: cx - bw / 2, top: cy - bh / 2, right: cx + bw / 2, bottom: cy + bh / 2 });
-    let best = { x: lg.mx + nx * off, y: lg.my + ny * off, onLinkX: lg.mx, onLinkY: lg.my };
-    let bestCovered = Infinity;
+    let best = { x: lg.mx + nx * off, y: lg.my + ny * off, onLinkX: lg.mx, onLinkY: lg.my, covered: Infinity };
     // Right beside the link first; on a crowded (small) map, a little further out rather than over a node or a label.
     for (const distance of [off, off * 1.8, off * 2.6]) {
       for (const f of [0, -0.12, 0.12, -0.22, 0.22, -0.3, 0.3]) {
@@ -212,10 +243,7 @@ export class TopologyView {
           const y = oy + ny * distance * side;
           let covered = this.coveredOrOutside(at(x, y, w, h), taken);
           if (loss !== null) covered += this.coveredOrOutside(at(2 * ox - x, 2 * oy - y, loss.right - loss.left, loss.bottom - loss.top), taken);
-          if (covered < bestCovered) {
-            bestCovered = covered;
-            best = { x, y, onLinkX: ox, onLinkY: oy };
-          }
+          if (covered < best.covered) best = { x, y, onLinkX: ox, onLinkY: oy, covered };
           if (covered === 0) return best;
         }
       }
@@ -230,6 +258,13 @@ export class TopologyView {
     const inside = Math.max(0, Math.min(b.right, width) - Math.max(b.left, 0)) * Math.max(0, Math.min(b.bottom, geom.bottom) - Math.max(b.top, geom.top));
     // A label cut by the edge is lost, one over another is still half read: the edge costs more.
     return coveredArea(b, taken) + 10 * ((b.right - b.left) * (b.bottom - b.top) - inside);
+  }
+
+  /** Take back a label made to measure it, which is not shown after all. */
+  private dropText(tx: Phaser.GameObjects.Text): void {
+    const i = this.texts.indexOf(tx);
+    if (i >= 0) this.texts.splice(i, 1);
+    tx.destroy();
   }
 
   private text(x: number, y: number, s: string, size: number, color: string, originY: number, bold = false): Phaser.GameObjects.Text {
