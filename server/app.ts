@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { LIMITS, ROOM_NAME } from '../shared/messages/classroom-messages.ts';
 import type { ServerConfig } from './config.ts';
 import { setServerContext } from './context.ts';
+import { joinAddresses } from './http/join-addresses.ts';
 import { mountRoutes } from './http/routes.ts';
 import { colyseusLogger } from './log.ts';
 import { SessionStore } from './persistence/session-store.ts';
@@ -24,6 +25,8 @@ export interface GameServer {
   listen(): Promise<void>;
   /** The port actually bound (useful when the configured port is 0: any free port). */
   boundPort(): number;
+  /** The page addresses students open (http/join-addresses.ts). */
+  joinAddresses(): string[];
   /** Close every room (results are written), the transport and the store; the process may exit afterwards. */
   close(): Promise<void>;
 }
@@ -43,10 +46,12 @@ export async function buildServer(config: ServerConfig, log: Logger, opts: { gra
     driver = new RedisDriver(config.redisUrl);
   }
 
+  let boundPort = (): number => config.port;
+  const studentAddresses = (): string[] => joinAddresses({ host: config.host, port: boundPort(), publicAddress: config.publicAddress });
   const server = defineServer({
     rooms: { [ROOM_NAME]: defineRoom(ClassroomRoom) },
     transport: new WebSocketTransport({ maxPayload: LIMITS.messageBytes, pingInterval: 3000, pingMaxRetries: 3 }),
-    express: (app) => mountRoutes(app, { store, clientDist: join(config.clientDir, 'dist'), monitorPassword: config.monitorPassword }),
+    express: (app) => mountRoutes(app, { store, clientDist: join(config.clientDir, 'dist'), monitorPassword: config.monitorPassword, joinAddresses: studentAddresses }),
     presence,
     driver,
     // Only scaled out does placement matter; one process places every room on itself.
@@ -57,16 +62,18 @@ export async function buildServer(config: ServerConfig, log: Logger, opts: { gra
     gracefullyShutdown: opts.gracefulSignals ?? false,
   });
   server.onShutdown(() => store.close());
+  boundPort = () => {
+    const address = (server.transport as unknown as { server?: { address(): AddressInfo | string | null } }).server?.address();
+    return typeof address === 'object' && address !== null ? address.port : config.port;
+  };
 
   return {
     server,
     store,
     config,
     listen: () => server.listen(config.port, config.host),
-    boundPort: () => {
-      const address = (server.transport as unknown as { server?: { address(): AddressInfo | string | null } }).server?.address();
-      return typeof address === 'object' && address !== null ? address.port : config.port;
-    },
+    boundPort: () => boundPort(),
+    joinAddresses: studentAddresses,
     close: async () => {
       await server.gracefullyShutdown(false);
       store.close();

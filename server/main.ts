@@ -21,3 +21,10 @@ log.info(
   { port: config.port, host: config.host, dataDir: config.dataDir, redis: config.redisUrl !== undefined, publicAddress: config.publicAddress, monitor: config.monitorPassword !== undefined },
   `PacketPlay server listening on http://localhost:${config.port}`,
 );
+const students = game.joinAddresses();
+log.info(
+  { urls: students },
+  students.length > 0
+    ? `students on this network open ${students.join(' or ')}`
+    : 'no network address other machines can reach was found: students cannot join from their own machines',
+);

@@ -90,6 +90,31 @@ export async function fetchScenarios(): Promise<Array<{ id: string; name: string
   }
 }
 
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]' || hostname === '::1';
+}
+
+/**
+ * The addresses students open to join: this page's own (with its `?server=`, if any), unless the page
+ * is on localhost, which no student can type; then the ones the server reports for its network
+ * (GET /api/join-addresses). Empty when none is known.
+ */
+export async function fetchStudentAddresses(): Promise<string[]> {
+  const here = new URL(location.href);
+  if (!isLoopbackHost(here.hostname)) {
+    const server = here.searchParams.get('server');
+    return [server === null ? here.origin : `${here.origin}${here.pathname}?server=${encodeURIComponent(server)}`];
+  }
+  try {
+    const res = await fetch(httpUrl('/api/join-addresses'));
+    if (!res.ok) return [];
+    const body = (await res.json()) as { urls?: unknown };
+    return Array.isArray(body.urls) ? body.urls.filter((u): u is string => typeof u === 'string').slice(0, 4) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** An HTTP address on the game server (reports). */
 export function httpUrl(path: string): string {
   return `${serverUrl().replace(/^ws/, 'http').replace(/\/$/, '')}${path}`;

@@ -6,6 +6,7 @@ import { t } from '../i18n/index.ts';
 import type { RoomSource } from '../net/room-source.ts';
 import { h } from '../ui/dom.ts';
 import { setStreamerMode, streamerMode } from '../ui/host-panel.ts';
+import { joinAddressLine } from '../ui/join-address.ts';
 import { seatSelect } from '../ui/seat-select.ts';
 import { roleName } from '../ui/role-name.ts';
 import { mountScreen } from './menu.ts';
@@ -71,12 +72,14 @@ export class LobbyScene extends Phaser.Scene {
       const code = h('div', { class: 'join-code huge', data: { testid: 'lobby-code' }, text: hidden ? '••••••' : s.code });
       const box = h('input', { type: 'checkbox', data: { testid: 'lobby-streamer' } });
       box.checked = hidden;
+      const where = joinAddressLine(hidden);
       box.addEventListener('change', () => {
         hidden = box.checked;
         setStreamerMode(hidden);
         code.textContent = hidden ? '••••••' : s.code;
+        where.setHidden(hidden);
       });
-      return h('div', { class: 'code-box' }, h('div', { class: 'muted', text: t('lobby.codeHint') }), code, h('label', { class: 'toggle' }, box, ` ${t('host.streamer')}`));
+      return h('div', { class: 'code-box' }, where.el, h('div', { class: 'muted', text: t('lobby.codeHint') }), code, h('label', { class: 'toggle' }, box, ` ${t('host.streamer')}`));
     };
     const myRole = roleText(me.role, me.node);
     return h(

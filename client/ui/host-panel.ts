@@ -10,6 +10,7 @@ import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
 import { refusalMessage } from '../i18n/engine-reasons.ts';
 import { readScenarioFile } from './scenario-file.ts';
+import { joinAddressLine } from './join-address.ts';
 
 export const SPEEDS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4];
 /** The sandbox also slows down enough to follow the engine's fast topic scenarios. */
@@ -57,12 +58,14 @@ export class HostPanel implements Panel {
     const step = h('button', { class: 'btn', data: { testid: 'host-step' }, text: t('host.step'), on: { click: () => host.step(100) } });
 
     this.code = h('div', { class: 'join-code', data: { testid: 'join-code' } });
+    const where = host.joinCode === null ? null : joinAddressLine(this.streamer);
     const streamerBox = h('input', { type: 'checkbox', data: { testid: 'streamer-mode' } });
     streamerBox.checked = this.streamer;
     streamerBox.addEventListener('change', () => {
       this.streamer = streamerBox.checked;
       setStreamerMode(this.streamer);
       this.renderCode();
+      where?.setHidden(this.streamer);
     });
     const copy = h('button', {
       class: 'btn btn-small',
@@ -76,7 +79,7 @@ export class HostPanel implements Panel {
     const codeBox =
       host.joinCode === null
         ? null
-        : h('div', { class: 'code-box' }, h('div', { class: 'muted', text: t('host.codeLabel') }), this.code, h('div', { class: 'row' }, h('label', { class: 'toggle' }, streamerBox, ` ${t('host.streamer')}`), copy));
+        : h('div', { class: 'code-box' }, h('div', { class: 'muted', text: t('host.codeLabel') }), this.code, where?.el ?? null, h('div', { class: 'row' }, h('label', { class: 'toggle' }, streamerBox, ` ${t('host.streamer')}`), copy));
 
     const scenarioSelect = h('select', { data: { testid: 'scenario-select' } }, ...host.scenarios().map((s) => h('option', { value: s.id, text: s.name })));
     // Starts out on the scenario running now, so that the button runs it again unless another is picked.

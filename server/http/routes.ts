@@ -1,6 +1,6 @@
-// The HTTP side of the server (docs/protocol.md, "HTTP routes"): health, the built-in scenario
-// list, results downloads for the host, the browser client, and — only with a password — the
-// Colyseus monitor.
+// The HTTP side of the server (docs/protocol.md, "HTTP routes"): health, the addresses students
+// open, the built-in scenario list, results downloads for the host, the browser client, and — only
+// with a password — the Colyseus monitor.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface RouteOptions {
   store: SessionStore;
   clientDist: string;
   monitorPassword: string | undefined;
+  /** The page addresses students open (join-addresses.ts), worked out once the server listens. */
+  joinAddresses: () => string[];
 }
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -39,6 +41,11 @@ export function mountRoutes(app: Application, opts: RouteOptions): void {
   app.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store');
     res.json({ status: 'ok', rooms: matchMaker.stats.local.roomCount, clients: matchMaker.stats.local.ccu, ticks: tickStats() });
+  });
+
+  app.get('/api/join-addresses', (_req, res) => {
+    res.set('cache-control', 'no-store');
+    res.json({ urls: opts.joinAddresses() });
   });
 
   app.get('/api/scenarios', (_req, res) => {

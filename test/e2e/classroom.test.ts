@@ -34,8 +34,10 @@ async function join(page: Page, code: string, name: string): Promise<void> {
 }
 
 /** The host's page creates a class on a built-in scenario and waits in the lobby; returns the page and the join code. */
-async function createClass(url: string, scenario: string, name: string, screenshot?: string): Promise<{ host: Page; code: string }> {
+async function createClass(url: string, scenario: string, name: string, screenshot?: string, studentAddresses?: string[]): Promise<{ host: Page; code: string }> {
   const host = await openPage(browser, url, errors);
+  // This server listens on loopback only, so it knows no address for students: one as a teacher's laptop on a school network would report it.
+  if (studentAddresses !== undefined) await host.route('**/api/join-addresses', (r) => r.fulfill({ json: { urls: studentAddresses } }));
   await host.click('[data-testid=menu-host]');
   await waitForScene(host, 'host');
   await host.waitForSelector(`[data-testid=host-scenario] option[value="${scenario}"]`, { state: 'attached' });
@@ -75,8 +77,10 @@ describe('classroom', () => {
   test('host, two students, a dropped packet, its retransmission, a spectator, the end and the report', { timeout: 420_000 }, async () => {
     const url = `${server.url}/?lang=en&aa=0`;
     // The host creates a class.
-    const { host, code } = await createClass(url, '2-congestion-lab', 'Ms Park', '10-host-create');
+    const { host, code } = await createClass(url, '2-congestion-lab', 'Ms Park', '10-host-create', ['http://192.0.2.10:2567']);
     expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
+    // The teacher's page is on localhost, which no student can type: the lobby says where to go instead.
+    await host.waitForFunction(() => document.querySelector('[data-testid=join-address]')?.textContent === 'Students open http://192.0.2.10:2567', null, { timeout: 10_000 });
 
     // A student mistypes the code first: a clear error, then the right code.
     const a = await openPage(browser, url, errors);

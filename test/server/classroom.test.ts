@@ -384,6 +384,12 @@ describe('http', () => {
     await leaveAll(host);
   });
 
+  it('says where students open the game: nowhere another machine reaches, when bound to loopback only', async () => {
+    const res = await fetch(`${serverUrl()}/api/join-addresses`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ urls: [] });
+  });
+
   it('lists the built-in scenarios and says when the client is not built', async () => {
     const list = (await (await fetch(`${serverUrl()}/api/scenarios`)).json()) as Array<{ id: string; seats: number }>;
     expect(list.map((s) => [s.id, s.seats])).toEqual([
