@@ -4,6 +4,7 @@
 
 import { en, type MessageKey } from './en.ts';
 import { ko } from './ko.ts';
+import { particleAfter } from './korean-particles.ts';
 
 export type Lang = 'ko' | 'en';
 export type { MessageKey };
@@ -32,10 +33,15 @@ export function detectLang(languages: readonly string[]): Lang {
  * nested message is worded in the same language.
  */
 export function format(template: string, params: Params = {}, lang: Lang = 'en'): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  // In Korean a particle right after a placeholder (not the start of a longer word) takes the form
+  // the word put there calls for: "{who}가" reads "laptop이" as well as "alice가".
+  // ("와의", "으로의": a particle before 의 counts too.)
+  return template.replace(/\{(\w+)\}(?:((?:과|와|으로|로)(?=의)|(?:으로|이|가|은|는|을|를|과|와|로)(?![가-힣])))?/g, (whole, name: string, particle: string | undefined) => {
     const v = params[name];
     if (v === undefined) return whole;
-    return typeof v === 'object' ? translate(lang, v.key, v.params) : String(v);
+    const text = typeof v === 'object' ? translate(lang, v.key, v.params) : String(v);
+    if (particle === undefined) return text;
+    return text + (lang === 'ko' ? particleAfter(text, particle) : particle);
   });
 }
 

@@ -396,8 +396,8 @@ export const ko: Record<MessageKey, string> = {
 
   // 종료
   'end.title': '세션 종료',
-  'end.reason.finished': '{scenario}이(가) {time}에 끝까지 진행되었습니다.',
-  'end.reason.ended-by-host': '호스트가 {time}에 {scenario}을(를) 끝냈습니다.',
+  'end.reason.finished': '{scenario}가 {time}에 끝까지 진행되었습니다.',
+  'end.reason.ended-by-host': '호스트가 {time}에 {scenario}를 끝냈습니다.',
   'end.reason.left': '{time}에 {scenario}에서 나왔습니다.',
   'end.reason.disconnected': '{time}에 {scenario}와의 연결이 끊겼습니다.',
   'end.reason.kicked': '호스트가 당신을 {scenario}에서 내보냈습니다.',

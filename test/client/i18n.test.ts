@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { en } from '../../client/i18n/en.ts';
 import { ko } from '../../client/i18n/ko.ts';
 import { bytes, detectLang, format, translate } from '../../client/i18n/index.ts';
+import { particleAfter } from '../../client/i18n/korean-particles.ts';
 import { reasonMessage, refusalMessage } from '../../client/i18n/engine-reasons.ts';
 
 function placeholders(s: string): string[] {
@@ -56,7 +57,7 @@ describe('language choice and formatting', () => {
 describe("the engine's reasons in the player's language", () => {
   test('a nested message is worded in the language of the message around it', () => {
     const params = { who: 'laptop', name: 'www.example.com.', reason: reasonMessage('timeout') };
-    expect(translate('ko', 'cap.dns.giveUp', params)).toBe('laptop가 www.example.com. 조회를 포기합니다(제때 답이 없음).');
+    expect(translate('ko', 'cap.dns.giveUp', params)).toBe('laptop이 www.example.com. 조회를 포기합니다(제때 답이 없음).');
     expect(translate('en', 'cap.dns.giveUp', params)).toBe('laptop gives up on www.example.com. (no answer in time).');
   });
 
@@ -74,6 +75,27 @@ describe("the engine's reasons in the player's language", () => {
     expect(reasonMessage('transfer stopped with REFUSED')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'REFUSED' } });
     expect(reasonMessage('transfer stopped with RCODE11')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'RCODE11' } });
     expect(reasonMessage('records after the closing SOA')).toBe('records after the closing SOA');
+  });
+});
+
+describe('Korean particles after a placeholder', () => {
+  test('follow how the word put there is read: a final consonant, ㄹ, or a vowel', () => {
+    const words = ['laptop', 'alice', 'bob', 'carol', 'erin', 'phone', 'router', 'web', 'c1', 's2', 'lb3', '민준', '서버', '철', 'edge (민준)', 'www.example.com.', 'TCP', 'URL', 'RAM', '10.0.0.7'];
+    expect(words.map((w) => `${w}${particleAfter(w, '가')}`)).toEqual([
+      'laptop이', 'alice가', 'bob이', 'carol이', 'erin이', 'phone이', 'router가', 'web이', 'c1이', 's2가', 'lb3이', '민준이', '서버가', '철이', 'edge (민준)가', 'www.example.com.이', 'TCP가', 'URL이', 'RAM이', '10.0.0.7이',
+    ]);
+    expect(['alice', 'laptop', 'carol'].map((w) => ['는', '를', '와', '로'].map((p) => particleAfter(w, p)).join(''))).toEqual(['는를와로', '은을과으로', '은을과로']);
+  });
+
+  test('the Korean table\'s "{who}가" reads right for every name; English and longer words are left alone', () => {
+    expect(format('{who}가 다시 보냅니다.', { who: 'laptop' }, 'ko')).toBe('laptop이 다시 보냅니다.');
+    expect(format('{who}가 다시 보냅니다.', { who: 'alice' }, 'ko')).toBe('alice가 다시 보냅니다.');
+    expect(format('{a}는 {b}를 {c}로', { a: 'bob', b: 'web', c: 'erin' }, 'ko')).toBe('bob은 web을 erin으로');
+    expect(translate('ko', 'cap.hs3', { from: 'c1', to: 's1' })).toBe('③ c1이 ACK를 보냅니다: s1과의 연결이 ESTABLISHED 상태가 되었습니다.');
+    // A syllable that starts a word, not a particle: kept as written.
+    expect(format('{n}가지', { n: 'laptop' }, 'ko')).toBe('laptop가지');
+    expect(format('{who}가', { who: 'laptop' }, 'en')).toBe('laptop가');
+    expect(translate('ko', 'cap.synRetry', { from: 'laptop' })).toBe('SYN에 답이 없어서 laptop이 타임아웃 뒤에 다시 보냅니다.');
   });
 });
 
