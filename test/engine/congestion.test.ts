@@ -23,6 +23,13 @@ function cwndPerRound(events: TraceEvent[]): number[] {
 }
 
 describe('Reno congestion control (RFC 5681)', () => {
+  it('grows by bytes of data acknowledged: the ACK of the FIN, which carries none, leaves cwnd alone', () => {
+    const r = run({ durationMs: 500, ...path, flows: [flow('reno', { bytes: 5000 })] }, ['cwnd', 'state']);
+    expect(r.of('cwnd').map((e) => e.cwnd)).toEqual([1000, 2000, 3000, 4000, 5000, 6000]);
+    expect(r.of('state').some((e) => e.side === 'client' && e.to === 'TIME_WAIT')).toBe(true);
+    expect(r.engine.summary().flows.f).toMatchObject({ cwnd: 6000, deliveredBytes: 5000 });
+  });
+
   it('doubles cwnd every round trip in slow start', () => {
     const r = run({ durationMs: 130, ...path, flows: [flow('reno')] }, ['cwnd']);
     expect(r.of('cwnd')[0]).toMatchObject({ cwnd: MSS, reason: 'init' });

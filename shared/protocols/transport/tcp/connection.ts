@@ -627,14 +627,16 @@ export class TcpConnection {
     if (this.sndMax < this.sndUna) this.sndMax = this.sndUna;
     this.consecutiveTimeouts = 0;
     const dataLimit = this.finOff >= 0 ? this.finOff : Infinity;
-    this.stats.bytesAcked += Math.max(0, Math.min(ackOff, dataLimit) - Math.max(ackOff - acked, 0));
+    // Bytes of data: a FIN takes a sequence number but carries none, and grows no window (RFC 5681 §3.1 counts bytes).
+    const ackedData = Math.max(0, Math.min(ackOff, dataLimit) - Math.max(ackOff - acked, 0));
+    this.stats.bytesAcked += ackedData;
     this.dupAcks = 0;
     this.sendBuffer.release(Math.max(0, Math.min(ackOff, this.sendBuffer.endOff)));
     this.scoreboard?.acked(ackOff);
 
     let action: AckAction = AckAction.NONE;
     if (this.congestionControlled) {
-      action = this.cc.onNewAck(acked, ackOff, this.sndMax - ackOff);
+      action = this.cc.onNewAck(ackedData, ackOff, this.sndMax - ackOff);
     }
     // RFC 6298 §5.2/5.3: stop the timer when everything is acknowledged, else restart it.
     if (this.sndUna >= this.sndMax) {

@@ -52,6 +52,7 @@ export abstract class CongestionControl {
 
   /** Open the window for `ackedBytes` of newly acknowledged data outside recovery. */
   protected grow(ackedBytes: number): void {
+    if (ackedBytes <= 0) return; // the ACK of a FIN alone
     if (this.cwnd < this.ssthresh) {
       this.cwnd += Math.min(ackedBytes, this.mss);
       this.changed('slow-start');
