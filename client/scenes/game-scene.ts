@@ -20,7 +20,7 @@ import { computeGeometry, type Geometry } from '../view/geometry.ts';
 import { layoutTopology } from '../view/layout.ts';
 import { factPosition, PacketLayer } from '../view/packet-layer.ts';
 import { QueueView } from '../view/queue-view.ts';
-import { TopologyView } from '../view/topology-view.ts';
+import { TopologyView, type LabelSpot } from '../view/topology-view.ts';
 import { summarize } from './end-summary.ts';
 import { SERVER_IO_CHOICES } from '../../shared/protocols/app/http/spec.ts';
 import { refusalMessage } from '../i18n/engine-reasons.ts';
@@ -266,25 +266,30 @@ export class GameScene extends Phaser.Scene {
       case 'drop': {
         if (e.reason === 'mac-filter') return;
         let pos: { x: number; y: number } | null = null;
+        let spot: LabelSpot | undefined;
         if (e.link !== undefined && w.lastDropped !== null && w.lastDropped.id === e.packet) pos = factPosition(geom, w.lastDropped, e.t);
         if (pos === null && e.node !== undefined) {
           pos = this.queue.positionOf(e.packet);
           if (pos === null) {
             const n = geom.nodes.get(e.node);
-            if (n !== undefined) pos = { x: n.x, y: n.y - n.r * 0.5 };
+            if (n !== undefined) {
+              pos = { x: n.x, y: n.y - n.r * 0.5 };
+              spot = this.topo.labelSpot(n);
+            }
           }
         }
         if (pos === null && e.link !== undefined) {
           const l = geom.links.get(e.link);
           if (l !== undefined) pos = { x: l.mx, y: l.my };
         }
-        if (pos !== null) this.effects.drop(pos.x, pos.y, geom.packetSize * 1.6, t(`drop.${e.reason}` as MessageKey), this.realNow);
+        if (pos !== null) this.effects.drop(pos.x, pos.y, geom.packetSize * 1.6, t(`drop.${e.reason}` as MessageKey), this.realNow, spot);
         return;
       }
       case 'send': {
         if (!e.retransmit) return;
         const f = w.flows.get(e.flow);
-        const n = f === undefined ? undefined : geom.nodes.get(e.side === 'client' ? f.from : f.to);
+        // The end that sent it again: behind a balancer, the backend serving the connection.
+        const n = f === undefined ? undefined : geom.nodes.get(e.node ?? (e.side === 'client' ? f.from : (w.serverEnd(f.id) ?? f.to)));
         if (n !== undefined) this.effects.ring(n.x, n.y, n.r, false, this.realNow, t('fx.retransmit'), this.topo.labelSpot(n));
         return;
       }

@@ -42,7 +42,8 @@ export class EffectsLayer {
    * label is still shown gets its own burst and is counted on the label ("loss ×2"), instead of a
    * second label drawn over the first.
    */
-  drop(x: number, y: number, size: number, label: string | null, nowMs: number): void {
+  /** A burst where a packet died; at a node, `spot` places its label clear of the node's own labels (as a ring's). */
+  drop(x: number, y: number, size: number, label: string | null, nowMs: number, spot?: LabelSpot): void {
     let text: Phaser.GameObjects.Text | null = null;
     if (label !== null) {
       const near = this.fontPx * 2;
@@ -50,6 +51,8 @@ export class EffectsLayer {
       if (shown !== undefined) {
         shown.count++;
         shown.label!.setText(`${label} ×${shown.count}`);
+      } else if (spot !== undefined) {
+        text = this.takeLabel(label, spot.x, Math.max(spot.bottomY, this.fontPx + 4), '#ff9f6b', spot.originX);
       } else {
         text = this.takeLabel(label, x, y - size * 2.5, '#ff9f6b');
       }
