@@ -27,7 +27,7 @@ function withLoss(s: EngineScenario, p: number): EngineScenario {
 const cases: Array<{ name: string; scenario: EngineScenario }> = [
   { name: 'NewReno 10 Mbit/s, 50 ms, p=0.001, 600 s (the speed goal)', scenario: load('scenarios/mathis-newreno.json') },
   { name: 'NewReno 10 Mbit/s, 50 ms, p=0.01, 600 s', scenario: withLoss(load('scenarios/mathis-newreno.json'), 0.01) },
-  { name: 'demo: TCP download + UDP voice, 15 s', scenario: load('scenarios/demo-tcp-vs-udp.json') },
+  { name: 'demo: TCP upload + UDP voice, 15 s', scenario: load('scenarios/demo-tcp-vs-udp.json') },
 ];
 
 function median(xs: number[]): number {

@@ -1,4 +1,4 @@
-// A short narrated run of the engine in the terminal: a TCP Reno download and a UDP voice stream
+// A short narrated run of the engine in the terminal: a TCP Reno upload and a UDP voice stream
 // share a lossy bottleneck. It shows the handshake, the window growing and halving, retransmissions,
 // and the close — the same facts the game draws.
 

@@ -38,7 +38,7 @@ function benchTopology(): { nodes: NodeView[]; links: LinkView[]; flows: FlowVie
     id, from, to, transport, app: transport === 'tcp' ? 'bulk' : 'cbr', label: null, cc: 'reno', arq: 'tcp', mss: 536, bytes: null, rateBps: 8000,
     rwndBytes: 4288, readRateBps: null, windowSegments: 4, started: true, controllable: false,
   });
-  return { nodes, links, flows: [flow('download', 'laptop', 'web', 'tcp'), flow('email', 'phone', 'mail', 'tcp'), flow('voice', 'tablet', 'web', 'udp')] };
+  return { nodes, links, flows: [flow('upload', 'laptop', 'web', 'tcp'), flow('email', 'phone', 'mail', 'tcp'), flow('voice', 'tablet', 'web', 'udp')] };
 }
 
 export class BenchSource implements GameSource {
@@ -82,7 +82,7 @@ export class BenchSource implements GameSource {
       w.packets.put({
         id: this.nextId++,
         kind: KINDS[Math.floor(this.rand() * KINDS.length)]!,
-        flow: 'download',
+        flow: 'upload',
         link: link.id,
         from: forward ? link.a : link.b,
         to: forward ? link.b : link.a,

@@ -50,7 +50,7 @@ export interface LevelDef {
   layerQuiz?: LayerQuestion[];
 }
 
-/** The balancer level's clients open a download every 2.5 s, round the three of them. */
+/** The balancer level's clients start an upload every 2.5 s, round the three of them. */
 function failoverFlows(): NonNullable<ScenarioInput['flows']> {
   const clients = ['c1', 'c2', 'c3'];
   return Array.from({ length: 8 }, (_, i) => ({
@@ -95,7 +95,7 @@ export const LEVELS: LevelDef[] = [
         { id: 'short', a: 'router', b: 'server', bandwidthBps: 64_000, delayMs: 300, queuePackets: 20, loss: { 'router->server': 0.3 } },
         { id: 'long', a: 'router', b: 'server', bandwidthBps: 64_000, delayMs: 700, queuePackets: 20 },
       ],
-      flows: [{ id: 'download', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 24_000, mss: 1000, cc: 'reno', startMs: 500 }],
+      flows: [{ id: 'upload', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 24_000, mss: 1000, cc: 'reno', startMs: 500 }],
     },
   },
   {

@@ -204,7 +204,7 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
   const timeLeft = Math.max(0, Math.ceil((level.deadlineMs - now) / 1000));
   switch (level.id) {
     case 'router-lossy': {
-      const f = facts.flows.download ?? {};
+      const f = facts.flows.upload ?? {};
       const total = 24_000;
       const delivered = num(f.deliveredBytes);
       const passed = f.completed === true;
@@ -538,7 +538,7 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
         stars: stars(passed, bonus),
         bonus,
         stats: [
-          { key: 'stat.downloads', params: { done, total: flows.length } },
+          { key: 'stat.uploads', params: { done, total: flows.length } },
           { key: 'stat.failovers', params: { n: sum('failovers') } },
           { key: 'stat.lbTimeouts', params: { n: sum('decisionTimeouts') } },
           { key: 'stat.overloads', params: { n: sum('overloads') } },

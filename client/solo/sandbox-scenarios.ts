@@ -43,7 +43,7 @@ const ENTRIES: readonly SandboxEntry[] = [
         { id: 'uplink', a: 'router', b: 'server', bandwidthBps: 128_000, delayMs: 500, queuePackets: 12, loss: 0.02 },
       ],
       flows: [
-        { id: 'download', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 120_000, mss: 1000, cc: 'reno', startMs: 500 },
+        { id: 'upload', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 120_000, mss: 1000, cc: 'reno', startMs: 500 },
         { id: 'voice', from: 'phone', to: 'server', transport: 'udp', app: 'cbr', rateBps: 16_000, packetBytes: 160, startMs: 1500 },
       ],
     },

@@ -103,8 +103,8 @@ describe('router play', () => {
     const ann = await join(host.roomId, { name: 'Ann' }); // r1
     const ben = await join(host.roomId, { name: 'Ben' }); // r2
     await stepTo(host, 1500, [host, ann]);
-    const [syn] = await waitFor(() => packetsAt(ann, 'r1').length === 1 && packetsAt(ann, 'r1'), 'the SYN of the download waiting at r1');
-    expect([syn!.kind, syn!.flow, syn!.next, syn!.from, syn!.to]).toEqual(['syn', 'download', 'r1-r3', 'laptop', 'r1']);
+    const [syn] = await waitFor(() => packetsAt(ann, 'r1').length === 1 && packetsAt(ann, 'r1'), 'the SYN of the upload waiting at r1');
+    expect([syn!.kind, syn!.flow, syn!.next, syn!.from, syn!.to]).toEqual(['syn', 'upload', 'r1-r3', 'laptop', 'r1']);
 
     // Not Ben's node, not the host's seat, not a router role: refused, nothing changes.
     expect(await ben.request('drop', { node: 'r1', packet: syn!.id })).toEqual({ ok: false, code: 'not-your-node', reason: 'r1 is not your node (you hold r2)' });
@@ -128,12 +128,12 @@ describe('router play', () => {
 
     // The SYN's retransmission timer (8 s) fires; the new SYN reaches r1 and waits there.
     await stepTo(host, 9500, [host, ann]);
-    const download = () => packetsAt(ann, 'r1').filter((p) => p.flow === 'download');
-    const [again] = await waitFor(() => download().length === 1 && download(), 'the retransmitted SYN');
+    const upload = () => packetsAt(ann, 'r1').filter((p) => p.flow === 'upload');
+    const [again] = await waitFor(() => upload().length === 1 && upload(), 'the retransmitted SYN');
     expect(again!.kind).toBe('syn');
     expect(again!.id).not.toBe(syn!.id);
-    await waitFor(() => ann.state.flows.get('download')!.retransmits === 1, 'one retransmission in the flow stats');
-    await waitFor(() => ann.state.events.some((e) => e.type === 'rto' && e.flow === 'download'), 'the RTO event');
+    await waitFor(() => ann.state.flows.get('upload')!.retransmits === 1, 'one retransmission in the flow stats');
+    await waitFor(() => ann.state.events.some((e) => e.type === 'rto' && e.flow === 'upload'), 'the RTO event');
     expect(await ann.request('forward', { packet: again!.id, link: again!.next })).toEqual({ ok: true });
     await waitFor(() => ann.state.packets.get(String(again!.id))?.link === 'r1-r3', 'the SYN on r1-r3');
     await leaveAll(ann, ben, host);
@@ -148,14 +148,14 @@ describe('router play', () => {
     const fact = (p: Seen): Seen => ({ id: p.id, kind: p.kind, fromServer: p.fromServer === true, seq: p.seq ?? 0, ack: p.ack ?? 0, len: p.len ?? 0, retransmit: p.retransmit === true, sentMs: p.sentMs });
     let dropped: Seen | null = null;
     let again: Seen | null = null;
-    // Ann forwards everything at r1 on the routing table's link, except the download's first data segment.
+    // Ann forwards everything at r1 on the routing table's link, except the upload's first data segment.
     for (let simMs = 500; again === null && simMs <= 30_000; simMs += 500) {
       await stepTo(host, simMs, [host, ann]);
       for (const p of packetsAt(ann, 'r1')) {
-        if (p.flow === 'download' && p.kind === 'data' && dropped === null) {
+        if (p.flow === 'upload' && p.kind === 'data' && dropped === null) {
           dropped = fact(p);
           expect(await ann.request('drop', { packet: p.id })).toEqual({ ok: true });
-        } else if (p.flow === 'download' && p.retransmit === true) {
+        } else if (p.flow === 'upload' && p.retransmit === true) {
           again = fact(p);
         } else {
           expect(await ann.request('forward', { packet: p.id, link: p.next })).toEqual({ ok: true });
@@ -170,8 +170,8 @@ describe('router play', () => {
     expect(again!.id).not.toBe(dropped!.id);
     expect(again!.sentMs).toBeGreaterThan(dropped!.sentMs);
     // Paused after the step: the state has the sender's figures as the engine has them now.
-    const sender = engine.flows.get('download')!.clientTcp!;
-    const f = ann.state.flows.get('download')!;
+    const sender = engine.flows.get('upload')!.clientTcp!;
+    const f = ann.state.flows.get('upload')!;
     expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss]).toEqual([sender.sndUna, sender.sndNxt, sender.sndMax, sender.sndWnd, sender.mss]);
     expect([f.una, f.nxt, f.sndMax, f.rwndBytes, f.mss]).toEqual([0, 536, 536, 4288, 536]);
     expect(f.cwndReason).toBe('timeout');
@@ -286,7 +286,7 @@ describe('host controls', () => {
     const ben = await join(host.roomId, { name: 'Ben' });
     expect(await host.request('role', { player: ann.sessionId, seat: 'sender:laptop' })).toEqual({ ok: true });
     await waitFor(() => ben.state.players.get(ann.sessionId)?.seat === 'sender:laptop', 'Ann moved');
-    expect(await ann.request('stop-flow', { flow: 'download' })).toEqual({ ok: true });
+    expect(await ann.request('stop-flow', { flow: 'upload' })).toEqual({ ok: true });
 
     const kicked = new Promise<number>((resolve) => ben.onLeave((code) => resolve(code)));
     expect(await host.request('kick', { player: ben.sessionId, reason: 'bye' })).toEqual({ ok: true });
@@ -298,7 +298,7 @@ describe('host controls', () => {
     expect(await host.request('end')).toEqual({ ok: true });
     expect(await ended).toEqual({ code: host.roomId });
     await waitFor(() => ann.state.phase === 'ended', 'phase ended');
-    expect(await ann.request('start-flow', { flow: 'download' })).toEqual({ ok: false, code: 'ended', reason: 'the session has ended' });
+    expect(await ann.request('start-flow', { flow: 'upload' })).toEqual({ ok: false, code: 'ended', reason: 'the session has ended' });
     await expect(join(host.roomId)).rejects.toThrow('this session has ended');
     await leaveAll(ann, host);
   });

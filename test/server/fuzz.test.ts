@@ -32,7 +32,7 @@ type Rng = ReturnType<typeof prng>;
 
 const NAMES = Object.keys(MESSAGES);
 const KEYS = ['packet', 'node', 'link', 'ms', 'speed', 'flow', 'rateBps', 'scenario', 'kind', 'player', 'seat', 'reason', 'connection', 'backend', 'algorithm', 'loss', 'forMs', '__proto__', 'constructor'];
-const STRINGS = ['r1', 'r2', 'r1-r3', 'download', 'link-down', 'node-down', 'router:r1', '', 'DROP TABLE', '\u0000', '\u202e', '💥'.repeat(50), 'x'.repeat(5000), '1-router-lab', 'round-robin'];
+const STRINGS = ['r1', 'r2', 'r1-r3', 'upload', 'link-down', 'node-down', 'router:r1', '', 'DROP TABLE', '\u0000', '\u202e', '💥'.repeat(50), 'x'.repeat(5000), '1-router-lab', 'round-robin'];
 const NUMBERS = [0, 1, -1, 2, 7, 0.25, 4, 1e308, -1e308, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, 60_000, 60_001, 3.5];
 
 function value(r: Rng, depth: number): unknown {

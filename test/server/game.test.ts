@@ -130,7 +130,7 @@ describe('router commands', () => {
     g.pause('h');
     g.step('h', 1500);
     const waiting = [...state.packets.values()].filter((p) => p.at === 'r1');
-    expect(waiting.map((p) => [p.kind, p.flow, p.next])).toEqual([['syn', 'download', 'r1-r3']]);
+    expect(waiting.map((p) => [p.kind, p.flow, p.next])).toEqual([['syn', 'upload', 'r1-r3']]);
     const syn = waiting[0]!;
     expect(g.routerCommand('b', { action: 'drop', node: 'r1', packet: syn.id })).toEqual({
       ok: false, code: 'not-your-node', reason: 'r1 is not your node (you hold r2)',
@@ -148,11 +148,11 @@ describe('router commands', () => {
     // The SYN's timer (initial RTO 8 s from t = 1 s) fires; the retransmission reaches r1 and waits.
     g.step('h', 8000);
     g.sync(true);
-    const again = [...state.packets.values()].filter((p) => p.at === 'r1' && p.flow === 'download');
+    const again = [...state.packets.values()].filter((p) => p.at === 'r1' && p.flow === 'upload');
     expect(again.map((p) => p.kind)).toEqual(['syn']);
     expect(again[0]!.id).not.toBe(syn.id);
-    expect(state.flows.get('download')!.retransmits).toBe(1);
-    expect(state.events.some((e) => e.type === 'rto' && e.flow === 'download')).toBe(true);
+    expect(state.flows.get('upload')!.retransmits).toBe(1);
+    expect(state.events.some((e) => e.type === 'rto' && e.flow === 'upload')).toBe(true);
     // Forwarded on the routing table's link, it moves on and a router player scores for it.
     expect(g.routerCommand('a', { action: 'forward', packet: again[0]!.id, link: again[0]!.next })).toEqual({ ok: true });
     g.sync(true);
@@ -251,7 +251,7 @@ describe('scenario switch and end', () => {
     expect(state.scenario).toBe('3-flow-control-lab');
     expect(state.clock.simMs).toBe(0);
     expect(state.players.get('a')!.seat).toBe('router:r1');
-    expect(g.finishedRounds.map((r) => [r.round, r.flow])).toEqual([[1, 'download'], [1, 'email'], [1, 'backup'], [1, 'voice']]);
+    expect(g.finishedRounds.map((r) => [r.round, r.flow])).toEqual([[1, 'upload'], [1, 'email'], [1, 'backup'], [1, 'voice']]);
     expect(g.end('a')).toEqual({ ok: false, code: 'not-host', reason: 'only the host can do that' });
     expect(g.end('h')).toEqual({ ok: true });
     expect(state.phase).toBe('ended');

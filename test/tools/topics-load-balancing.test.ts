@@ -29,7 +29,7 @@ describe('T16 round robin (t16-round-robin.json)', () => {
     expect(req8[1]!.t - req8[0]!.t).toBeCloseTo(1000, 6); // the client's initial RTO
     expect(r.summary.flows.req8).toMatchObject({ verifiedBytes: 50_000, completed: true });
   });
-  it('the download s2 was serving when it died is lost: the balancer answers its retransmission with RST', () => {
+  it('the upload s2 was serving when it died is lost: the balancer answers its retransmission with RST', () => {
     const incomplete = Object.entries(r.summary.flows).filter(([, f]: [string, any]) => !f.completed).map(([id]) => id);
     expect(incomplete).toEqual(['req5']);
     expect(r.summary.flows.req5.clientState).toBe('CLOSED');
@@ -65,9 +65,9 @@ describe('T16 active/passive failover (t16-failover.json)', () => {
     expect(f!.t).toBeGreaterThan(1200);
     expect(f!.t).toBeLessThan(1400);
   });
-  it('no accepted connection is lost: every download delivers all its bytes, verified', () => {
+  it('no accepted connection is lost: every upload delivers all its bytes, verified', () => {
     for (let i = 1; i <= 6; i++) {
-      expect(r.summary.flows[`download${i}`]).toMatchObject({ deliveredBytes: 2_000_000, verifiedBytes: 2_000_000, mismatchedBytes: 0, completed: true });
+      expect(r.summary.flows[`upload${i}`]).toMatchObject({ deliveredBytes: 2_000_000, verifiedBytes: 2_000_000, mismatchedBytes: 0, completed: true });
     }
     expect(r.summary.flows['after-failover']).toMatchObject({ verifiedBytes: 100_000, completed: true });
     expect(r.of('lb-assign').filter((e) => e.node === 'lb2').map((e) => e.flow)).toEqual(['after-failover']);
@@ -147,7 +147,7 @@ describe('T16 a player balances by hand (t16-manual.json)', () => {
       [6, 's2', 'algorithm', false],
     ]);
   });
-  it('the connection nobody assigned goes to the least-loaded server 1.5 s after its SYN arrived; every download completes', () => {
+  it('the connection nobody assigned goes to the least-loaded server 1.5 s after its SYN arrived; every upload completes', () => {
     const waited = r.of('wait').find((e) => e.connection === 4)!;
     expect(r.of('lb-assign').find((e) => e.connection === 4)!.t).toBeCloseTo(waited.t + 1500, 6);
     expect(r.summary.balancers.lb).toMatchObject({ overloads: 1, decisionTimeouts: 1, assignments: { s1: 2, s2: 3, s3: 1 } });

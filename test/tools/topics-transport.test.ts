@@ -21,11 +21,11 @@ describe('T5 OSI layers (t05-osi-layers.json)', () => {
     const heardByH5 = r.of('drop').filter((e) => e.node === 'h5' && e.reason === 'mac-filter');
     const notFromH5 = r.of('l2').filter((e) => e.node === 'hb' && e.in !== 'p5');
     expect(heardByH5.length).toBe(notFromH5.length);
-    expect(r.summary.flows.download).toMatchObject({ deliveredBytes: 60000, completed: true });
+    expect(r.summary.flows.upload).toMatchObject({ deliveredBytes: 60000, completed: true });
     expect(r.summary.flows['hub-upload']).toMatchObject({ deliveredBytes: 20000, completed: true });
   });
   it('the first SYN is flooded by the switch (the router MAC is not learned yet), then routed over the WAN', () => {
-    const first = r.of('tx').filter((e) => e.flow === 'download' && e.kind === 'syn').map((e) => e.link);
+    const first = r.of('tx').filter((e) => e.flow === 'upload' && e.kind === 'syn').map((e) => e.link);
     expect(first).toEqual(['p1', 'p2', 'p3', 'uplink', 'wan', 'dc']);
   });
 });
@@ -131,9 +131,9 @@ describe('T12 UDP vs TCP (t12-udp-vs-tcp.json)', () => {
     expect(r.summary.flows['video-tcp'].framesMissing).toBe(0);
     expect(r.summary.flows['video-tcp'].framesLate).toBeGreaterThan(50);
   });
-  it('the voice stream never resends; the download over the same path gets every byte', () => {
+  it('the voice stream never resends; the upload over the same path gets every byte', () => {
     expect(r.of('send').filter((e) => e.flow === 'voice' && e.retransmit).length).toBe(0);
     expect(r.summary.flows.voice.lostDatagrams).toBe(r.of('drop').filter((e) => e.flow === 'voice').length);
-    expect(r.summary.flows.download).toMatchObject({ deliveredBytes: 300000, mismatchedBytes: 0, completed: true });
+    expect(r.summary.flows.upload).toMatchObject({ deliveredBytes: 300000, mismatchedBytes: 0, completed: true });
   });
 });

@@ -1,4 +1,4 @@
-// A bulk transfer over TCP (like iperf or a file download): the client writes `bytes` (or without
+// A bulk transfer over TCP (like iperf, or a file upload): the client writes `bytes` (or without
 // end) as fast as TCP takes them, then closes; the server reads at its read rate and closes when it
 // has read everything before the peer's FIN. With `verify`, the server checks every byte it reads
 // against what the client wrote.
