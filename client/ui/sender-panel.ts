@@ -12,9 +12,17 @@ import { toast } from './toast.ts';
 import { windowSegmentsFor } from '../../shared/protocols/transport/tcp/arq.ts';
 import { refusalMessage } from '../i18n/engine-reasons.ts';
 
+// Congestion controls by the names RFCs and textbooks give them (a scenario writes them in lower case).
+const CC_NAMES: Record<string, string> = { aimd: 'AIMD', tahoe: 'Tahoe', reno: 'Reno', newreno: 'NewReno' };
+
+/** A congestion control's name as it is written: NewReno, not NEWRENO. */
+export function ccName(cc: string): string {
+  return CC_NAMES[cc] ?? cc.toUpperCase();
+}
+
 export function flowMode(f: FlowView): string {
   if (f.transport === 'udp') return t('flow.udpMode', { app: t(`app.${f.app}` as 'app.bulk') });
-  const arq = f.arq === 'tcp' ? (f.cc === '' ? 'TCP' : t('flow.cc', { cc: f.cc.toUpperCase() })) : t(`arq.${f.arq}` as 'arq.go-back-n', { n: f.windowSegments });
+  const arq = f.arq === 'tcp' ? (f.cc === '' ? 'TCP' : t('flow.cc', { cc: ccName(f.cc) })) : t(`arq.${f.arq}` as 'arq.go-back-n', { n: f.windowSegments });
   const call = f.call === undefined ? '' : ` · ${t(`call.${f.call}` as 'call.sync-blocking')}`;
   return `${t(`app.${f.app}` as 'app.bulk')} · ${arq}${call}`;
 }
@@ -106,7 +114,7 @@ export class SenderPanel implements Panel {
       { class: 'flow-card', data: { flow: f.id } },
       h('div', { class: 'flow-head' }, h('span', { class: `badge badge-${f.transport}`, text: f.transport.toUpperCase() }), h('strong', { text: f.id }), h('span', { class: 'muted', text: ` ${f.from} → ${f.to}` })),
       mode,
-      choiceRow('cc', f.choices?.cc ?? [], (m) => t('flow.cc', { cc: m.toUpperCase() })),
+      choiceRow('cc', f.choices?.cc ?? [], (m) => t('flow.cc', { cc: ccName(m) })),
       choiceRow('arq', f.choices?.arq ?? [], (m) => arqLabel(m, windowSegments)),
       stats,
       h('div', { class: 'actions' }, start, stop),
