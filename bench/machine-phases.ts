@@ -1,8 +1,8 @@
 // `node bench/machine-phases.ts`: is a slow run of the engine our code or the machine? Each round
 // times three things in this one process, back to back: a loop of integer arithmetic in registers
 // (no memory traffic), a walk over a 64 MB array (memory traffic only), and one run of the engine's
-// speed-goal scenario. When the engine's time moves while the arithmetic loop's does not, the
-// processor was not slower: its memory system was busier (docs/performance.md, "Measuring").
+// speed-goal scenario. When all three slow down in the same rounds, the machine is busier, not our
+// code slower; how much more the engine slows says how sensitive it is (docs/performance.md, "Measuring").
 
 import { readFileSync } from 'node:fs';
 import { Engine } from '../shared/protocols/engine.ts';

@@ -46,7 +46,11 @@ export async function buildServer(config: ServerConfig, log: Logger, opts: { gra
     driver = new RedisDriver(config.redisUrl);
   }
 
-  let boundPort = (): number => config.port;
+  // Both run only once the server exists (on a request, or after listen).
+  const boundPort = (): number => {
+    const address = (server.transport as unknown as { server?: { address(): AddressInfo | string | null } }).server?.address();
+    return typeof address === 'object' && address !== null ? address.port : config.port;
+  };
   const studentAddresses = (): string[] => joinAddresses({ host: config.host, port: boundPort(), publicAddress: config.publicAddress });
   const server = defineServer({
     rooms: { [ROOM_NAME]: defineRoom(ClassroomRoom) },
@@ -62,17 +66,13 @@ export async function buildServer(config: ServerConfig, log: Logger, opts: { gra
     gracefullyShutdown: opts.gracefulSignals ?? false,
   });
   server.onShutdown(() => store.close());
-  boundPort = () => {
-    const address = (server.transport as unknown as { server?: { address(): AddressInfo | string | null } }).server?.address();
-    return typeof address === 'object' && address !== null ? address.port : config.port;
-  };
 
   return {
     server,
     store,
     config,
     listen: () => server.listen(config.port, config.host),
-    boundPort: () => boundPort(),
+    boundPort,
     joinAddresses: studentAddresses,
     close: async () => {
       await server.gracefullyShutdown(false);

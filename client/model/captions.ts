@@ -7,7 +7,7 @@ import { reasonMessage } from '../i18n/engine-reasons.ts';
 import type { DnsEvent, WorldEvent } from './events.ts';
 import { TAP_TAMPERS, type TapTamper } from '../../shared/protocols/app/tls/spec.ts';
 import { tamperedMessageName } from '../../shared/protocols/app/tls/tamper.ts';
-import type { FlowView } from './topology.ts';
+import { flowEndNode, type FlowView } from './topology.ts';
 import type { World } from './world.ts';
 
 export type Tone = 'info' | 'good' | 'warn' | 'bad';
@@ -27,7 +27,7 @@ export interface CaptionContext {
   flows: ReadonlyMap<string, FlowView>;
   /** Display names of nodes (their ids, or the player playing them). */
   nodeName(id: string): string;
-  /** The node a flow's server end lives on now (World.serverEnd); the flow's `to` when absent. */
+  /** The node a flow's server end was last seen on (World.serverEnd), if an event named it. */
   serverEnd?(flowId: string): string | undefined;
   /** The virtual IP a load balancer answers on; undefined for any other node. */
   vipOf?(nodeId: string): string | undefined;
@@ -60,13 +60,9 @@ export function captionContextOf(w: World): CaptionContext {
 
 type Side = 'client' | 'server';
 
-/**
- * The node at one end of a flow: the event's own when it names one; else the client end's host, or
- * the node the server end was last seen on (behind a balancer, the backend that took the connection).
- */
+/** The node at one end of a flow (topology.ts flowEndNode), as far as the context has seen it. */
 function endOf(ctx: CaptionContext, f: FlowView, side: Side, node?: string): string {
-  if (node !== undefined) return node;
-  return side === 'client' ? f.from : (ctx.serverEnd?.(f.id) ?? f.to);
+  return flowEndNode(f, side, node, ctx.serverEnd?.(f.id));
 }
 
 function otherSide(side: Side): Side {

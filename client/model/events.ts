@@ -8,6 +8,14 @@ export interface BaseEvent {
   [field: string]: unknown;
 }
 
+/** An event at one end of a flow's TCP connection (its UDP datagrams' `send` too). */
+export interface ConnectionEndEvent extends BaseEvent {
+  flow: string;
+  side: 'client' | 'server';
+  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
+  node?: string;
+}
+
 export interface TxEvent extends BaseEvent {
   type: 'tx';
   packet: number;
@@ -53,12 +61,8 @@ export interface CommandEvent extends BaseEvent {
   reason?: string;
 }
 
-export interface SendEvent extends BaseEvent {
+export interface SendEvent extends ConnectionEndEvent {
   type: 'send';
-  flow: string;
-  side: 'client' | 'server';
-  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
-  node?: string;
   seq: number;
   ack: number;
   len: number;
@@ -68,12 +72,8 @@ export interface SendEvent extends BaseEvent {
   rel?: number;
 }
 
-export interface AckEvent extends BaseEvent {
+export interface AckEvent extends ConnectionEndEvent {
   type: 'ack';
-  flow: string;
-  side: 'client' | 'server';
-  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
-  node?: string;
   seq: number;
   ack: number;
   window: number;
@@ -81,12 +81,8 @@ export interface AckEvent extends BaseEvent {
   rel?: number;
 }
 
-export interface StateEvent extends BaseEvent {
+export interface StateEvent extends ConnectionEndEvent {
   type: 'state';
-  flow: string;
-  side: 'client' | 'server';
-  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
-  node?: string;
   from: string;
   to: string;
 }
@@ -99,43 +95,27 @@ export interface CwndEvent extends BaseEvent {
   reason: string;
 }
 
-export interface DeliverEvent extends BaseEvent {
+export interface DeliverEvent extends ConnectionEndEvent {
   type: 'deliver';
-  flow: string;
-  side: 'client' | 'server';
-  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
-  node?: string;
   bytes: number;
   total: number;
 }
 
-export interface RtoEvent extends BaseEvent {
+export interface RtoEvent extends ConnectionEndEvent {
   type: 'rto';
-  flow: string;
-  side: 'client' | 'server';
-  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
-  node?: string;
   seq: number;
   rtoMs: number;
   backoffs: number;
 }
 
-export interface WindowEvent extends BaseEvent {
+export interface WindowEvent extends ConnectionEndEvent {
   type: 'window';
-  flow: string;
-  side: 'client' | 'server';
-  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
-  node?: string;
   rwnd: number;
   event: 'zero' | 'open';
 }
 
-export interface ProbeEvent extends BaseEvent {
+export interface ProbeEvent extends ConnectionEndEvent {
   type: 'probe';
-  flow: string;
-  side: 'client' | 'server';
-  /** The node that end lives on, when the source knows it: a balanced flow's server end is a backend, an intercepted one a tap. */
-  node?: string;
   seq: number;
 }
 

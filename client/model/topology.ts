@@ -99,6 +99,16 @@ export function osiLayerOf(kind: string): number {
   return LAYER_BY_KIND[kind] ?? 3;
 }
 
+/**
+ * The node at one end of a flow: `node` when the event names it; else the client end's host, or
+ * the node the server end was last seen on (`serverEnd`: behind a balancer, the backend that took
+ * the connection), else the flow's `to`.
+ */
+export function flowEndNode(f: FlowView, side: 'client' | 'server', node: string | undefined, serverEnd: string | undefined): string {
+  if (node !== undefined) return node;
+  return side === 'client' ? f.from : (serverEnd ?? f.to);
+}
+
 /** Loss on the direction from `from`, or 0. */
 export function lossFrom(link: LinkView, from: string): number {
   const to = link.a === from ? link.b : link.a;

@@ -7,7 +7,7 @@ import type { ServerView } from '../../shared/protocols/net/server.ts';
 import type { BaseEvent, DropEvent, SendEvent, TapEvent, TxEvent, WorldEvent } from './events.ts';
 import { FlowHistory } from './flow-history.ts';
 import { PacketTable, type PacketFact } from './packet-table.ts';
-import type { FlowView, LinkView, NodeView, PlayerView } from './topology.ts';
+import { flowEndNode, type FlowView, type LinkView, type NodeView, type PlayerView } from './topology.ts';
 
 export interface QueueEntry {
   id: number;
@@ -97,11 +97,16 @@ export class World {
   }
 
   /**
-   * The node a flow's server end lives on as last seen: the flow's own endpoint, unless a balancer
-   * gave the connection to a backend (or a tap answered in the server's name).
+   * The node a flow's server end was last seen on, by an event that names it (a backend a balancer
+   * gave the connection to, a tap answering in the server's name); undefined before any did.
    */
   serverEnd(flowId: string): string | undefined {
-    return this.serverEnds.get(flowId) ?? this.flows.get(flowId)?.to;
+    return this.serverEnds.get(flowId);
+  }
+
+  /** The node at one end of a flow (topology.ts flowEndNode, with what this world has seen). */
+  endNode(f: FlowView, side: 'client' | 'server', node?: string): string {
+    return flowEndNode(f, side, node, this.serverEnds.get(f.id));
   }
 
   history(flowId: string): FlowHistory {
@@ -171,7 +176,7 @@ export class World {
     if (!e.retransmit) return;
     const f = this.flows.get(e.flow);
     if (f === undefined) return;
-    const key = `${e.flow}|${e.node ?? (e.side === 'client' ? f.from : f.to)}`;
+    const key = `${e.flow}|${this.endNode(f, e.side, e.node)}`;
     const last = this.lastTx.get(key);
     if (last !== undefined && last.t === e.t) {
       this.retransmitIds.add(last.packet);

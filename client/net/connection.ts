@@ -3,7 +3,7 @@
 
 import { Client, MatchMakeError, type Room } from '@colyseus/sdk';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, ROOM_NAME, type JoinOptions } from '../../shared/messages/classroom-messages.ts';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIMITS, ROOM_NAME, type JoinOptions } from '../../shared/messages/classroom-messages.ts';
 import { serverUrl } from '../app.ts';
 import { lang } from '../i18n/index.ts';
 
@@ -109,7 +109,7 @@ export async function fetchStudentAddresses(): Promise<string[]> {
     const res = await fetch(httpUrl('/api/join-addresses'));
     if (!res.ok) return [];
     const body = (await res.json()) as { urls?: unknown };
-    return Array.isArray(body.urls) ? body.urls.filter((u): u is string => typeof u === 'string').slice(0, 4) : [];
+    return Array.isArray(body.urls) ? body.urls.filter((u): u is string => typeof u === 'string').slice(0, LIMITS.joinAddresses) : [];
   } catch {
     return [];
   }

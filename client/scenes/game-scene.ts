@@ -289,7 +289,7 @@ export class GameScene extends Phaser.Scene {
         if (!e.retransmit) return;
         const f = w.flows.get(e.flow);
         // The end that sent it again: behind a balancer, the backend serving the connection.
-        const n = f === undefined ? undefined : geom.nodes.get(e.node ?? (e.side === 'client' ? f.from : (w.serverEnd(f.id) ?? f.to)));
+        const n = f === undefined ? undefined : geom.nodes.get(w.endNode(f, e.side, e.node));
         if (n !== undefined) this.effects.ring(n.x, n.y, n.r, false, this.realNow, t('fx.retransmit'), this.topo.labelSpot(n));
         return;
       }

@@ -40,9 +40,9 @@ export class EffectsLayer {
   /**
    * A packet died here; `label` says why. Another death for the same reason close by while that
    * label is still shown gets its own burst and is counted on the label ("loss ×2"), instead of a
-   * second label drawn over the first.
+   * second label drawn over the first. At a node, `spot` places the label clear of the node's own
+   * labels, as a ring's.
    */
-  /** A burst where a packet died; at a node, `spot` places its label clear of the node's own labels (as a ring's). */
   drop(x: number, y: number, size: number, label: string | null, nowMs: number, spot?: LabelSpot): void {
     let text: Phaser.GameObjects.Text | null = null;
     if (label !== null) {

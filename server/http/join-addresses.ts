@@ -3,9 +3,10 @@
 // network reach it at (GET /api/join-addresses, and the startup log), and the host's lobby shows them.
 
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { LIMITS } from '../../shared/messages/classroom-messages.ts';
 
 /** Addresses listed at most (a machine with many network cards shows its first ones). */
-export const MAX_JOIN_ADDRESSES = 4;
+export const MAX_JOIN_ADDRESSES = LIMITS.joinAddresses;
 
 // Interfaces no student's machine is on: containers, virtual machines' host-only networks, tunnels.
 const VIRTUAL_INTERFACE = /^(lo|docker|br-|veth|virbr|vmnet|vboxnet|utun|tun|tap|wg|zt)/;

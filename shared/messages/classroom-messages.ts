@@ -45,6 +45,8 @@ export const LIMITS = {
   faultMs: 3_600_000,
   /** Characters of a kick reason. */
   reasonChars: 200,
+  /** Addresses GET /api/join-addresses lists, and a page shows, at most. */
+  joinAddresses: 4,
 } as const;
 
 /**

@@ -4,6 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import { FlowHistory, windowView } from '../../client/model/flow-history.ts';
 import type { WorldEvent } from '../../client/model/events.ts';
+import { World } from '../../client/model/world.ts';
+import type { FlowView } from '../../client/model/topology.ts';
 import { LocalSource } from '../../client/solo/local-source.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import type { ScenarioInput } from '../../shared/scenario/schema.ts';
@@ -75,6 +77,27 @@ describe('world from the trace', () => {
     expect(new Set(ids).size).toBe(1);
     expect([...marked].map((m) => m.split(' ')[1]).sort()).toEqual(['l1', 'l2']);
     expect(s.world.dropsByReason.get('loss')).toBe(1);
+  });
+
+  test("a balanced flow's server end is the backend: its retransmission is marked on the backend's packet", () => {
+    const w = new World();
+    const f: FlowView = {
+      id: 'd1', from: 'c1', to: 'lb', transport: 'tcp', app: 'bulk', label: null, cc: 'reno', arq: 'tcp', mss: 1000, bytes: 5000,
+      rateBps: 0, rwndBytes: 0, readRateBps: null, windowSegments: 4, started: true, controllable: false,
+    };
+    w.setTopology([], [], [f]);
+    const tx = (packet: number, t: number): WorldEvent => ({ type: 'tx', t, packet, flow: 'd1', kind: 'fin', link: 'sw-s2', from: 's2', to: 'sw', bytes: 60, departMs: t, arriveMs: t + 5 });
+    const finAgain = (t: number, node?: string): WorldEvent => ({ type: 'send', t, flow: 'd1', side: 'server', ...(node === undefined ? {} : { node }), seq: 9, ack: 1, len: 0, flags: 'FIN,ACK', retransmit: true });
+    expect(w.endNode(f, 'server')).toBe('lb');
+    // Named by the event itself.
+    w.ingest(tx(7, 100));
+    w.ingest(finAgain(100, 's2'));
+    expect(w.packets.get(7)?.retransmit).toBe(true);
+    // Not named (a source that could not tell): the end as last seen, s2, not the balancer.
+    expect(w.endNode(f, 'server')).toBe('s2');
+    w.ingest(tx(8, 200));
+    w.ingest(finAgain(200));
+    expect(w.packets.get(8)?.retransmit).toBe(true);
   });
 
   test('congestion window history names its phases', () => {

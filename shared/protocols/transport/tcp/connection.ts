@@ -973,7 +973,7 @@ export class TcpConnection {
           t: this.sim.nowMs,
           flow: this.flowId,
           side: this.side,
-        node: this.nodeId,
+          node: this.nodeId,
           seq: header.seq,
           ack: header.ack,
           len,
