@@ -414,6 +414,14 @@ export const en = {
   'end.requests': '{answered} of {total} requests answered',
   'end.toTitle': 'Back to the title',
 
+  // Briefing (before a solo level's time starts)
+  'briefing.level': 'Level {n}',
+  'briefing.goal': 'Goal',
+  'briefing.stars': 'For more stars',
+  'briefing.clock': 'The clock starts when you start the level; Pause (or the space bar) stops it at any time.',
+  'briefing.start': 'Start the level',
+  'briefing.back': 'Back to the levels',
+
   // Result
   'result.level': 'Level {n}: {title}',
   'result.passed': 'Level complete!',

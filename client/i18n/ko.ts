@@ -416,6 +416,14 @@ export const ko: Record<MessageKey, string> = {
   'end.requests': '요청 {total}개 중 {answered}개 응답',
   'end.toTitle': '타이틀로',
 
+  // 브리핑 (레벨 시간이 흐르기 전)
+  'briefing.level': '레벨 {n}',
+  'briefing.goal': '목표',
+  'briefing.stars': '별을 더 받으려면',
+  'briefing.clock': '레벨을 시작해야 시계가 움직입니다. 일시정지 버튼(또는 스페이스 키)으로 언제든 멈출 수 있어요.',
+  'briefing.start': '레벨 시작',
+  'briefing.back': '레벨 목록으로',
+
   // 결과
   'result.level': '레벨 {n}: {title}',
   'result.passed': '레벨 완료!',

@@ -13,6 +13,7 @@ import type { GameSource, MyRole, SessionEnd } from '../model/source.ts';
 import { MAX_ANSWER_CHARS, type LevelResult, type LevelRun } from '../solo/level-run.ts';
 import { Hud } from '../ui/hud.ts';
 import { Inspector } from '../ui/inspector.ts';
+import { LevelBriefing } from '../ui/level-briefing.ts';
 import { toast } from '../ui/toast.ts';
 import { CameraDirector } from '../view/camera-director.ts';
 import { EffectsLayer } from '../view/effects-layer.ts';
@@ -45,6 +46,8 @@ export class GameScene extends Phaser.Scene {
   private director: CameraDirector | null = null;
   private hud!: Hud;
   private inspector!: Inspector;
+  /** A solo level's opening card, while its time has not started. */
+  private briefing: LevelBriefing | null = null;
   private routerRole: RouterRole | null = null;
   private balancerRole: BalancerRole | null = null;
   private geom: Geometry | null = null;
@@ -69,6 +72,7 @@ export class GameScene extends Phaser.Scene {
     this.topoVersion = -1;
     this.offs.length = 0;
     this.lastWallMs = 0;
+    this.briefing = null;
   }
 
   create(): void {
@@ -86,6 +90,7 @@ export class GameScene extends Phaser.Scene {
     this.setupRole(this.source.me());
     this.buildHud();
     this.relayout();
+    this.openBriefing();
 
     this.offs.push(this.source.world.on((e) => this.onWorldEvent(e)));
     this.offs.push(
@@ -93,6 +98,10 @@ export class GameScene extends Phaser.Scene {
         this.hud.dispose();
         this.buildHud();
         this.relayout();
+        if (this.briefing !== null) {
+          this.briefing.dispose();
+          this.openBriefing();
+        }
       }),
     );
     this.source.onEnd((end) => this.onSessionEnd(end));
@@ -152,6 +161,20 @@ export class GameScene extends Phaser.Scene {
             },
       onLeave: () => this.leave(),
       onInspect: (id) => void this.openInspector(id),
+    });
+  }
+
+  /** A level not yet started opens with its briefing; the level's time runs from its Start button. */
+  private openBriefing(): void {
+    const level = this.level;
+    if (level === null || level.hasBegun) return;
+    this.briefing = new LevelBriefing(level.level, {
+      start: () => {
+        this.briefing = null;
+        level.begin();
+        this.hud.update();
+      },
+      back: () => this.leave(),
     });
   }
 
@@ -340,6 +363,14 @@ export class GameScene extends Phaser.Scene {
       this.inspector.close();
       return;
     }
+    if (this.briefing !== null) {
+      // Nothing reaches the map before the level starts; Enter or Space starts it.
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        this.briefing.start();
+      }
+      return;
+    }
     if (this.ended || this.inspector.isOpen) return;
     const host = this.source.host;
     if (e.key === ' ' && host !== null && (this.source.mode !== 'room' || this.source.me().role === 'host')) {
@@ -455,6 +486,8 @@ export class GameScene extends Phaser.Scene {
     this.input.removeAllListeners();
     this.hud.dispose();
     this.inspector.dispose();
+    this.briefing?.dispose();
+    this.briefing = null;
     this.topo.destroy();
     this.packets.destroy();
     this.queue.destroy();

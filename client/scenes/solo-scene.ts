@@ -13,8 +13,10 @@ export function starText(stars: number): string {
   return '★'.repeat(stars) + '☆'.repeat(Math.max(0, 3 - stars));
 }
 
-export function startLevel(scene: Phaser.Scene, level: LevelDef): void {
+/** Open a level; one played again (`briefed`) starts at once instead of opening with its briefing. */
+export function startLevel(scene: Phaser.Scene, level: LevelDef, briefed = false): void {
   const run = new LevelRun(level);
+  if (briefed) run.begin();
   scene.scene.stop('backdrop');
   scene.scene.start('game', { source: run.source, level: run });
 }

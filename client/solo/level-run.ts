@@ -29,13 +29,31 @@ export class LevelRun {
   readonly trace = new TraceFacts();
   private last: ObjectiveStatus | null = null;
   private decided: LevelResult | null = null;
+  private begun = false;
 
+  /**
+   * A level waits at 0 s until `begin`: its clock counts against the objective, and a student
+   * reading the brief for the first time must not lose the level meanwhile.
+   */
   constructor(level: LevelDef) {
     this.level = level;
     const loaded = loadScenario(level.scenario);
     if (!loaded.ok) throw new Error(`level ${level.id}: ${loaded.errors.join('; ')}`);
     this.source = new LocalSource(loaded.scenario, { mode: 'solo', role: level.role, speed: level.speed, name: t(level.title) });
     this.source.tapTrace((e) => this.trace.observe(e));
+    this.source.host.pause();
+  }
+
+  /** Whether simulated time has been let run (the player started the level). */
+  get hasBegun(): boolean {
+    return this.begun;
+  }
+
+  /** Let simulated time run: the player has read the briefing. Only the first call does anything. */
+  begin(): void {
+    if (this.begun) return;
+    this.begun = true;
+    this.source.host.resume();
   }
 
   status(): ObjectiveStatus {

@@ -44,6 +44,26 @@ describe('solo levels', () => {
     }
   });
 
+  test("a level's time stands still until the player starts it, then runs at the level's speed", () => {
+    const level = levelById('router-dns')!;
+    const run = new LevelRun(level);
+    expect(run.hasBegun).toBe(false);
+    // A student reading the briefing for a minute of frames: nothing happens, nothing is decided.
+    for (let i = 0; i < 3600; i++) run.source.tick(16);
+    expect(run.source.engine.nowMs).toBe(0);
+    expect(run.source.world.paused).toBe(true);
+    expect(run.check()).toBeNull();
+    run.begin();
+    expect(run.hasBegun).toBe(true);
+    expect(run.source.world.paused).toBe(false);
+    run.source.tick(40);
+    expect(run.source.engine.nowMs).toBe(40 * level.speed);
+    // Starting twice changes nothing, and a pause by the player holds after it.
+    run.source.host.pause();
+    run.begin();
+    expect(run.source.world.paused).toBe(true);
+  });
+
   test('level 1: sending the server-bound traffic the long way wins all three stars', async () => {
     const run = new LevelRun(levelById('router-lossy')!);
     const role = new RouterRole(run.source, 'router');

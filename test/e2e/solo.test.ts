@@ -42,6 +42,7 @@ async function openLevel(lang: 'en' | 'ko', id: string): Promise<Page> {
   await waitForScene(page, 'solo');
   await page.click(`[data-testid=play-${id}]`);
   await waitForScene(page, 'game');
+  await page.click('[data-testid=level-start]');
   return page;
 }
 
@@ -83,6 +84,8 @@ describe('solo', () => {
     expect(await overflow()).toBe(0);
     await page.click('[data-testid=play-router-lossy]');
     await waitForScene(page, 'game');
+    await shot(page, '09-phone-briefing-ko');
+    await page.click('[data-testid=level-start]');
     await page.waitForSelector('[data-testid=router-panel]');
     const box = (sel: string) => page.evaluate((q) => {
       const r = document.querySelector(q)!.getBoundingClientRect();
@@ -111,6 +114,16 @@ describe('solo', () => {
     await shot(page, '03-solo-levels');
     await page.click('[data-testid=play-router-lossy]');
     await waitForScene(page, 'game');
+    // The level opens with its briefing, and its clock waits for the player.
+    await page.waitForSelector('[data-testid=level-briefing]');
+    expect(await page.textContent('[data-testid=briefing-goal]')).toBe('Deliver the 24 KB upload before 25 s.');
+    expect(await page.textContent('[data-testid=level-briefing] .star-list')).toBe('☆ Finish before 18 s☆ Lose no packet at all');
+    await page.waitForTimeout(1500);
+    expect(await page.textContent('[data-testid=clock]')).toMatch(/^0:00\.0 \//);
+    expect(await page.$('[data-testid=router-panel] .queue-item')).toBeNull();
+    await shot(page, '03b-solo-briefing');
+    await page.keyboard.press('Enter');
+    expect(await page.$('[data-testid=level-briefing]')).toBeNull();
     await page.waitForSelector('[data-testid=router-panel] .queue-item', { timeout: 30_000 });
     await shot(page, '04-solo-router-queue');
     // The first packets by hand (that teaches auto-forward the long way), then auto-forward, fast.

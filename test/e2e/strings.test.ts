@@ -59,6 +59,8 @@ describe('strings', () => {
       for (const level of ['router-lossy', 'lb-failover', 'sender-arq', 'tap-password', 'router-timewait', 'router-dns', 'tap-tamper', 'server-io', 'osi-layers', 'sender-call', 'sender-crypto']) {
         await page.click(`[data-testid=play-${level}]`);
         await waitForScene(page, 'game');
+        expect(await rawKeysShown(page)).toEqual([]);
+        await page.click('[data-testid=level-start]');
         await page.waitForTimeout(2500);
         expect(await rawKeysShown(page)).toEqual([]);
         await page.click('[data-testid=leave]');
