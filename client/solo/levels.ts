@@ -95,7 +95,7 @@ export const LEVELS: LevelDef[] = [
         { id: 'short', a: 'router', b: 'server', bandwidthBps: 64_000, delayMs: 300, queuePackets: 20, loss: { 'router->server': 0.3 } },
         { id: 'long', a: 'router', b: 'server', bandwidthBps: 64_000, delayMs: 700, queuePackets: 20 },
       ],
-      flows: [{ id: 'upload', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 24_000, mss: 1000, cc: 'reno', startMs: 500 }],
+      flows: [{ id: 'upload', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 24_000, mss: 1000, cc: 'reno', startMs: 500, initialRtoMs: 3000 }],
     },
   },
   {

@@ -76,6 +76,24 @@ describe('solo levels', () => {
     expect(r.simMs).toBeLessThan(18_000);
   });
 
+  test('level 1: a router that forwards at once never makes the handshake time out', async () => {
+    // Its round trip (1.2 s the short way, 2 s the long way) outlasts RFC 6298's first RTO of 1 s: a
+    // SYN sent again there would tell the student their routing lost it.
+    for (const way of ['short', 'long']) {
+      const run = new LevelRun(levelById('router-lossy')!);
+      const handshake: string[] = [];
+      run.source.tapTrace((e) => {
+        if (e.type === 'send' && String(e.flags).includes('SYN')) handshake.push(`${String(e.flags)}${e.retransmit === true ? ' again' : ''}`);
+      });
+      const role = new RouterRole(run.source, 'router');
+      role.autoForward = true;
+      if (way === 'long') role.preferred.set('short', 'long');
+      run.begin();
+      await play(run, 50, () => role.tick());
+      expect(handshake, way).toEqual(['SYN', 'ACK|SYN']);
+    }
+  });
+
   test('level 1: leaving everything on the usual (lossy) route runs out of time', async () => {
     const run = new LevelRun(levelById('router-lossy')!);
     const role = new RouterRole(run.source, 'router');
