@@ -640,7 +640,7 @@ export class RoomSource implements GameSource {
         return { type: 'cwnd', t: ev.t, flow, cwnd: h.cwndBytes, ssthresh: h.ssthreshBytes, reason: 'fast-retransmit' };
       }
       case 'window':
-        return flow === null ? null : { type: 'window', t: ev.t, flow, side: 'server', rwnd: d.event === 'zero' ? 0 : 1, event: d.event };
+        return flow === null ? null : { type: 'window', t: ev.t, flow, side: d.side, ...node, rwnd: d.event === 'zero' ? 0 : 1, event: d.event };
       case 'fault':
         return { type: 'fault', ...base, kind: d.kind };
       case 'command':

@@ -87,7 +87,7 @@ export class EventLog {
         note({ type: 'probe', side: side(e.side) });
         return;
       case 'window':
-        note({ type: 'window', event: e.event === 'zero' ? 'zero' : 'open' });
+        note({ type: 'window', side: side(e.side), event: e.event === 'zero' ? 'zero' : 'open' });
         return;
       case 'fault':
         note({ type: 'fault', kind: str(e.kind) });

@@ -4,7 +4,8 @@
 // once.
 //
 // Formats by event type: `drop` the reason; `state` `<side>:<state>`; `rto`, `fast-retransmit` and
-// `probe` the side; `window` `zero` or `open`; `video` `skipped` (the first frame's number is the
+// `probe` the side; `window` `zero` or `open` for the server end's window, `client:zero` or
+// `client:open` for the client end's (a later addition: the bare words keep their meaning); `video` `skipped` (the first frame's number is the
 // entry's `packet`); `fault` the fault kind; `command` `hold` or `duplicate`;
 // `failover` the balancer that gave the VIP up; `lb-assign` the backend or `refused`; `lb-health`
 // `<backend>:up|down`; `tls` `established`, `warning`, `failure:<alert>` or
@@ -15,7 +16,7 @@ export type NotableDetail =
   | { type: 'drop'; reason: string }
   | { type: 'state'; side: 'client' | 'server'; to: string }
   | { type: 'rto' | 'fast-retransmit' | 'probe'; side: 'client' | 'server' }
-  | { type: 'window'; event: 'zero' | 'open' }
+  | { type: 'window'; side: 'client' | 'server'; event: 'zero' | 'open' }
   | { type: 'video'; status: 'skipped' }
   | { type: 'fault'; kind: string }
   | { type: 'command'; action: string }
@@ -58,7 +59,7 @@ export function encodeDetail(d: NotableDetail): string {
     case 'probe':
       return d.side;
     case 'window':
-      return d.event;
+      return d.side === 'client' ? `client:${d.event}` : d.event;
     case 'video':
       return d.status;
     case 'fault':
@@ -113,8 +114,11 @@ export function decodeDetail(type: string, detail: string): NotableDetail | null
     case 'fast-retransmit':
     case 'probe':
       return { type, side: detail === 'server' ? 'server' : 'client' };
-    case 'window':
-      return { type, event: detail === 'zero' ? 'zero' : 'open' };
+    case 'window': {
+      const client = detail.startsWith('client:');
+      const event = client ? detail.slice('client:'.length) : detail;
+      return { type, side: client ? 'client' : 'server', event: event === 'zero' ? 'zero' : 'open' };
+    }
     case 'video':
       return detail === 'skipped' ? { type, status: detail } : null;
     case 'fault':

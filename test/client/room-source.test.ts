@@ -155,6 +155,18 @@ describe('room source', () => {
     expect(captionFor(probes[0]!, { flows: s.world.flows, nodeName: (id: string) => id })).toMatchObject({ key: 'cap.probe', params: { sender: 'laptop' } });
   });
 
+  test('a window closing is told at the end that advertised it: the client end of a download too', () => {
+    const { state, fake, s, seen } = watchedRoom();
+    state.events.push({ seq: 1, t: 5000, type: 'window', node: 'server', link: '', flow: 'f', packet: 0, detail: 'zero', count: 1 });
+    state.events.push({ seq: 2, t: 6000, type: 'window', node: 'laptop', link: '', flow: 'f', packet: 0, detail: 'client:zero', count: 1 });
+    fake.patch();
+    const ctx = captionContextOf(s.world);
+    expect(seen.filter((e) => e.type === 'window').map((e) => [e.side, e.node, captionFor(e, ctx)?.params])).toEqual([
+      ['server', 'server', { receiver: 'server', sender: 'laptop (Minji)' }],
+      ['client', 'laptop', { receiver: 'laptop (Minji)', sender: 'server' }],
+    ]);
+  });
+
   test("a UDP stream's datagram counts are the server's, not the bytes it delivered", () => {
     const { state, fake, s } = watchedRoom((st) => {
       const f = st.flows.get('f')!;
