@@ -29,14 +29,21 @@ export function detectLang(languages: readonly string[]): Lang {
 }
 
 /**
- * Replace `{name}` placeholders; a missing parameter stays visible as `{name}` so it is noticed. A
- * nested message is worded in the same language.
+ * Replace `{name}` placeholders, and `{name#one|many}` with the count and the noun's form for it; a
+ * missing parameter stays visible as written so it is noticed. A nested message is worded in the
+ * same language.
  */
 export function format(template: string, params: Params = {}, lang: Lang = 'en'): string {
+  // A count and its noun, "{n#record|records}": "1 record", "3 records" (English needs the two forms).
+  const counted = template.replace(/\{(\w+)#([^|{}]+)\|([^{}]+)\}/g, (whole, name: string, one: string, many: string) => {
+    const v = params[name];
+    if (v === undefined || typeof v === 'object') return whole;
+    return `${String(v)} ${Number(v) === 1 ? one : many}`;
+  });
   // In Korean a particle right after a placeholder (not the start of a longer word) takes the form
   // the word put there calls for: "{who}가" reads "laptop이" as well as "alice가".
   // ("와의", "으로의": a particle before 의 counts too.)
-  return template.replace(/\{(\w+)\}(?:((?:과|와|으로|로)(?=의)|(?:으로|이|가|은|는|을|를|과|와|로)(?![가-힣])))?/g, (whole, name: string, particle: string | undefined) => {
+  return counted.replace(/\{(\w+)\}(?:((?:과|와|으로|로)(?=의)|(?:으로|이|가|은|는|을|를|과|와|로)(?![가-힣])))?/g, (whole, name: string, particle: string | undefined) => {
     const v = params[name];
     if (v === undefined) return whole;
     const text = typeof v === 'object' ? translate(lang, v.key, v.params) : String(v);

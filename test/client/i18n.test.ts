@@ -8,7 +8,7 @@ import { particleAfter } from '../../client/i18n/korean-particles.ts';
 import { reasonMessage, refusalMessage } from '../../client/i18n/engine-reasons.ts';
 
 function placeholders(s: string): string[] {
-  return [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+  return [...s.matchAll(/\{(\w+)(?:#[^{}]*)?\}/g)].map((m) => m[1]!).sort();
 }
 
 describe('string tables', () => {
@@ -51,6 +51,15 @@ describe('language choice and formatting', () => {
     expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
     expect(translate('ko', 'solo.starsLabel', { n: 2 })).toBe('별 3개 중 2개');
     expect(translate('en', 'solo.starsLabel', { n: 2 })).toBe('2 of 3 stars');
+  });
+
+  test('a count takes the form of its noun: one record, 36 records', () => {
+    const answer = (n: number) => translate('en', 'cap.dns.answer', { who: 'laptop', name: 'www.school.example.', n, ms: 751, transport: 'UDP' });
+    expect(answer(1)).toBe('laptop has the answer for www.school.example.: 1 record after 751 ms, over UDP.');
+    expect(answer(36)).toBe('laptop has the answer for www.school.example.: 36 records after 751 ms, over UDP.');
+    expect(answer(0)).toBe('laptop has the answer for www.school.example.: 0 records after 751 ms, over UDP.');
+    expect(translate('ko', 'cap.dns.answer', { who: 'laptop', name: 'www.school.example.', n: 1, ms: 751, transport: 'UDP' })).toBe('laptop이 www.school.example.의 답을 받았습니다: 레코드 1개, 751 ms, UDP로.');
+    expect(format('{n#thread|threads}', {})).toBe('{n#thread|threads}');
   });
 });
 
