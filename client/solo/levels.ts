@@ -356,7 +356,10 @@ LEVELS.push({
 });
 
 /** Level 8: the names the laptop looks up; drops allowed for the tidy star; the fast star's time. */
-export const DNS_LEVEL = { names: ['www.school.example', 'lms.school.example', 'library.school.example'], tidyDrops: 1, fastMs: 15_000 };
+/** The photo archive's addresses: 36 A records make a 610-byte answer, more than UDP's 512 (RFC 1035 §2.3.4). */
+const PHOTO_SERVERS = 36;
+
+export const DNS_LEVEL = { names: ['www.school.example', 'lms.school.example', 'photos.school.example'], tidyDrops: 1, fastMs: 15_000 };
 
 LEVELS.push({
   id: 'router-dns',
@@ -388,7 +391,8 @@ LEVELS.push({
               { name: 'ns', type: 'A', value: '10.0.0.3' },
               { name: 'www', type: 'A', value: '192.0.2.80' },
               { name: 'lms', type: 'A', value: '192.0.2.81' },
-              { name: 'library', type: 'A', value: '192.0.2.82' },
+              // Too many for one UDP answer: it comes cut (TC) and the resolver asks again over TCP.
+              ...Array.from({ length: PHOTO_SERVERS }, (_, i) => ({ name: 'photos', type: 'A', value: `198.51.100.${i + 1}` })),
             ],
           },
         ],
