@@ -50,8 +50,9 @@ export class ResultScene extends Phaser.Scene {
         h(
           'div',
           { class: 'actions' },
-          h('button', { class: 'btn', data: { testid: 'result-retry' }, text: t('result.retry'), on: { click: () => startLevel(this, level, true) } }),
-          next === undefined ? null : h('button', { class: 'btn btn-primary', data: { testid: 'result-next' }, text: t('result.next'), on: { click: () => startLevel(this, next) } }),
+          // The way forward stands out: the next level after a pass, another try after a miss.
+          h('button', { class: r.passed ? 'btn' : 'btn btn-primary', data: { testid: 'result-retry' }, text: t('result.retry'), on: { click: () => startLevel(this, level, true) } }),
+          next === undefined ? null : h('button', { class: r.passed ? 'btn btn-primary' : 'btn', data: { testid: 'result-next' }, text: t('result.next'), on: { click: () => startLevel(this, next) } }),
           h('button', { class: 'btn', data: { testid: 'result-levels' }, text: t('result.levels'), on: { click: () => this.scene.start('solo') } }),
         ),
       );
