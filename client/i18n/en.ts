@@ -199,6 +199,7 @@ export const en = {
 
   // Router
   'router.title': 'Your router {node}',
+  'router.titlePlain': 'Your router',
   'router.queue': 'Packets waiting for your decision',
   'router.empty': 'No packet is waiting. Watch the links: the next one is on its way.',
   'router.pickFirst': 'Pick a packet (click it, or ← →).',
@@ -289,6 +290,7 @@ export const en = {
 
   // HUD
   'hud.side': 'Controls and protocol views',
+  'hud.brief': 'The brief',
   'top.leave': 'Leave',
   'top.pause': 'Pause',
   'top.resume': 'Resume',

@@ -201,6 +201,7 @@ export const ko: Record<MessageKey, string> = {
 
   // 라우터
   'router.title': '내 라우터 {node}',
+  'router.titlePlain': '내 라우터',
   'router.queue': '내 결정을 기다리는 패킷',
   'router.empty': '기다리는 패킷이 없습니다. 링크를 보세요. 다음 패킷이 오고 있습니다.',
   'router.pickFirst': '패킷을 고르세요(클릭하거나 ← →).',
@@ -291,6 +292,7 @@ export const ko: Record<MessageKey, string> = {
 
   // HUD
   'hud.side': '조작과 프로토콜 보기',
+  'hud.brief': '레벨 설명',
   'top.leave': '나가기',
   'top.pause': '일시정지',
   'top.resume': '계속',

@@ -8,7 +8,7 @@ import { h } from '../ui/dom.ts';
 import { setStreamerMode, streamerMode } from '../ui/host-panel.ts';
 import { joinAddressLine } from '../ui/join-address.ts';
 import { seatSelect } from '../ui/seat-select.ts';
-import { roleName } from '../ui/role-name.ts';
+import { roleAtNode } from '../ui/role-name.ts';
 import { mountScreen } from './menu.ts';
 
 export class LobbyScene extends Phaser.Scene {
@@ -52,10 +52,7 @@ export class LobbyScene extends Phaser.Scene {
     const w = s.world;
     const me = s.me();
     const players = [...w.players.values()].sort((a, b) => Number(b.host) - Number(a.host) || a.name.localeCompare(b.name));
-    const roleText = (role: string, node: string | null) => {
-      const name = roleName(role, node === null ? undefined : w.nodes.get(node)?.kind);
-      return node === null ? name : t('top.roleAt', { role: name, node });
-    };
+    const roleText = (role: string, node: string | null) => roleAtNode(role, node, node === null ? undefined : w.nodes.get(node)?.kind);
     const rows = players.map((p) =>
       h(
         'li',

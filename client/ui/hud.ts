@@ -96,7 +96,14 @@ export class Hud {
     this.side.replaceChildren();
     if (this.opts.spectator) return;
     const s = this.opts.source;
-    if (this.opts.brief !== null) this.side.append(h('section', { class: 'panel brief', data: { testid: 'brief' } }, h('p', { text: this.opts.brief })));
+    if (this.opts.brief !== null) {
+      // The briefing card has shown it: on a phone, where the panels share the screen with the map, it
+      // folds away so that the role's controls come first.
+      const narrow = typeof window !== 'undefined' && window.matchMedia('(max-width: 720px)').matches;
+      this.side.append(
+        h('details', { class: 'panel brief', data: { testid: 'brief' }, open: !narrow }, h('summary', { text: t('hud.brief') }), h('p', { text: this.opts.brief })),
+      );
+    }
     const q = this.opts.question;
     if (q !== null) this.add(new AnswerPanel(q.text, q.maxChars, q.submit));
     if (this.opts.layerQuiz !== null) this.add(new LayerQuizPanel(this.opts.layerQuiz));

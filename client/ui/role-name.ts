@@ -8,3 +8,12 @@ export function roleName(role: string, nodeKind: string | undefined): string {
   const key = `role.${role}`;
   return hasKey(key) ? t(key) : t('role.none');
 }
+
+/**
+ * A role and the node it is played at ("Router r1"). A node named by the role's own word (the
+ * levels' "router") is not said twice: "Router", not "Router router".
+ */
+export function roleAtNode(role: string, node: string | null, nodeKind: string | undefined): string {
+  const name = roleName(role, nodeKind);
+  return node === null || node.toLowerCase() === name.toLowerCase() ? name : t('top.roleAt', { role: name, node });
+}

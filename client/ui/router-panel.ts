@@ -36,7 +36,8 @@ export class RouterPanel implements Panel {
     this.root = h(
       'section',
       { class: 'panel router-panel', data: { testid: 'router-panel' } },
-      h('h2', {}, t('router.title', { node: role.node }), ' ', this.count),
+      // "Your router router" says it twice: a node named for the role goes by the role alone.
+      h('h2', {}, role.node.toLowerCase() === t('role.router').toLowerCase() ? t('router.titlePlain') : t('router.title', { node: role.node }), ' ', this.count),
       this.list,
       this.selectedInfo,
       h('h3', { text: t('router.forwardOn') }),

@@ -6,7 +6,7 @@ import type { GameSource } from '../model/source.ts';
 import { h, setText } from './dom.ts';
 import type { Panel } from './panel.ts';
 import { SPEEDS } from './host-panel.ts';
-import { roleName } from './role-name.ts';
+import { roleAtNode } from './role-name.ts';
 
 export interface ObjectiveView {
   text: string;
@@ -90,8 +90,7 @@ export class TopBar implements Panel {
     this.speedEl.classList.toggle('paused', w.paused);
     if (this.pauseBtn !== null) setText(this.pauseBtn, w.paused ? t('top.resume') : t('top.pause'));
     const me = this.source.me();
-    const role = roleName(me.role, me.node === null ? undefined : w.nodes.get(me.node)?.kind);
-    setText(this.roleEl, me.node === null ? role : t('top.roleAt', { role, node: me.node }));
+    setText(this.roleEl, roleAtNode(me.role, me.node, me.node === null ? undefined : w.nodes.get(me.node)?.kind));
     if (this.objective !== null) {
       const o = this.objective();
       setText(this.objectiveEl, o?.text ?? '');
