@@ -420,8 +420,8 @@ export const en = {
   'briefing.level': 'Level {n}',
   'briefing.goal': 'Goal',
   'briefing.stars': 'For more stars',
-  'briefing.clock': 'The clock starts when you start the level; Pause (or the space bar) stops it at any time.',
-  'briefing.start': 'Start the level',
+  'briefing.clock': "The level's clock starts when you are ready; Pause (or the space bar) stops it at any time.",
+  'briefing.start': "I'm ready",
   'briefing.back': 'Back to the levels',
 
   // Result

@@ -422,8 +422,8 @@ export const ko: Record<MessageKey, string> = {
   'briefing.level': '레벨 {n}',
   'briefing.goal': '목표',
   'briefing.stars': '별을 더 받으려면',
-  'briefing.clock': '레벨을 시작해야 시계가 움직입니다. 일시정지 버튼(또는 스페이스 키)으로 언제든 멈출 수 있어요.',
-  'briefing.start': '레벨 시작',
+  'briefing.clock': '준비됐다고 하면 레벨 시계가 움직이기 시작합니다. 일시정지 버튼(또는 스페이스 키)으로 언제든 멈출 수 있어요.',
+  'briefing.start': '준비됐어요',
   'briefing.back': '레벨 목록으로',
 
   // 결과

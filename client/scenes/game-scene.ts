@@ -164,7 +164,7 @@ export class GameScene extends Phaser.Scene {
     });
   }
 
-  /** A level not yet started opens with its briefing; the level's time runs from its Start button. */
+  /** A level not yet started opens with its briefing; the level's time runs once the player says they are ready. */
   private openBriefing(): void {
     const level = this.level;
     if (level === null || level.hasBegun) return;
@@ -364,7 +364,7 @@ export class GameScene extends Phaser.Scene {
       return;
     }
     if (this.briefing !== null) {
-      // Nothing reaches the map before the level starts; Enter or Space starts it.
+      // Nothing reaches the map before the level starts; Enter or Space says the player is ready.
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
         this.briefing.start();
