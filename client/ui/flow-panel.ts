@@ -62,8 +62,8 @@ export class FlowPanel implements Panel {
       'div',
       {},
       this.states,
-      h('h3', { text: t('hs.title') }),
-      this.stepsEl,
+      // What moves as the flow runs (its window, its charts) first; the handshake and teardown steps,
+      // a list that only grows, after them.
       h('h3', { text: t('window.title') }),
       this.windowBar,
       h(
@@ -77,6 +77,8 @@ export class FlowPanel implements Panel {
       this.windowText,
       this.chartTabs,
       this.canvas,
+      h('h3', { text: t('hs.title') }),
+      this.stepsEl,
     );
     this.body = h('div', {}, this.figures, this.tcpOnly);
     this.root = h('section', { class: 'panel flow-panel', data: { testid: 'flow-panel' } }, h('h2', { text: t('flow.title') }), this.tabs, this.body);

@@ -97,12 +97,9 @@ export class Hud {
     if (this.opts.spectator) return;
     const s = this.opts.source;
     if (this.opts.brief !== null) {
-      // The briefing card has shown it: on a phone, where the panels share the screen with the map, it
-      // folds away so that the role's controls come first.
-      const narrow = typeof window !== 'undefined' && window.matchMedia('(max-width: 720px)').matches;
-      this.side.append(
-        h('details', { class: 'panel brief', data: { testid: 'brief' }, open: !narrow }, h('summary', { text: t('hud.brief') }), h('p', { text: this.opts.brief })),
-      );
+      // The briefing card has shown it: here it is folded, one click away, so that the role's controls
+      // and the protocol views (the cwnd chart of a sender) come first.
+      this.side.append(h('details', { class: 'panel brief', data: { testid: 'brief' } }, h('summary', { text: t('hud.brief') }), h('p', { text: this.opts.brief })));
     }
     const q = this.opts.question;
     if (q !== null) this.add(new AnswerPanel(q.text, q.maxChars, q.submit));
