@@ -9,7 +9,7 @@ import { SERVER_IO_CHOICES, type ServerIoChoice } from '../../shared/protocols/a
 /** A flow the player starts by hand: its scheduled start lies beyond any level's end. */
 export const MANUAL_START_MS = 86_400_000;
 
-export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io' | 'osi-layers' | 'sender-call' | 'sender-crypto';
+export type ObjectiveKind = 'router-lossy' | 'sender-video' | 'receiver-flow' | 'lb-failover' | 'sender-arq' | 'tap-password' | 'router-timewait' | 'router-dns' | 'tap-tamper' | 'server-io' | 'osi-layers' | 'sender-call' | 'sender-crypto' | 'sender-cc';
 
 /**
  * A question of the layer quiz: at which OSI layer is `flow`'s trouble? The answer counts once the
@@ -691,6 +691,53 @@ LEVELS.push({
     ],
     flows: [accountFlow('new-session', 'https', false), accountFlow('one-session', 'https', true), accountFlow('plain-http', 'http', true)],
   } as ScenarioInput,
+});
+
+/** Level 14: the upload, how soon after Start it must be done, and what earns the stars. */
+export const CC_LEVEL = { fileBytes: 600_000, withinMs: 12_000, fastMs: 9_000 };
+
+LEVELS.push({
+  id: 'sender-cc',
+  title: 'level.cc.title',
+  brief: 'level.cc.brief',
+  objective: 'level.cc.objective',
+  topics: ['T9', 'T6'],
+  role: { role: 'sender', node: 'laptop', flows: ['upload'] },
+  speed: 0.5,
+  deadlineMs: 60_000,
+  stars: ['level.cc.star2', 'level.cc.star3'],
+  scenario: {
+    name: 'sender-cc',
+    // Random loss, not a full queue, cuts the window here (a 50-packet queue never fills at 2% loss).
+    // With this seed the four congestion controls finish in the textbook order: NewReno (8.8 s, no
+    // timeout), Reno (9.6 s, none), AIMD without slow start (13.2 s), Tahoe back to one segment at
+    // every loss (14.6 s). The loss pattern does not depend on when the player starts.
+    seed: 6,
+    durationMs: 60_000,
+    nodes: [
+      { id: 'laptop', kind: 'host' },
+      { id: 'isp', kind: 'router' },
+      { id: 'server', kind: 'host' },
+    ],
+    links: [
+      { id: 'lan', a: 'laptop', b: 'isp', bandwidthBps: 10_000_000, delayMs: 5, queuePackets: 100 },
+      { id: 'uplink', a: 'isp', b: 'server', bandwidthBps: 2_000_000, delayMs: 50, queuePackets: 50, loss: { 'isp->server': 0.02 } },
+    ],
+    flows: [
+      {
+        id: 'upload',
+        from: 'laptop',
+        to: 'server',
+        transport: 'tcp',
+        app: 'bulk',
+        bytes: CC_LEVEL.fileBytes,
+        mss: 1000,
+        cc: 'reno',
+        choices: { cc: ['aimd', 'tahoe', 'reno', 'newreno'] },
+        startMs: MANUAL_START_MS,
+      },
+    ],
+  },
 });
 
 /** A level's number as the player sees it: its place in LEVELS, from 1. */

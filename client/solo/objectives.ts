@@ -3,7 +3,7 @@
 // player is, and how many stars a pass is worth.
 
 import type { MessageKey, Params } from '../i18n/index.ts';
-import { ARQ_LEVEL, CALL_LEVEL, CRYPTO_LEVEL, DNS_LEVEL, IO_LEVEL, OSI_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LayerQuestion, type LevelDef } from './levels.ts';
+import { ARQ_LEVEL, CALL_LEVEL, CC_LEVEL, CRYPTO_LEVEL, DNS_LEVEL, IO_LEVEL, OSI_LEVEL, TAMPER_LEVEL, TAP_LEVEL, TIME_WAIT_LEVEL, type LayerQuestion, type LevelDef } from './levels.ts';
 import { TAP_TAMPERS } from '../../shared/protocols/app/tls/spec.ts';
 import { handshakeMessageName } from '../model/captions.ts';
 
@@ -297,6 +297,38 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
           { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
           { key: 'stat.retransmits', params: { n: retransmits } },
           { key: 'stat.timeouts', params: { n: num(f.timeouts) } },
+        ],
+      };
+    }
+    case 'sender-cc': {
+      const f = facts.flows.upload ?? {};
+      const total = CC_LEVEL.fileBytes;
+      const startedMs = trace.startedFlows.get('upload');
+      const got = trace.delivered.get('upload');
+      const deliveredBytes = got?.bytes ?? 0;
+      // Timed from Start to the last byte read, exactly (from the trace).
+      const doneMs = got !== undefined && got.bytes >= total ? got.atMs : null;
+      const tookMs = startedMs === undefined ? 0 : (doneMs ?? now) - startedMs;
+      const passed = doneMs !== null && tookMs <= CC_LEVEL.withinMs;
+      const timeouts = num(f.timeouts);
+      const bonus: [boolean, boolean] = [passed && tookMs <= CC_LEVEL.fastMs, passed && timeouts === 0];
+      const failed = !passed && (tookMs > CC_LEVEL.withinMs || now >= level.deadlineMs);
+      return {
+        verdict: passed ? 'passed' : failed ? 'failed' : 'running',
+        progress:
+          startedMs === undefined
+            ? { key: 'obj.cc.waiting', params: { left: timeLeft } }
+            : {
+                key: 'obj.cc.progress',
+                params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000, used: (tookMs / 1000).toFixed(1), within: CC_LEVEL.withinMs / 1000, timeouts },
+              },
+        stars: stars(passed, bonus),
+        bonus,
+        stats: [
+          { key: 'stat.delivered', params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000 } },
+          { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
+          { key: 'stat.fastRetransmits', params: { n: num(f.fastRetransmits) } },
+          { key: 'stat.timeouts', params: { n: timeouts } },
         ],
       };
     }

@@ -741,4 +741,58 @@ describe('solo levels', () => {
     expect(r.bonus).toEqual([false, false]);
     expect(r.stats[0]).toEqual({ key: 'stat.cryptoPlain', params: { flow: 'plain-http', s: '0.10' } });
   });
+
+  /** Level 14: pick a congestion control and start the upload at 2 s; the level's result and the cwnd reasons the engine gave. */
+  async function playCc(cc: 'aimd' | 'tahoe' | 'reno' | 'newreno'): Promise<{ r: LevelResult; reasons: Set<string>; minCwnd: number }> {
+    const run = new LevelRun(levelById('sender-cc')!);
+    const reasons = new Set<string>();
+    let minCwnd = Infinity;
+    let started = false;
+    run.source.tapTrace((e) => {
+      if (e.type !== 'cwnd' || e.flow !== 'upload') return;
+      reasons.add(String(e.reason));
+      if (started && e.reason !== 'init') minCwnd = Math.min(minCwnd, Number(e.cwnd));
+    });
+    const r = await play(run, 100, async (now) => {
+      if (now === 2000) {
+        expect(await run.source.startFlow('upload', { cc })).toEqual({ ok: true });
+        started = true;
+      }
+    });
+    return { r, reasons, minCwnd };
+  }
+  const ccStats = (r: LevelResult) => Object.fromEntries(r.stats.map((s) => [s.key, s.params]));
+
+  test('level 14: NewReno delivers the 600 KB in 8.8 s, with no timeout: three stars', async () => {
+    const { r, reasons } = await playCc('newreno');
+    expect([r.passed, r.stars]).toEqual([true, 3]);
+    expect(ccStats(r)).toEqual({
+      'stat.delivered': { got: 600, total: 600 },
+      'stat.transferTime': { s: '8.8' },
+      'stat.fastRetransmits': { n: 10 },
+      'stat.timeouts': { n: 0 },
+    });
+    expect(reasons).toEqual(new Set(['init', 'slow-start', 'fast-retransmit', 'fast-recovery', 'recovery-exit', 'congestion-avoidance']));
+  });
+
+  test('level 14: Reno halves too and passes in 9.6 s, but not within 9 s', async () => {
+    const { r } = await playCc('reno');
+    expect([r.passed, r.bonus]).toEqual([true, [false, true]]);
+    expect(ccStats(r)['stat.transferTime']).toEqual({ s: '9.6' });
+  });
+
+  test('level 14: Tahoe falls back to one segment at every loss and runs out of time', async () => {
+    const { r, minCwnd } = await playCc('tahoe');
+    expect(r.passed).toBe(false);
+    expect(r.simMs).toBe(14_100);
+    expect(minCwnd).toBe(1000);
+    expect(ccStats(r)['stat.delivered']).toEqual({ got: 501, total: 600 });
+  });
+
+  test('level 14: AIMD, without slow start, climbs one segment per round trip and runs out of time', async () => {
+    const { r, reasons } = await playCc('aimd');
+    expect(r.passed).toBe(false);
+    expect(reasons.has('slow-start')).toBe(false);
+    expect(ccStats(r)['stat.delivered']).toEqual({ got: 533, total: 600 });
+  });
 });

@@ -236,6 +236,17 @@ describe('solo', () => {
     await expectResult(page, true, 3);
   });
 
+  test('the congestion-control level: NewReno picked in the sender panel, the sawtooth on the cwnd chart', async () => {
+    const page = await openLevel('en', 'sender-cc');
+    await page.click('[data-testid=choose-upload-newreno]');
+    await page.click('[data-testid=start-upload]');
+    for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
+    await captionSays(page, /fast retransmit|three duplicate ACKs/i);
+    await page.waitForTimeout(1500);
+    await shot(page, '13-solo-cc');
+    await expectResult(page, true, 3);
+  });
+
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
     const page = await openLevel('ko', 'sender-video');
     expect(await page.textContent('[data-testid=scenario-name]')).toBe('영상 통화에는 TCP? UDP?');

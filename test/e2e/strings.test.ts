@@ -56,7 +56,7 @@ describe('strings', () => {
       await page.click('[data-testid=menu-solo]');
       await waitForScene(page, 'solo');
       expect(await rawKeysShown(page)).toEqual([]);
-      for (const level of ['router-lossy', 'lb-failover', 'sender-arq', 'tap-password', 'router-timewait', 'router-dns', 'tap-tamper', 'server-io', 'osi-layers', 'sender-call', 'sender-crypto']) {
+      for (const level of ['router-lossy', 'lb-failover', 'sender-arq', 'tap-password', 'router-timewait', 'router-dns', 'tap-tamper', 'server-io', 'osi-layers', 'sender-call', 'sender-crypto', 'sender-cc']) {
         await page.click(`[data-testid=play-${level}]`);
         await waitForScene(page, 'game');
         expect(await rawKeysShown(page)).toEqual([]);
