@@ -269,67 +269,28 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
     }
     case 'sender-arq': {
       const f = facts.flows.file ?? {};
-      const total = ARQ_LEVEL.fileBytes;
-      const startedMs = trace.startedFlows.get('file');
-      const got = trace.delivered.get('file');
-      const deliveredBytes = got?.bytes ?? 0;
-      // Timed from Start to the last byte read, exactly (from the trace), not to when this check runs.
-      const doneMs = got !== undefined && got.bytes >= total ? got.atMs : null;
-      const tookMs = startedMs === undefined ? 0 : (doneMs ?? now) - startedMs;
-      const passed = doneMs !== null && tookMs <= ARQ_LEVEL.withinMs;
+      const x = timedFromStart(trace, 'file', ARQ_LEVEL.fileBytes, ARQ_LEVEL.withinMs, now);
       const retransmits = num(f.retransmits);
-      const bonus: [boolean, boolean] = [passed && tookMs <= ARQ_LEVEL.fastMs, passed && retransmits <= ARQ_LEVEL.fewRetransmits];
-      // Delivered but not passed means it took too long.
-      const failed = !passed && (tookMs > ARQ_LEVEL.withinMs || now >= level.deadlineMs);
+      const bonus: [boolean, boolean] = [x.passed && x.tookMs <= ARQ_LEVEL.fastMs, x.passed && retransmits <= ARQ_LEVEL.fewRetransmits];
       return {
-        verdict: passed ? 'passed' : failed ? 'failed' : 'running',
-        progress:
-          startedMs === undefined
-            ? { key: 'obj.arq.waiting', params: { left: timeLeft } }
-            : {
-                key: 'obj.arq.progress',
-                params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000, used: (tookMs / 1000).toFixed(1), within: ARQ_LEVEL.withinMs / 1000, retx: retransmits },
-              },
-        stars: stars(passed, bonus),
+        verdict: x.passed ? 'passed' : x.tooLate || now >= level.deadlineMs ? 'failed' : 'running',
+        progress: x.startedMs === undefined ? { key: 'obj.arq.waiting', params: { left: timeLeft } } : { key: 'obj.arq.progress', params: { ...x.progress, retx: retransmits } },
+        stars: stars(x.passed, bonus),
         bonus,
-        stats: [
-          { key: 'stat.delivered', params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000 } },
-          { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
-          { key: 'stat.retransmits', params: { n: retransmits } },
-          { key: 'stat.timeouts', params: { n: num(f.timeouts) } },
-        ],
+        stats: [...x.stats, { key: 'stat.retransmits', params: { n: retransmits } }, { key: 'stat.timeouts', params: { n: num(f.timeouts) } }],
       };
     }
     case 'sender-cc': {
       const f = facts.flows.upload ?? {};
-      const total = CC_LEVEL.fileBytes;
-      const startedMs = trace.startedFlows.get('upload');
-      const got = trace.delivered.get('upload');
-      const deliveredBytes = got?.bytes ?? 0;
-      // Timed from Start to the last byte read, exactly (from the trace).
-      const doneMs = got !== undefined && got.bytes >= total ? got.atMs : null;
-      const tookMs = startedMs === undefined ? 0 : (doneMs ?? now) - startedMs;
-      const passed = doneMs !== null && tookMs <= CC_LEVEL.withinMs;
+      const x = timedFromStart(trace, 'upload', CC_LEVEL.fileBytes, CC_LEVEL.withinMs, now);
       const timeouts = num(f.timeouts);
-      const bonus: [boolean, boolean] = [passed && tookMs <= CC_LEVEL.fastMs, passed && timeouts === 0];
-      const failed = !passed && (tookMs > CC_LEVEL.withinMs || now >= level.deadlineMs);
+      const bonus: [boolean, boolean] = [x.passed && x.tookMs <= CC_LEVEL.fastMs, x.passed && timeouts === 0];
       return {
-        verdict: passed ? 'passed' : failed ? 'failed' : 'running',
-        progress:
-          startedMs === undefined
-            ? { key: 'obj.cc.waiting', params: { left: timeLeft } }
-            : {
-                key: 'obj.cc.progress',
-                params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000, used: (tookMs / 1000).toFixed(1), within: CC_LEVEL.withinMs / 1000, timeouts },
-              },
-        stars: stars(passed, bonus),
+        verdict: x.passed ? 'passed' : x.tooLate || now >= level.deadlineMs ? 'failed' : 'running',
+        progress: x.startedMs === undefined ? { key: 'obj.cc.waiting', params: { left: timeLeft } } : { key: 'obj.cc.progress', params: { ...x.progress, timeouts } },
+        stars: stars(x.passed, bonus),
         bonus,
-        stats: [
-          { key: 'stat.delivered', params: { got: Math.floor(deliveredBytes / 1000), total: total / 1000 } },
-          { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
-          { key: 'stat.fastRetransmits', params: { n: num(f.fastRetransmits) } },
-          { key: 'stat.timeouts', params: { n: timeouts } },
-        ],
+        stats: [...x.stats, { key: 'stat.fastRetransmits', params: { n: num(f.fastRetransmits) } }, { key: 'stat.timeouts', params: { n: timeouts } }],
       };
     }
     case 'tap-password': {
@@ -579,4 +540,30 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
       };
     }
   }
+}
+
+/**
+ * A file a sender must deliver within `withinMs` of pressing Start: timed from the flow's first
+ * segment to the last byte the receiving application read, exactly (from the trace), not to when
+ * this check runs. Delivered but not passed means it took too long.
+ */
+function timedFromStart(trace: TraceFacts, flow: string, totalBytes: number, withinMs: number, now: number) {
+  const startedMs = trace.startedFlows.get(flow);
+  const got = trace.delivered.get(flow);
+  const deliveredBytes = got?.bytes ?? 0;
+  const doneMs = got !== undefined && got.bytes >= totalBytes ? got.atMs : null;
+  const tookMs = startedMs === undefined ? 0 : (doneMs ?? now) - startedMs;
+  const passed = doneMs !== null && tookMs <= withinMs;
+  const kb = { got: Math.floor(deliveredBytes / 1000), total: totalBytes / 1000 };
+  return {
+    startedMs,
+    tookMs,
+    passed,
+    tooLate: !passed && tookMs > withinMs,
+    progress: { ...kb, used: (tookMs / 1000).toFixed(1), within: withinMs / 1000 },
+    stats: [
+      { key: 'stat.delivered', params: kb },
+      { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
+    ] as ObjectiveStatus['stats'],
+  };
 }
