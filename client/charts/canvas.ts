@@ -32,7 +32,8 @@ export function preparePlot(canvas: HTMLCanvasElement): Plot | null {
   const fontPx = Math.max(11, Math.min(16, Math.round(height / 11)));
   ctx.font = `${fontPx}px ${FONT_FAMILY}`;
   const left = fontPx * 3.2;
-  return { ctx, width, height, left, top: fontPx * 0.8, right: width - 8, bottom: height - fontPx * 1.8, fontPx };
+  // The unit's label takes the first line; the plot starts below it, so the top tick label stays clear of it.
+  return { ctx, width, height, left, top: fontPx * 2, right: width - 8, bottom: height - fontPx * 1.8, fontPx };
 }
 
 export function scaleLinear(d0: number, d1: number, r0: number, r1: number): (v: number) => number {

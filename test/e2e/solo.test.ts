@@ -243,7 +243,7 @@ describe('solo', () => {
     for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
     await captionSays(page, /fast retransmit|three duplicate ACKs/i);
     await page.waitForTimeout(1500);
-    await shot(page, '13-solo-cc');
+    await shot(page, '22-solo-cc');
     await expectResult(page, true, 3);
   });
 
