@@ -101,7 +101,8 @@ export class TopologyView {
   /**
    * Where a passing label at a node ("connected", "↻ retransmit") can go without covering a label:
    * above the node and its owner label (its own name and address are below it), else beside it on
-   * the right or the left, whichever covers least of other nodes' labels, link labels and queues.
+   * the right or the left where it covers none of other nodes' labels, link labels and queues, else
+   * across the node itself.
    * Above is refused where it would leave the map or sit right under another node's labels (it
    * would read as that node's).
    */
@@ -130,6 +131,9 @@ export class TopologyView {
         best = c.spot;
       }
     }
+    // Hemmed in on every side (a crowded corner of the map): across the node's own icon, which the
+    // label belongs to, rather than over another node's or a link's words.
+    if (bestCovered > 0) return { x: ng.x, bottomY: ng.y + big * 0.5, originX: 0.5 };
     return best;
   }
 
