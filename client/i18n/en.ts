@@ -434,6 +434,23 @@ export const en = {
   'result.retry': 'Try again',
   'result.next': 'Next level',
   'result.levels': 'All levels',
+  'result.hint': 'What to try',
+
+  // What to try after a missed level
+  'hint.router-lossy': 'Packets to the server on the short link are lost 30% of the time, and every loss costs TCP a timeout or a halved window. Send the server-bound packets on the long link (key 3), then turn on auto-forward (A): it repeats the choice you made.',
+  'hint.sender-video': 'Over TCP one lost packet holds back every frame behind it until its retransmission arrives, and those frames miss their moment. Hang up and start the call over UDP: a lost packet then costs one frame, never the ones after it.',
+  'hint.receiver-flow': 'First read slowly (1 kbit/s) and wait until the receive buffer is full: the advertised window drops to 0 and the sender must stop. Then read as fast as it comes, so that the rest of the file arrives before 45 s.',
+  'hint.lb-failover': 'Send each new connection to a backend with room: the panel shows each backend\'s open connections against its capacity, and a number key sends the oldest waiting connection there. When lb1 dies, keep placing them on lb2, which took the virtual IP over.',
+  'hint.sender-arq': 'Stop-and-wait leaves the link idle for a whole half-second round trip after every segment: 30 segments cannot make it in 15 s. Pick a mode that keeps 6 segments in flight; Selective Repeat resends only what was lost.',
+  'hint.tap-password': 'The bank login is encrypted: your tap sees only ciphertext there. Wait for Alice\'s forum login, which is plain HTTP, and look in your panel for the password= field of her POST; type exactly what follows it.',
+  'hint.router-timewait': 'Forward everything until the server\'s FIN has reached the laptop, then drop the laptop\'s last ACK, the one answering that FIN: select it in your queue and press D. The server sends its FIN again, and the laptop, in TIME_WAIT, answers.',
+  'hint.router-dns': 'Forward the packets, but drop one DNS query on its way to the name server (a UDP datagram to port 53): select it and press D. Drop only one: after three resends of the same question the resolver gives up.',
+  'hint.tap-tamper': 'Pick a handshake message in your panel before it crosses your tap: ClientHello, ServerHello, Certificate or ClientKeyExchange. Alice logs in every 6 s: alter a different message each time.',
+  'hint.server-io': 'With blocking I/O each slow upload holds a thread in recv() for about 11 s, and with 4 threads or fewer none is left for the readers. Open the server with more threads than connections at once, or with one non-blocking event loop.',
+  'hint.osi-layers': 'Answer a question only once the engine has shown its symptom: watch the drop labels and the captions, and click a packet to open it layer by layer. What breaks names the layer: a cable, a route, a port, a page.',
+  'hint.sender-call': 'The blocking ways keep you at the counter until the chicken is ready, errands undone (5 s). Order the way that lets you run your errands while it fries, and lets the owner call you when it is done.',
+  'hint.sender-crypto': 'A new TLS session for every page repeats the slow public-key work ten times on this phone. Connect the way that keeps one session for all ten pages, over HTTPS.',
+  'hint.sender-cc': 'Tahoe falls back to one segment at every loss, and AIMD has no slow start: both climb back too slowly. Pick a congestion control that halves the window after three duplicate ACKs instead.',
 
   // Levels
   'level.router.title': 'Keep the upload alive',
@@ -565,6 +582,7 @@ export const en = {
   'obj.arq.waiting': 'pick a recovery mode and press Start · {left} s left',
   'obj.arq.progress': '{got} of {total} KB delivered · {used} of {within} s used · {retx#retransmission|retransmissions}',
   'stat.transferTime': 'time from Start to the last byte: {s} s',
+  'stat.transferUnfinished': 'time from Start to the last byte: the last byte never came',
   'lesson.sender-arq': 'Stop-and-wait leaves the link idle for a whole round trip after every segment. A sliding window keeps several segments in flight. After a loss, Go-Back-N sends the whole window again, segments that had arrived safely included, because its receiver throws away anything out of order; Selective Repeat sends only the missing segment, because its receiver keeps the rest in its buffer until the gap is filled.',
   'level.tap.title': 'The eavesdropper',
   'level.tap.brief': "You are Eve, and you have tapped the line between Alice's home and the street: every frame she sends or receives crosses your tap, and your panel shows what you can read of it. First Alice logs in to her bank over HTTPS, then to a knitting forum over plain HTTP. Find her password and type it in.",

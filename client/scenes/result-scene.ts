@@ -46,6 +46,10 @@ export class ResultScene extends Phaser.Scene {
         h('div', {}, h('ul', { class: 'star-list' }, ...starLines)),
         h('h2', { text: t('result.figures') }),
         h('div', {}, h('ul', { class: 'stat-list' }, ...r.stats.map((s) => h('li', { text: t(s.key, s.params) })))),
+        // A missed level says what to try before what it teaches: the student is about to try again.
+        r.passed
+          ? null
+          : h('div', { class: 'hint-box', data: { testid: 'result-hint' } }, h('h2', { text: t('result.hint') }), h('p', { text: t(`hint.${level.id}` as 'hint.router-lossy') })),
         h('p', { class: 'lesson', text: t(`lesson.${level.id}` as 'lesson.router-lossy') }),
         h(
           'div',

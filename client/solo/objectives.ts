@@ -563,7 +563,7 @@ function timedFromStart(trace: TraceFacts, flow: string, totalBytes: number, wit
     progress: { ...kb, used: (tookMs / 1000).toFixed(1), within: withinMs / 1000 },
     stats: [
       { key: 'stat.delivered', params: kb },
-      { key: 'stat.transferTime', params: { s: doneMs === null ? '-' : (tookMs / 1000).toFixed(1) } },
+      doneMs === null ? { key: 'stat.transferUnfinished', params: {} } : { key: 'stat.transferTime', params: { s: (tookMs / 1000).toFixed(1) } },
     ] as ObjectiveStatus['stats'],
   };
 }

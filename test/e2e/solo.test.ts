@@ -247,6 +247,24 @@ describe('solo', () => {
     await expectResult(page, true, 3);
   });
 
+  test('a missed level says what to try: Tahoe runs out of time, and Try again stands out', async () => {
+    const page = await openLevel('en', 'sender-cc');
+    await page.click('[data-testid=choose-upload-tahoe]');
+    await page.click('[data-testid=start-upload]');
+    for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
+    await waitForScene(page, 'result', 60_000);
+    expect(await page.textContent('[data-testid=result-verdict]')).toBe('Not this time');
+    expect(await page.textContent('[data-testid=result-hint] p')).toMatch(/^Tahoe falls back to one segment at every loss/);
+    expect(await page.getAttribute('[data-testid=result-retry]', 'class')).toContain('btn-primary');
+    await shot(page, '23-solo-missed');
+    // Playing again starts at once, in the same level, with no briefing in between.
+    await page.click('[data-testid=result-retry]');
+    await waitForScene(page, 'game');
+    expect(await page.$('[data-testid=level-briefing]')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('in Korean: the video-call level, started over UDP from the sender panel', async () => {
     const page = await openLevel('ko', 'sender-video');
     expect(await page.textContent('[data-testid=scenario-name]')).toBe('영상 통화에는 TCP? UDP?');
