@@ -5,8 +5,9 @@
 //
 // Formats by event type: `drop` the reason; `state` `<side>:<state>`; `rto`, `fast-retransmit` and
 // `probe` the side; `window` `zero` or `open` for the server end's window, `client:zero` or
-// `client:open` for the client end's (a later addition: the bare words keep their meaning); `video` `skipped` (the first frame's number is the
-// entry's `packet`); `fault` the fault kind; `command` `hold` or `duplicate`;
+// `client:open` for the client end's (a later addition: the bare words keep their meaning);
+// `video` `skipped` (the first frame's number is the entry's `packet`); `fault` the fault kind;
+// `command` `hold` or `duplicate`;
 // `failover` the balancer that gave the VIP up; `lb-assign` the backend or `refused`; `lb-health`
 // `<backend>:up|down`; `tls` `established`, `warning`, `failure:<alert>` or
 // `send:<message>:<argument>`; `dns` and `http` fields separated by `|` (a DNS name holds none; an
