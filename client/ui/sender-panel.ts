@@ -35,6 +35,8 @@ interface Card {
   stop: HTMLButtonElement;
   /** The mode buttons. */
   choices: Array<{ kind: 'cc' | 'arq'; mode: string; button: HTMLButtonElement }>;
+  /** The rows of mode buttons: folded away once the flow has started (its mode line says which it runs). */
+  choiceRows: HTMLElement[];
 }
 
 function arqLabel(arq: string, windowSegments: number): string {
@@ -109,17 +111,20 @@ export class SenderPanel implements Panel {
             ),
           );
     const windowSegments = f.choices?.windowSegments ?? f.windowSegments;
+    const choiceRows = [
+      choiceRow('cc', f.choices?.cc ?? [], (m) => t('flow.cc', { cc: ccName(m) })),
+      choiceRow('arq', f.choices?.arq ?? [], (m) => arqLabel(m, windowSegments)),
+    ].filter((r): r is HTMLDivElement => r !== null);
     const root = h(
       'div',
       { class: 'flow-card', data: { flow: f.id } },
       h('div', { class: 'flow-head' }, h('span', { class: `badge badge-${f.transport}`, text: f.transport.toUpperCase() }), h('strong', { text: f.id }), h('span', { class: 'muted', text: ` ${f.from} → ${f.to}` })),
       mode,
-      choiceRow('cc', f.choices?.cc ?? [], (m) => t('flow.cc', { cc: ccName(m) })),
-      choiceRow('arq', f.choices?.arq ?? [], (m) => arqLabel(m, windowSegments)),
+      ...choiceRows,
       stats,
       h('div', { class: 'actions' }, start, stop),
     );
-    const card = { root, mode, stats, start, stop, choices };
+    const card = { root, mode, stats, start, stop, choices, choiceRows };
     this.cards.set(f.id, card);
     return card;
   }
@@ -141,6 +146,9 @@ export class SenderPanel implements Panel {
   private refresh(f: FlowView, c: Card): void {
     const shown = this.modesOf(f);
     setText(c.mode, [flowMode(shown), f.app === 'bulk' ? (f.bytes === null ? '' : bytes(f.bytes)) : (f.app === 'cbr' || f.app === 'video') && f.rateBps > 0 ? rate(f.rateBps) : ''].filter((x) => x !== '').join(' · '));
+    // Once started, the choice is made: the rows fold away and the mode line names it, so that the
+    // panels below (the cwnd chart) move up.
+    for (const row of c.choiceRows) row.hidden = f.started;
     for (const { kind, mode, button } of c.choices) {
       const on = (kind === 'cc' ? shown.cc : shown.arq) === mode;
       button.classList.toggle('active', on);

@@ -240,6 +240,9 @@ describe('solo', () => {
     const page = await openLevel('en', 'sender-cc');
     await page.click('[data-testid=choose-upload-newreno]');
     await page.click('[data-testid=start-upload]');
+    // The choice is made: its buttons fold away and the transfer's line names what it runs.
+    await page.waitForSelector('[data-testid=choose-upload-newreno]', { state: 'hidden' });
+    expect(await page.textContent('[data-flow=upload]')).toContain('TCP NewReno');
     for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
     await captionSays(page, /fast retransmit|three duplicate ACKs/i);
     await page.waitForTimeout(1500);
