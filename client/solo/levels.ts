@@ -355,10 +355,10 @@ LEVELS.push({
   },
 });
 
-/** Level 8: the names the laptop looks up; drops allowed for the tidy star; the fast star's time. */
 /** The photo archive's addresses: 36 A records make a 610-byte answer, more than UDP's 512 (RFC 1035 §2.3.4). */
 const PHOTO_SERVERS = 36;
 
+/** Level 8: the names the laptop looks up; drops allowed for the tidy star; the fast star's time. */
 export const DNS_LEVEL = { names: ['www.school.example', 'lms.school.example', 'photos.school.example'], tidyDrops: 1, fastMs: 15_000 };
 
 LEVELS.push({

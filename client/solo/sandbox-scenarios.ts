@@ -43,7 +43,8 @@ const ENTRIES: readonly SandboxEntry[] = [
         { id: 'uplink', a: 'router', b: 'server', bandwidthBps: 128_000, delayMs: 500, queuePackets: 12, loss: 0.02 },
       ],
       flows: [
-        // Round trips of 1.6 s outlast RFC 6298's first RTO of 1 s: RFC 1122's 3 s keeps the handshake from timing out for nothing.
+        // Round trips of 1.6 s outlast RFC 6298's first RTO of 1 s: RFC 1122's 3 s keeps the
+        // handshake from timing out for nothing.
         { id: 'upload', from: 'laptop', to: 'server', transport: 'tcp', app: 'bulk', bytes: 120_000, mss: 1000, cc: 'reno', startMs: 500, initialRtoMs: 3000 },
         { id: 'voice', from: 'phone', to: 'server', transport: 'udp', app: 'cbr', rateBps: 16_000, packetBytes: 160, startMs: 1500 },
       ],

@@ -15,5 +15,10 @@ export function roleName(role: string, nodeKind: string | undefined): string {
  */
 export function roleAtNode(role: string, node: string | null, nodeKind: string | undefined): string {
   const name = roleName(role, nodeKind);
-  return node === null || node.toLowerCase() === name.toLowerCase() ? name : t('top.roleAt', { role: name, node });
+  return node === null || isNamedAs(node, name) ? name : t('top.roleAt', { role: name, node });
+}
+
+/** Whether a node's id is the role's own word ("router" for a Router), which need not be said twice. */
+export function isNamedAs(node: string, roleWord: string): boolean {
+  return node.toLowerCase() === roleWord.toLowerCase();
 }

@@ -8,6 +8,7 @@ import { packetClass } from '../theme/palette.ts';
 import { h, setChildren, setText } from './dom.ts';
 import { packetIcon } from './packet-icon.ts';
 import type { Panel } from './panel.ts';
+import { isNamedAs } from './role-name.ts';
 
 export class RouterPanel implements Panel {
   readonly root: HTMLElement;
@@ -37,7 +38,7 @@ export class RouterPanel implements Panel {
       'section',
       { class: 'panel router-panel', data: { testid: 'router-panel' } },
       // "Your router router" says it twice: a node named for the role goes by the role alone.
-      h('h2', {}, role.node.toLowerCase() === t('role.router').toLowerCase() ? t('router.titlePlain') : t('router.title', { node: role.node }), ' ', this.count),
+      h('h2', {}, isNamedAs(role.node, t('role.router')) ? t('router.titlePlain') : t('router.title', { node: role.node }), ' ', this.count),
       this.list,
       this.selectedInfo,
       h('h3', { text: t('router.forwardOn') }),

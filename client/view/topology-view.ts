@@ -122,19 +122,10 @@ export class TopologyView {
       { spot: { x: ng.x + ng.r + 10, bottomY: besideY, originX: 0 }, box: { left: ng.x + ng.r + 10, top: besideY - height, right: ng.x + ng.r + 10 + width, bottom: besideY } },
       { spot: { x: ng.x - ng.r - 10, bottomY: besideY, originX: 1 }, box: { left: ng.x - ng.r - 10 - width, top: besideY - height, right: ng.x - ng.r - 10, bottom: besideY } },
     ];
-    let best = candidates[0]!.spot;
-    let bestCovered = Infinity;
-    for (const c of candidates) {
-      const covered = this.coveredOrOutside(c.box, others);
-      if (covered < bestCovered) {
-        bestCovered = covered;
-        best = c.spot;
-      }
-    }
+    const free = candidates.find((c) => this.coveredOrOutside(c.box, others) === 0);
     // Hemmed in on every side (a crowded corner of the map): across the node's own icon, which the
     // label belongs to, rather than over another node's or a link's words.
-    if (bestCovered > 0) return { x: ng.x, bottomY: ng.y + big * 0.5, originX: 0.5 };
-    return best;
+    return free?.spot ?? { x: ng.x, bottomY: ng.y + big * 0.5, originX: 0.5 };
   }
 
   private drawAll(world: World, geom: Geometry): void {
