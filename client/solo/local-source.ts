@@ -413,8 +413,7 @@ export class LocalSource implements GameSource {
       fault: async (f: FaultIntent) => {
         const spec = this.faultSpec(f);
         if (typeof spec === 'string') return { ok: false, reason: spec };
-        this.engine.applyFault(spec);
-        return { ok: true };
+        return this.engine.injectFault(spec);
       },
       assignRole: async (_player: string, role: string, node: string | null) => {
         if (role !== 'router' && role !== 'loadbalancer' && role !== 'tap' && role !== 'host') return { ok: false, reason: role };

@@ -678,7 +678,7 @@ export class ClassroomGame {
   }
 
   private applyFault(f: FaultSpec): void {
-    this.engine.applyFault(f);
+    this.engine.injectFault(f);
   }
 
   /**

@@ -22,7 +22,7 @@ import { Router } from './net/router.ts';
 import { Tap, type TapRecord } from './net/tap.ts';
 import { Server, type ServerSummary, type ServerView } from './net/server.ts';
 import { computeRoutes } from './net/routing.ts';
-import type { BalancerCommand, CommandResult, FlowCommand, RouterCommand, ServerIoCommand, TamperCommand, TimedCommand } from './roles/commands.ts';
+import { MAX_LOGGED_COMMANDS, type BalancerCommand, type CommandResult, type ControllerCommand, type FaultCommand, type FlowCommand, type RouterCommand, type ServerIoCommand, type TamperCommand, type TimedCommand } from './roles/commands.ts';
 import type { ServerIoModel } from './app/http/spec.ts';
 import { TAP_TAMPERS, type TapTamper } from './app/tls/spec.ts';
 import { windowSegmentsFor } from './transport/tcp/arq.ts';
@@ -71,8 +71,13 @@ export class Engine {
   readonly sim: Simulator;
   readonly network: Network;
   readonly flows = new Map<string, FlowRuntime>();
-  /** Every command applied, stamped with the simulated time it took effect: a replayable log. */
+  /**
+   * Every command applied (a player's, a bot taking a seat, a host's fault), stamped with the
+   * simulated time it took effect: with the scenario and seed, a replayable log (docs/scenario.md).
+   */
   readonly commandLog: TimedCommand[] = [];
+  /** When the log first had to leave a command out (it keeps MAX_LOGGED_COMMANDS), else null. */
+  commandLogFullAtMs: number | null = null;
   private readonly pendingCommands: TimedCommand[];
   private nextPending = 0;
 
@@ -151,8 +156,31 @@ export class Engine {
     this.sim.at(Math.max(msToNs(fault.atMs), this.sim.nowNs), () => this.applyFault(fault));
   }
 
-  /** Make a fault take effect now (host commands and scheduled faults alike). */
-  applyFault(fault: FaultSpec): void {
+  /** A host's fault, taking effect now; logged for replay (the scenario's own faults are scheduled). */
+  injectFault(fault: FaultSpec): CommandResult {
+    return this.apply({ action: 'fault', fault, atMs: this.sim.nowMs });
+  }
+
+  private applyFaultCommand(cmd: FaultCommand & { atMs: number }): CommandResult {
+    const f = cmd.fault;
+    const missing =
+      'link' in f ? (this.network.links.has(f.link) ? null : `no link ${f.link}`) : 'node' in f ? (this.network.nodes.has(f.node) ? null : `no node ${f.node}`) : this.flows.has(f.flow) ? null : `no flow ${f.flow}`;
+    if (missing !== null) return { ok: false, reason: missing };
+    let fault: FaultSpec = 'atMs' in f ? { ...f, atMs: this.sim.nowMs } : f;
+    if (fault.kind === 'link-loss') {
+      // Logged with both directions, a direction left out at the rate it has: a scenario file's
+      // link-loss sets a direction it leaves out to 0.
+      const loss: Record<string, number> = {};
+      for (const ch of this.network.links.get(fault.link)!.channels) loss[ch.key] = fault.loss[ch.key] ?? ch.lossRate;
+      fault = { ...fault, loss };
+    }
+    this.log({ ...cmd, fault });
+    this.applyFault(fault);
+    return { ok: true };
+  }
+
+  /** Make a fault take effect now (a host's and the scenario's scheduled ones alike). */
+  private applyFault(fault: FaultSpec): void {
     const sim = this.sim;
     const traceFault = (fields: Record<string, unknown>) => {
       if (sim.trace.enabled('fault')) sim.trace.emit({ type: 'fault', t: sim.nowMs, kind: fault.kind, ...fields });
@@ -225,7 +253,9 @@ export class Engine {
       const cmd = this.pendingCommands[this.nextPending]!;
       const atNs = Math.max(msToNs(cmd.atMs), this.sim.nowNs);
       if (atNs > untilNs) break;
-      this.sim.runUntil(atNs);
+      // Only when time moves: a command given live at an instant comes after the events the engine
+      // had run up to it (none, before the first step), and right after the commands before it.
+      if (atNs > this.sim.nowNs) this.sim.runUntil(atNs);
       this.nextPending++;
       this.apply(cmd);
     }
@@ -247,7 +277,15 @@ export class Engine {
     return this.apply({ ...cmd, atMs: this.sim.nowMs });
   }
 
+  /** Keep an applied command for replay, stamped with now; past the limit, note when the log filled. */
+  private log(cmd: TimedCommand): void {
+    if (this.commandLog.length < MAX_LOGGED_COMMANDS) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    else this.commandLogFullAtMs ??= this.sim.nowMs;
+  }
+
   private apply(cmd: TimedCommand): CommandResult {
+    if (cmd.action === 'fault') return this.applyFaultCommand(cmd);
+    if (cmd.action === 'controller') return this.applyController(cmd);
     if (cmd.action === 'assign' || cmd.action === 'algorithm') return this.applyBalancer(cmd);
     if (cmd.action === 'start-flow' || cmd.action === 'stop-flow' || cmd.action === 'read-rate') return this.applyFlow(cmd);
     if (cmd.action === 'tamper') return this.applyTamper(cmd);
@@ -259,7 +297,7 @@ export class Engine {
       const { atMs: _at, ...routerCommand } = cmd;
       result = node.command(routerCommand as RouterCommand);
     }
-    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    if (result.ok) this.log(cmd);
     const sim = this.sim;
     if (sim.trace.enabled('command')) {
       sim.trace.emit({
@@ -275,16 +313,22 @@ export class Engine {
     return result;
   }
 
-  /** Hand a router to a player (its packets wait for commands) or back to its bot. */
+  /** Hand a router or load balancer to a player (its packets wait for commands) or back to its bot. */
   setController(nodeId: string, controller: Controller): CommandResult {
-    const node = this.network.nodes.get(nodeId);
-    if (node instanceof LoadBalancer) {
-      node.setController(controller);
-      return { ok: true };
-    }
-    if (!(node instanceof Router)) return { ok: false, reason: `${nodeId} is not a router` };
-    node.setController(controller);
-    return { ok: true };
+    return this.apply({ action: 'controller', node: nodeId, controller, atMs: this.sim.nowMs });
+  }
+
+  /** A change of who plays a node, now or from the scenario's log; applied ones are logged for replay. */
+  private applyController(cmd: ControllerCommand & { atMs: number }): CommandResult {
+    const node = this.network.nodes.get(cmd.node);
+    let result: CommandResult;
+    if (cmd.controller !== 'bot' && cmd.controller !== 'player') result = { ok: false, reason: `controller must be bot or player, got ${String(cmd.controller)}` };
+    else if (node instanceof LoadBalancer || node instanceof Router) {
+      node.setController(cmd.controller);
+      result = { ok: true };
+    } else result = { ok: false, reason: `${cmd.node} is not a router` };
+    if (result.ok) this.log(cmd);
+    return result;
   }
 
   /** Send a connection waiting at a balancer (manual algorithm, player-controlled) to `backendId`. */
@@ -312,7 +356,7 @@ export class Engine {
       node.tamper = cmd.target;
       result = { ok: true };
     }
-    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    if (result.ok) this.log(cmd);
     const sim = this.sim;
     if (sim.trace.enabled('command')) {
       sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action: cmd.action, target: cmd.target, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
@@ -329,7 +373,7 @@ export class Engine {
   private applyServerIo(cmd: ServerIoCommand & { atMs: number }): CommandResult {
     const node = this.network.nodes.get(cmd.node);
     const result: CommandResult = node instanceof Server ? node.configureIo(cmd.io, cmd.threads) : { ok: false, reason: `${cmd.node} is not a server` };
-    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    if (result.ok) this.log(cmd);
     const sim = this.sim;
     if (sim.trace.enabled('command')) {
       sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action: cmd.action, io: cmd.io, threads: cmd.threads, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
@@ -358,7 +402,7 @@ export class Engine {
     else if (!Number.isSafeInteger(cmd.connection)) result = { ok: false, reason: `connection must be a whole number, got ${String(cmd.connection)}` };
     else if (typeof cmd.backend !== 'string') result = { ok: false, reason: 'backend must be a node id' };
     else result = node.assignConnection(cmd.connection, cmd.backend);
-    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    if (result.ok) this.log(cmd);
     const sim = this.sim;
     if (sim.trace.enabled('command')) {
       const { atMs: _at, node: _node, action, ...fields } = cmd;
@@ -407,7 +451,7 @@ export class Engine {
   /** A sender's or receiver's command, from a player now or from the scenario's log; applied ones are logged for replay. */
   private applyFlow(cmd: FlowCommand & { atMs: number }): CommandResult {
     const result = this.flowCommandResult(cmd);
-    if (result.ok) this.commandLog.push({ ...cmd, atMs: this.sim.nowMs });
+    if (result.ok) this.log(cmd);
     const sim = this.sim;
     if (sim.trace.enabled('command')) {
       const { atMs: _at, node, action, ...fields } = cmd;

@@ -215,8 +215,8 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     };
   });
 
-  const faults: FaultSpec[] = s.faults.map((f, i) => {
-    const where = `faults[${i}]`;
+  /** A fault's references checked, with its defaults filled in. */
+  const checkFault = (f: ScenarioParsed['faults'][number], where: string): FaultSpec => {
     switch (f.kind) {
       case 'drop-segment':
       case 'delay-segment':
@@ -225,7 +225,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
         return f;
       case 'link-down':
         if (!linkIds.has(f.link)) errors.push(`${where}.link: no link with id "${f.link}"`);
-        if (f.untilMs !== undefined && f.untilMs < f.atMs) errors.push(`${where}.untilMs: must not be before atMs`);
+        if (f.untilMs != null && f.untilMs < f.atMs) errors.push(`${where}.untilMs: must not be before atMs`);
         return { ...f, untilMs: f.untilMs ?? null };
       case 'link-loss': {
         const link = linkIds.get(f.link);
@@ -237,7 +237,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
       }
       case 'node-down':
         if (!nodeKinds.has(f.node)) errors.push(`${where}.node: no node with id "${f.node}"`);
-        if (f.untilMs !== undefined && f.untilMs < f.atMs) errors.push(`${where}.untilMs: must not be before atMs`);
+        if (f.untilMs != null && f.untilMs < f.atMs) errors.push(`${where}.untilMs: must not be before atMs`);
         return { ...f, untilMs: f.untilMs ?? null };
       case 'link-up':
         if (!linkIds.has(f.link)) errors.push(`${where}.link: no link with id "${f.link}"`);
@@ -246,26 +246,33 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
         if (!nodeKinds.has(f.node)) errors.push(`${where}.node: no node with id "${f.node}"`);
         return f;
     }
-  });
+  };
+  const faults: FaultSpec[] = s.faults.map((f, i) => checkFault(f, `faults[${i}]`));
 
   checkTls(s.nodes, s.links, errors);
   checkDnsNodes(s.nodes, errors);
 
+  // A router a person plays at some point (a replayed class hands routers to players): its packets take commands.
+  const played = new Set(s.commands.flatMap((c) => (c.action === 'controller' && c.controller === 'player' ? [c.node] : [])));
   const commands: TimedCommand[] = s.commands.map((c, i) => {
     const where = `commands[${i}]`;
     if (c.action === 'start-flow' || c.action === 'stop-flow' || c.action === 'read-rate') {
       checkFlowCommand(c, where, flows, errors);
       return c;
     }
+    if (c.action === 'fault') return { ...c, fault: checkFault(c.fault, `${where}.fault`) };
     const node = s.nodes.find((n) => n.id === c.node);
     if (node === undefined) errors.push(`${where}.node: no node with id "${c.node}"`);
+    else if (c.action === 'controller') {
+      if (node.kind !== 'router' && node.kind !== 'loadbalancer') errors.push(`${where}.node: "${c.node}" is not a router or loadbalancer`);
+    }
     else if (c.action === 'assign' || c.action === 'algorithm') {
       if (node.kind !== 'loadbalancer') errors.push(`${where}.node: "${c.node}" is not a loadbalancer`);
     } else if (c.action === 'tamper') {
       if (node.kind !== 'tap') errors.push(`${where}.node: "${c.node}" is not a tap`);
     } else if (c.action === 'server-io') {
       if (node.kind !== 'server') errors.push(`${where}.node: "${c.node}" is not a server`);
-    } else if (node.kind !== 'router' || node.controller !== 'player') errors.push(`${where}.node: "${c.node}" is not a player-controlled router`);
+    } else if (node.kind !== 'router' || (node.controller !== 'player' && !played.has(node.id))) errors.push(`${where}.node: "${c.node}" is not a player-controlled router`);
     if (c.action === 'forward') {
       const link = linkIds.get(c.link);
       if (link === undefined) errors.push(`${where}.link: no link with id "${c.link}"`);

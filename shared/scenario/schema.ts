@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { TAP_TAMPERS } from '../protocols/app/tls/spec.ts';
 import { MAX_SERVER_THREADS, SERVER_IO_MODELS } from '../protocols/app/http/spec.ts';
 import { ARQ_MODES } from '../protocols/transport/tcp/arq.ts';
+import { MAX_LOGGED_COMMANDS } from '../protocols/roles/commands.ts';
 import { CONGESTION_ALGORITHMS } from '../protocols/transport/tcp/congestion/index.ts';
 import { dnsNodeFields, flowDnsSchema } from './dns.ts';
 import { caNodeFields, flowTlsSchema, tapNodeFields, tlsNodeFields } from './tls.ts';
@@ -16,7 +17,7 @@ export const LIMITS = {
   links: 2000,
   flows: 500,
   faults: 1000,
-  commands: 100_000,
+  commands: MAX_LOGGED_COMMANDS,
   routes: 10_000,
   idChars: 32,
   nameChars: 120,
@@ -155,9 +156,9 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('drop-segment'), flow: id, segment: positiveInt(Number.MAX_SAFE_INTEGER) }),
   z.strictObject({ kind: z.literal('delay-segment'), flow: id, segment: positiveInt(Number.MAX_SAFE_INTEGER), delayMs: ms(60_000) }),
   z.strictObject({ kind: z.literal('duplicate-segment'), flow: id, segment: positiveInt(Number.MAX_SAFE_INTEGER) }),
-  z.strictObject({ kind: z.literal('link-down'), link: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),
+  z.strictObject({ kind: z.literal('link-down'), link: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).nullable().optional() }),
   z.strictObject({ kind: z.literal('link-loss'), link: id, atMs: ms(LIMITS.durationMs), loss: perDirection }),
-  z.strictObject({ kind: z.literal('node-down'), node: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).optional() }),
+  z.strictObject({ kind: z.literal('node-down'), node: id, atMs: ms(LIMITS.durationMs), untilMs: ms(LIMITS.durationMs).nullable().optional() }),
   z.strictObject({ kind: z.literal('link-up'), link: id, atMs: ms(LIMITS.durationMs) }),
   z.strictObject({ kind: z.literal('node-up'), node: id, atMs: ms(LIMITS.durationMs) }),
 ]);
@@ -187,6 +188,9 @@ export const commandSchema = z.discriminatedUnion('action', [
     io: z.enum(SERVER_IO_MODELS),
     threads: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_SERVER_THREADS, `must be at most ${MAX_SERVER_THREADS}`).default(16),
   }),
+  // A host's fault at `atMs` (a replayed session's); a link or node fault's own atMs is the same instant.
+  z.strictObject({ action: z.literal('fault'), atMs: ms(LIMITS.durationMs), fault: faultSchema }),
+  z.strictObject({ action: z.literal('controller'), atMs: ms(LIMITS.durationMs), node: id, controller: z.enum(['bot', 'player']) }),
 ]);
 
 export const routeSchema = z.strictObject({ node: id, to: id, via: id });

@@ -329,7 +329,7 @@ describe('NAT forwarding', () => {
     engine.runUntilMs(200);
     expect(lb.table.size).toBe(1);
     // Cut the client off: no packet crosses the balancer any more.
-    engine.applyFault({ kind: 'link-down', link: 'c1-r', atMs: 200, untilMs: null });
+    engine.injectFault({ kind: 'link-down', link: 'c1-r', atMs: 200, untilMs: null });
     engine.runUntilMs(1500);
     expect(lb.table.size).toBe(0);
   });

@@ -65,6 +65,29 @@ describe('scenario validation names the field at fault', () => {
     ]);
   });
 
+  it("checks a replay's host faults and seat changes as it checks the file's own", () => {
+    const s = base() as Record<string, unknown> & ReturnType<typeof base>;
+    (s as Record<string, unknown>).commands = [
+      { action: 'fault', atMs: 5, fault: { kind: 'link-down', link: 'l9', atMs: 5, untilMs: null } },
+      { action: 'fault', atMs: 6, fault: { kind: 'node-down', node: 'r', atMs: 6, untilMs: 2 } },
+      { action: 'controller', atMs: 7, node: 'a', controller: 'player' },
+    ];
+    expect(errorsOf({ ...s, commands: [{ action: 'controller', atMs: 8, node: 'r', controller: 'robot' }] })).toEqual([
+      'commands[0].controller: Invalid option: expected one of "bot"|"player"',
+    ]);
+    expect(errorsOf(s)).toEqual([
+      'commands[0].fault.link: no link with id "l9"',
+      'commands[1].fault.untilMs: must not be before atMs',
+      'commands[2].node: "a" is not a router or loadbalancer',
+    ]);
+    // A router a person takes over takes router commands, though the file leaves it to its bot.
+    (s as Record<string, unknown>).commands = [
+      { action: 'controller', atMs: 7, node: 'r', controller: 'player' },
+      { action: 'drop', atMs: 9, node: 'r', packet: 3 },
+    ];
+    expect(loadScenario(s).ok).toBe(true);
+  });
+
   it('rejects per-direction loss keyed by a direction the link does not have', () => {
     const s = base();
     (s.links[0] as Record<string, unknown>).loss = { 'a->b': 0.1 };

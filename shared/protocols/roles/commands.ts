@@ -3,6 +3,8 @@
 // the same scenario, seed and commands give the same run.
 
 import type { ServerIoModel } from '../app/http/spec.ts';
+import type { Controller } from '../net/node.ts';
+import type { FaultSpec } from '../scenario.ts';
 import type { TapTamper } from '../app/tls/spec.ts';
 import type { BalancerAlgorithm } from '../net/lb-scheduler.ts';
 import type { ArqMode } from '../transport/tcp/arq.ts';
@@ -97,8 +99,33 @@ export interface ServerIoCommand {
   threads: number;
 }
 
+/**
+ * A host injects a fault now (a link or node down, a link's loss changed, a segment lost). Logged so
+ * that a session replays: the same fault at the same instant, between the same two events.
+ */
+export interface FaultCommand {
+  action: 'fault';
+  fault: FaultSpec;
+}
+
+/**
+ * A router or load balancer passes to a person (`player`: its packets or connections wait for them)
+ * or back to its bot. Who holds a seat changes what the network does, so a replay needs it too.
+ */
+export interface ControllerCommand {
+  action: 'controller';
+  node: string;
+  controller: Controller;
+}
+
 /** A command with the simulated time (ms) at which it takes effect. */
-export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand | TamperCommand | ServerIoCommand) & { atMs: number };
+export type TimedCommand = (RouterCommand | BalancerCommand | FlowCommand | TamperCommand | ServerIoCommand | FaultCommand | ControllerCommand) & { atMs: number };
+
+/**
+ * Commands an engine logs at most (a scenario file holds as many). A session that gives more is
+ * replayable up to the first command the log could not keep (`Engine.commandLogFullAtMs`).
+ */
+export const MAX_LOGGED_COMMANDS = 100_000;
 
 /**
  * Why a command a player gave in good faith was refused: the moment passed between the click and the
