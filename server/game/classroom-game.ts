@@ -13,7 +13,7 @@ import { Router } from '../../shared/protocols/net/router.ts';
 import { Tap } from '../../shared/protocols/net/tap.ts';
 import { Server } from '../../shared/protocols/net/server.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
-import type { CommandResult, RefusalWhy } from '../../shared/protocols/roles/commands.ts';
+import type { CommandResult, RefusalWhy, TimedCommand } from '../../shared/protocols/roles/commands.ts';
 import { TRACE_TYPES, type TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import type { FlowModes } from '../../shared/protocols/app/flow-modes.ts';
@@ -88,6 +88,21 @@ export interface RunningScenario {
   /** Built-in id, or `custom`. */
   id: string;
   scenario: EngineScenario;
+  /** The scenario file as written: a round's replay is this file with the engine's log (shared/scenario/replay.ts). */
+  source: Readonly<Record<string, unknown>>;
+}
+
+/** What the session store has not yet written of the round's replay: its file once, then the log as it grows. */
+export interface ReplayProgress {
+  round: number;
+  /** The scenario file, in the round's first drain only (else null). */
+  source: Readonly<Record<string, unknown>> | null;
+  seed: number;
+  simMs: number;
+  commandLogFullAtMs: number | null;
+  /** Index in the round's log of `commands[0]`. */
+  fromIndex: number;
+  commands: TimedCommand[];
 }
 
 /**
@@ -176,6 +191,9 @@ export class ClassroomGame {
   private fastRetransmitsSeen = new Map<string, number>();
   /** Reason of each flow's latest congestion window change at its sender (the `cwnd` trace). */
   private cwndReasons = new Map<string, string>();
+  /** Commands of the round's log the session store has; whether it has the round's file. */
+  private replaySaved = 0;
+  private replaySourceSaved = false;
   /** Frames waiting to go to each tap's player, by tap node. */
   private readonly tapOut = new Map<string, { frames: TapFrame[]; skipped: number }>();
 
@@ -204,6 +222,8 @@ export class ClassroomGame {
     this.fastRetransmitsSeen = new Map();
     this.cwndReasons = new Map();
     this.clock.simMs = 0;
+    this.replaySaved = 0;
+    this.replaySourceSaved = false;
     this.events.newRound(this.state.round);
     this.engine.subscribe(
       TRACE_TYPES.filter((t) => WANTED.includes(t)),
@@ -302,6 +322,23 @@ export class ClassroomGame {
       st.node = seat.node;
       s.seats.set(seat.id, st);
     }
+  }
+
+  /** The round's replay as far as the session store has not written it; the store then has it. */
+  drainReplay(): ReplayProgress {
+    const log = this.engine.commandLog;
+    const out: ReplayProgress = {
+      round: this.state.round,
+      source: this.replaySourceSaved ? null : this.running.source,
+      seed: this.engine.seed,
+      simMs: this.engine.nowMs,
+      commandLogFullAtMs: this.engine.commandLogFullAtMs,
+      fromIndex: this.replaySaved,
+      commands: log.slice(this.replaySaved),
+    };
+    this.replaySaved = log.length;
+    this.replaySourceSaved = true;
+    return out;
   }
 
   /** Switch to another scenario (the host's `scenario` command): the finished round's stats are kept. */

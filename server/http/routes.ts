@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { replayScenario } from '../../shared/scenario/replay.ts';
 import express, { type Application, type Request, type Response } from 'express';
 import { basicAuth, matchMaker } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
@@ -63,18 +64,26 @@ export function mountRoutes(app: Application, opts: RouteOptions): void {
     );
   });
 
-  const results = (format: 'json' | 'csv') => (req: Request, res: Response) => {
+  /** A session's code and host token from a request for its results, or null once the answer says what is missing. */
+  const hostRequest = (req: Request, res: Response): { code: string; token: string } | null => {
     res.set('cache-control', 'no-store');
     const code = String(req.params.code ?? '').toUpperCase();
     if (!isJoinCode(code)) {
       res.status(404).json({ error: 'not a join code' });
-      return;
+      return null;
     }
     const token = tokenOf(req);
     if (token === undefined) {
       res.status(401).set('www-authenticate', 'Bearer').json({ error: 'the host token is required (Authorization: Bearer <token>)' });
-      return;
+      return null;
     }
+    return { code, token };
+  };
+
+  const results = (format: 'json' | 'csv') => (req: Request, res: Response) => {
+    const asked = hostRequest(req, res);
+    if (asked === null) return;
+    const { code, token } = asked;
     const found = opts.store.lookup(code, token);
     if (!found.ok) {
       res.status(found.status).json({ error: found.status === 404 ? `no session with code ${code}` : 'that is not the host token of this session' });
@@ -96,6 +105,30 @@ export function mountRoutes(app: Application, opts: RouteOptions): void {
       .send('\ufeff' + resultsCsv(found.results, table as CsvTable));
   };
   app.get('/api/sessions/:code/results.json', results('json'));
+  // A round of the session as a scenario file that plays it again (docs/scenario.md, "Replays").
+  app.get('/api/sessions/:code/replay.json', (req: Request, res: Response) => {
+    const asked = hostRequest(req, res);
+    if (asked === null) return;
+    const { code, token } = asked;
+    const roundParam = req.query.round;
+    const round = roundParam === undefined ? undefined : Number(roundParam);
+    if (round !== undefined && !(Number.isSafeInteger(round) && round >= 1)) {
+      res.status(400).json({ error: 'round must be a round number (1, 2, ...)' });
+      return;
+    }
+    const found = opts.store.lookupReplay(code, token, round);
+    if (!found.ok) {
+      const what = found.status === 403 ? 'that is not the host token of this session' : round === undefined ? `no session with code ${code}` : `session ${code} has no round ${round}`;
+      res.status(found.status).json({ error: what });
+      return;
+    }
+    const file = replayScenario(found.replay.source, found.replay);
+    if (file === null) {
+      res.status(404).json({ error: `round ${found.replay.round} of session ${code} has not run yet: there is nothing to replay` });
+      return;
+    }
+    res.attachment(`packetplay-${code}-round${found.replay.round}.json`).json(file);
+  });
   app.get('/api/sessions/:code/results.csv', results('csv'));
 
   if (opts.monitorPassword !== undefined) {

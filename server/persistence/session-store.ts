@@ -11,7 +11,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { NotableEvent } from '../game/notable-events.ts';
-import type { FlowRow, PlayerRecord } from '../game/classroom-game.ts';
+import type { FlowRow, PlayerRecord, ReplayProgress } from '../game/classroom-game.ts';
+import type { TimedCommand } from '../../shared/protocols/roles/commands.ts';
+import type { ReplayedRun } from '../../shared/scenario/replay.ts';
 
 export interface SessionInfo {
   id: string;
@@ -68,11 +70,26 @@ export interface EventRow {
   count: number;
 }
 
+/** A round of the session: the scenario it ran, how far, and how many commands its replay holds. */
+export interface RoundRow {
+  round: number;
+  scenario: string;
+  simMs: number;
+  commands: number;
+}
+
 export interface SessionResults {
   session: SessionInfo;
   players: PlayerRow[];
   flows: FlowResultRow[];
   events: EventRow[];
+  rounds: RoundRow[];
+}
+
+/** What a round's replay is built from (shared/scenario/replay.ts). */
+export interface StoredReplay extends ReplayedRun {
+  round: number;
+  source: Record<string, unknown>;
 }
 
 export interface Progress {
@@ -83,6 +100,8 @@ export interface Progress {
   players: PlayerRecord[];
   flows: FlowRow[];
   events: NotableEvent[];
+  /** The running round's replay, as far as it is not written yet. */
+  replay?: ReplayProgress;
 }
 
 export type Lookup = { ok: true; results: SessionResults } | { ok: false; status: 404 | 403 };
@@ -105,6 +124,13 @@ CREATE TABLE IF NOT EXISTS flows (
   transport TEXT NOT NULL, app TEXT NOT NULL, delivered_bytes REAL NOT NULL, goodput_bps REAL NOT NULL, retransmits INTEGER NOT NULL,
   timeouts INTEGER NOT NULL, fast_retransmits INTEGER NOT NULL, stats TEXT NOT NULL,
   PRIMARY KEY (session_id, round, flow));
+CREATE TABLE IF NOT EXISTS rounds (
+  session_id TEXT NOT NULL, round INTEGER NOT NULL, scenario TEXT NOT NULL, source TEXT NOT NULL, seed REAL NOT NULL,
+  sim_ms REAL NOT NULL, log_full_at_ms REAL, commands INTEGER NOT NULL,
+  PRIMARY KEY (session_id, round));
+CREATE TABLE IF NOT EXISTS round_commands (
+  session_id TEXT NOT NULL, round INTEGER NOT NULL, idx INTEGER NOT NULL, command TEXT NOT NULL,
+  PRIMARY KEY (session_id, round, idx));
 CREATE TABLE IF NOT EXISTS events (
   session_id TEXT NOT NULL, seq INTEGER NOT NULL, round INTEGER NOT NULL, t_ms REAL NOT NULL, type TEXT NOT NULL, node TEXT NOT NULL,
   link TEXT NOT NULL, flow TEXT NOT NULL, packet INTEGER NOT NULL, detail TEXT NOT NULL, count INTEGER NOT NULL,
@@ -169,6 +195,16 @@ export class SessionStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id, seq) DO UPDATE SET t_ms = excluded.t_ms, flow = excluded.flow, count = excluded.count`,
       ),
+      insertRound: p(
+        `INSERT INTO rounds (session_id, round, scenario, source, seed, sim_ms, log_full_at_ms, commands) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT (session_id, round) DO NOTHING`,
+      ),
+      updateRound: p(`UPDATE rounds SET sim_ms = ?, log_full_at_ms = ?, commands = ? WHERE session_id = ? AND round = ?`),
+      insertCommand: p(`INSERT OR REPLACE INTO round_commands (session_id, round, idx, command) VALUES (?, ?, ?, ?)`),
+      rounds: p(`SELECT round, scenario, sim_ms, commands FROM rounds WHERE session_id = ? ORDER BY round`),
+      round: p(`SELECT * FROM rounds WHERE session_id = ? AND round = ?`),
+      lastRound: p(`SELECT * FROM rounds WHERE session_id = ? ORDER BY round DESC LIMIT 1`),
+      roundCommands: p(`SELECT command FROM round_commands WHERE session_id = ? AND round = ? ORDER BY idx`),
       sessionsByCode: p(`SELECT * FROM sessions WHERE code = ? ORDER BY created_at DESC`),
       sessionById: p(`SELECT * FROM sessions WHERE id = ?`),
       players: p(`SELECT * FROM players WHERE session_id = ? ORDER BY joined_at, player`),
@@ -203,6 +239,12 @@ export class SessionStore {
       for (const e of p.events) {
         this.stmt.upsertEvent!.run(sessionId, e.seq, e.round, e.t, e.type, e.node, e.link, e.flow, e.packet, e.detail, e.count);
       }
+      const r = p.replay;
+      if (r !== undefined) {
+        if (r.source !== null) this.stmt.insertRound!.run(sessionId, r.round, p.scenario, JSON.stringify(r.source), r.seed, r.simMs, r.commandLogFullAtMs);
+        r.commands.forEach((c, i) => this.stmt.insertCommand!.run(sessionId, r.round, r.fromIndex + i, JSON.stringify(c)));
+        this.stmt.updateRound!.run(r.simMs, r.commandLogFullAtMs, r.fromIndex + r.commands.length, sessionId, r.round);
+      }
     });
   }
 
@@ -212,6 +254,34 @@ export class SessionStore {
 
   /** A session's results for whoever holds its host token. */
   lookup(code: string, token: string): Lookup {
+    const found = this.authorised(code, token);
+    return found.ok ? { ok: true, results: this.results(found.id)! } : found;
+  }
+
+  /**
+   * A round's replay (the last round's when `round` is undefined) for whoever holds the host token;
+   * 404 when the session or the round is unknown.
+   */
+  lookupReplay(code: string, token: string, round: number | undefined): { ok: true; replay: StoredReplay } | { ok: false; status: 404 | 403 } {
+    const found = this.authorised(code, token);
+    if (!found.ok) return found;
+    const row = (round === undefined ? this.stmt.lastRound!.get(found.id) : this.stmt.round!.get(found.id, round)) as Record<string, unknown> | undefined;
+    if (row === undefined) return { ok: false, status: 404 };
+    const commands = (this.stmt.roundCommands!.all(found.id, Number(row.round)) as Array<{ command: string }>).map((c) => JSON.parse(c.command) as TimedCommand);
+    return {
+      ok: true,
+      replay: {
+        round: Number(row.round),
+        source: JSON.parse(String(row.source)) as Record<string, unknown>,
+        seed: Number(row.seed),
+        nowMs: Number(row.sim_ms),
+        commandLog: commands,
+        commandLogFullAtMs: row.log_full_at_ms === null ? null : Number(row.log_full_at_ms),
+      },
+    };
+  }
+
+  private authorised(code: string, token: string): { ok: true; id: string } | { ok: false; status: 404 | 403 } {
     const rows = this.stmt.sessionsByCode!.all(code) as Array<Record<string, unknown>>;
     if (rows.length === 0) return { ok: false, status: 404 };
     const given = Buffer.from(hashToken(token), 'hex');
@@ -220,7 +290,7 @@ export class SessionStore {
       return stored.length === given.length && timingSafeEqual(stored, given);
     });
     if (match === undefined) return { ok: false, status: 403 };
-    return { ok: true, results: this.results(String(match.id))! };
+    return { ok: true, id: String(match.id) };
   }
 
   results(sessionId: string): SessionResults | undefined {
@@ -276,6 +346,12 @@ export class SessionStore {
         packet: Number(r.packet),
         detail: String(r.detail),
         count: Number(r.count),
+      })),
+      rounds: (this.stmt.rounds!.all(sessionId) as Array<Record<string, unknown>>).map((r) => ({
+        round: Number(r.round),
+        scenario: String(r.scenario),
+        simMs: Number(r.sim_ms),
+        commands: Number(r.commands),
       })),
     };
   }

@@ -22,7 +22,7 @@ import {
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import type { EngineScenario } from '../../shared/protocols/scenario.ts';
 import { serverContext } from '../context.ts';
-import { ClassroomGame } from '../game/classroom-game.ts';
+import { ClassroomGame, type RunningScenario } from '../game/classroom-game.ts';
 import { STEP_MS } from '../game/sim-clock.ts';
 import { recordTick } from '../metrics.ts';
 import { resolveScenario } from '../scenarios/classroom-scenarios.ts';
@@ -145,7 +145,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     this.roomId = await claimCode(this.presence);
     this.codeClaimed = true;
     try {
-      this.setUp(resolved.id, resolved.scenario);
+      this.setUp(resolved);
     } catch (err) {
       // A room that fails to start gives its code back.
       await releaseCode(this.presence, this.roomId);
@@ -155,14 +155,15 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     serverContext().log.info({ code: this.roomId, scenario: resolved.id }, 'classroom created');
   }
 
-  private setUp(scenarioId: string, scenario: EngineScenario): void {
+  private setUp(first: RunningScenario): void {
+    const { id: scenarioId, scenario } = first;
     const { store } = serverContext();
     this.setPrivate(true);
     this.patchRate = 100;
     this.state.code = this.roomId;
     this.hostToken = randomBytes(24).toString('base64url');
     this.resultsId = randomUUID();
-    this.game = new ClassroomGame(this.state, { id: scenarioId, scenario });
+    this.game = new ClassroomGame(this.state, first);
     store.createSession({
       id: this.resultsId,
       code: this.roomId,
@@ -292,7 +293,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     const resolved = resolveScenario(choice as Parameters<typeof resolveScenario>[0]);
     if (!resolved.ok) return refusal(resolved.errors[0]?.startsWith('no built-in') ? 'unknown' : 'invalid', resolved.errors.slice(0, 5).join('; '));
     this.save();
-    this.game.switchScenario({ id: resolved.id, scenario: resolved.scenario });
+    this.game.switchScenario({ id: resolved.id, scenario: resolved.scenario, source: resolved.source });
     this.save();
     return { ok: true };
   }
@@ -348,6 +349,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
           players: g.allPlayers(),
           flows: [...g.finishedRounds, ...g.flowRows()],
           events: g.events.drainUnsaved(),
+          replay: g.drainReplay(),
         },
         new Date().toISOString(),
       );

@@ -20,6 +20,8 @@ export interface BuiltinScenario {
   i18n: Partial<Record<'ko' | 'en', { name?: string; description?: string }>>;
   seats: number;
   scenario: EngineScenario;
+  /** The file as written, for a replay of a round that ran it (shared/scenario/replay.ts). */
+  source: Readonly<Record<string, unknown>>;
 }
 
 let cache: BuiltinScenario[] | null = null;
@@ -34,7 +36,7 @@ export function builtinScenarios(dir = CLASSROOM_SCENARIO_DIR): BuiltinScenario[
     if (!r.ok) throw new Error(`${file}: ${r.errors.join('; ')}`);
     const limits = ClassroomGame.checkLimits(r.scenario);
     if (limits.length > 0) throw new Error(`${file}: ${limits.join('; ')}`);
-    const raw = JSON.parse(text) as { description?: string; i18n?: BuiltinScenario['i18n'] };
+    const raw = JSON.parse(text) as Record<string, unknown> & { description?: string; i18n?: BuiltinScenario['i18n'] };
     return {
       id: basename(file, '.json'),
       name: r.scenario.name,
@@ -42,25 +44,26 @@ export function builtinScenarios(dir = CLASSROOM_SCENARIO_DIR): BuiltinScenario[
       i18n: raw.i18n ?? {},
       seats: seatsFor(r.scenario).length,
       scenario: r.scenario,
+      source: raw,
     };
   });
   if (dir === CLASSROOM_SCENARIO_DIR) cache = out;
   return out;
 }
 
-export type Resolved = { ok: true; id: string; scenario: EngineScenario } | { ok: false; errors: string[] };
+export type Resolved = { ok: true; id: string; scenario: EngineScenario; source: Readonly<Record<string, unknown>> } | { ok: false; errors: string[] };
 
 /** A host's choice → a scenario to run. An absent choice runs the first built-in scenario. */
 export function resolveScenario(choice: ScenarioChoice | undefined): Resolved {
   const builtins = builtinScenarios();
   if (choice === undefined) {
     const first = builtins[0];
-    return first === undefined ? { ok: false, errors: ['no built-in scenario is installed'] } : { ok: true, id: first.id, scenario: first.scenario };
+    return first === undefined ? { ok: false, errors: ['no built-in scenario is installed'] } : { ok: true, id: first.id, scenario: first.scenario, source: first.source };
   }
   if (typeof choice === 'string') {
     const found = builtins.find((b) => b.id === choice);
     if (found === undefined) return { ok: false, errors: [`no built-in scenario "${choice}" (there are: ${builtins.map((b) => b.id).join(', ')})`] };
-    return { ok: true, id: found.id, scenario: found.scenario };
+    return { ok: true, id: found.id, scenario: found.scenario, source: found.source };
   }
   const tooBig = scenarioSizeProblem(choice);
   if (tooBig !== null) return { ok: false, errors: [`scenario: ${tooBig}`] };
@@ -68,5 +71,5 @@ export function resolveScenario(choice: ScenarioChoice | undefined): Resolved {
   if (!r.ok) return { ok: false, errors: r.errors };
   const limits = ClassroomGame.checkLimits(r.scenario);
   if (limits.length > 0) return { ok: false, errors: limits };
-  return { ok: true, id: 'custom', scenario: r.scenario };
+  return { ok: true, id: 'custom', scenario: r.scenario, source: choice as Record<string, unknown> };
 }

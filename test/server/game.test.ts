@@ -8,11 +8,13 @@ import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import { dnsScenario } from '../engine/dns-helpers.ts';
 import { builtinScenarios } from '../../server/scenarios/classroom-scenarios.ts';
 import { Router } from '../../shared/protocols/net/router.ts';
+import { Engine } from '../../shared/protocols/engine.ts';
+import { replayScenario } from '../../shared/scenario/replay.ts';
 
 function game(id = '1-router-lab') {
   const b = builtinScenarios().find((s) => s.id === id)!;
   const state = new ClassroomState();
-  const g = new ClassroomGame(state, { id: b.id, scenario: b.scenario }, { now: () => new Date('2026-01-01T00:00:00Z') });
+  const g = new ClassroomGame(state, { id: b.id, scenario: b.scenario, source: b.source }, { now: () => new Date('2026-01-01T00:00:00Z') });
   return { g, state };
 }
 
@@ -235,6 +237,48 @@ describe('faults', () => {
   });
 });
 
+describe('replay', () => {
+  it('gives the store a round in pieces that together play the class again, packet for packet', () => {
+    const { g, state } = game();
+    g.addPlayer('h', 'Teacher', 'host');
+    g.addPlayer('a', 'Ann', 'student'); // r1
+    g.addPlayer('b', 'Ben', 'student'); // r2
+    const pieces = [g.drainReplay()];
+    expect(pieces[0]!.source).toBe(builtinScenarios().find((b) => b.id === '1-router-lab')!.source);
+    for (let tick = 1; tick <= 400; tick++) {
+      g.tick(50 + (tick % 3) * 20);
+      // Ann forwards what waits at r1 the way the routing table would, but drops every seventh packet.
+      for (const p of [...state.packets.values()].filter((x) => x.at === 'r1')) {
+        expect(g.routerCommand('a', p.id % 7 === 0 ? { action: 'drop', packet: p.id } : { action: 'forward', packet: p.id, link: p.next })).toMatchObject({ ok: true });
+      }
+      if (tick === 60) g.dropPlayer('b'); // Ben's connection drops: his seat's bot forwards his packets
+      if (tick === 90) g.reconnectPlayer('b');
+      if (tick === 120) expect(g.fault('h', { kind: 'link-down', link: 'r1-r3', forMs: 700 })).toEqual({ ok: true });
+      if (tick === 200) expect(g.fault('h', { kind: 'link-loss', link: 'r1-r3', loss: { 'r1->r3': 0.3 } })).toEqual({ ok: true });
+      if (tick % 100 === 0) pieces.push(g.drainReplay());
+      g.sync(tick % 10 === 0);
+    }
+    pieces.push(g.drainReplay());
+    expect(pieces.slice(1).every((p) => p.source === null)).toBe(true);
+    const commands = pieces.flatMap((p) => p.commands);
+    expect(pieces.map((p) => p.fromIndex)).toEqual(pieces.map((_, i) => pieces.slice(0, i).reduce((n, p) => n + p.commands.length, 0)));
+    expect(commands).toEqual(g.engine.commandLog);
+    const actions = new Set(commands.map((c) => c.action));
+    expect([...actions].sort()).toEqual(['controller', 'drop', 'fault', 'forward']);
+    const last = pieces[pieces.length - 1]!;
+    expect(last.simMs).toBe(g.engine.nowMs);
+
+    const file = JSON.parse(JSON.stringify(replayScenario(pieces[0]!.source!, { seed: last.seed, nowMs: last.simMs, commandLog: commands, commandLogFullAtMs: last.commandLogFullAtMs })));
+    const loaded = loadScenario(file);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const replay = new Engine(loaded.scenario);
+    replay.run();
+    expect(replay.nowMs).toBe(g.engine.nowMs);
+    expect(JSON.stringify(replay.summary())).toBe(JSON.stringify(g.engine.summary()));
+    expect(replay.summary().drops.player).toBeGreaterThan(0);
+  });
+});
+
 describe('scenario switch and end', () => {
   it('keeps the finished round’s stats, reseats everyone and refuses commands once ended', () => {
     const { g, state } = game();
@@ -244,7 +288,7 @@ describe('scenario switch and end', () => {
     g.sync(true);
     expect(state.events.length).toBeGreaterThan(0);
     const other = builtinScenarios().find((s) => s.id === '3-flow-control-lab')!;
-    g.switchScenario({ id: other.id, scenario: other.scenario });
+    g.switchScenario({ id: other.id, scenario: other.scenario, source: other.source });
     expect(state.round).toBe(2);
     // The last lab's notable events leave the shared window with its topology (they stay in the results).
     expect(state.events.length).toBe(0);
@@ -267,7 +311,7 @@ function custom(input: unknown) {
   const r = loadScenario(input);
   if (!r.ok) throw new Error(r.errors.join('; '));
   const state = new ClassroomState();
-  const g = new ClassroomGame(state, { id: 'custom', scenario: r.scenario });
+  const g = new ClassroomGame(state, { id: 'custom', scenario: r.scenario, source: input as Record<string, unknown> });
   return { g, state };
 }
 

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from '@colyseus/sdk';
 import { resultsCsv } from '../../server/persistence/results-format.ts';
 import type { SessionResults } from '../../server/persistence/session-store.ts';
+import { Engine } from '../../shared/protocols/engine.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
 import { freePort, tempDir, waitFor } from './helpers.ts';
 
 let PORT = 0;
@@ -104,6 +106,32 @@ describe('session results', () => {
     const viaQuery = await fetch(`${BASE}/api/sessions/${code}/results.csv?table=flows&token=${encodeURIComponent(hostToken)}`);
     expect((await viaQuery.text()).split('\r\n')[0]).toBe('session,round,flow,from,to,transport,app,deliveredBytes,goodputBps,retransmits,timeouts,fastRetransmits');
     expect((await fetch(`${BASE}/api/sessions/${code}/results.csv?table=secrets&token=${hostToken}`)).status).toBe(400);
+
+    // The round's replay: the lab's file, its seed, the log (the bots at the start, the student taking
+    // the edge router and his bot taking it back when the server stopped), up to where the class got.
+    expect(after.rounds).toEqual([{ round: 1, scenario: '2-congestion-lab', simMs: after.session.simMs, commands: 4 }]);
+    const replayRes = await getResults(code, hostToken, 'replay.json');
+    expect(replayRes.status).toBe(200);
+    expect(replayRes.headers.get('content-disposition')).toBe(`attachment; filename=packetplay-${code}-round1.json`);
+    const replayFile = (await replayRes.json()) as { name: string; durationMs: number; commands: Array<Record<string, unknown>> };
+    expect(replayFile.name).toBe('Congestion lab: two senders, one bottleneck');
+    expect(replayFile.durationMs).toBe(after.session.simMs);
+    expect(replayFile.commands.map((c) => [c.action, c.node, c.controller])).toEqual([
+      ['controller', 'edge', 'bot'],
+      ['controller', 'core', 'bot'],
+      ['controller', 'edge', 'player'],
+      ['controller', 'edge', 'bot'],
+    ]);
+    expect(replayFile.commands.slice(0, 2).map((c) => c.atMs)).toEqual([0, 0]);
+    const loaded = loadScenario(replayFile);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const summary = new Engine(loaded.scenario).run();
+    expect(after.flows.map((f) => [f.flow, f.deliveredBytes, f.retransmits, f.timeouts])).toEqual(
+      Object.entries(summary.flows).map(([id, f]) => [id, f.deliveredBytes, f.retransmits, f.timeouts]),
+    );
+    expect((await getResults(code, hostToken, 'replay.json?round=2')).status).toBe(404);
+    expect((await getResults(code, hostToken, 'replay.json?round=zero')).status).toBe(400);
+    expect((await getResults(code, 'wrong-token', 'replay.json')).status).toBe(403);
     await stopProcess('SIGTERM');
   }, 240_000);
 });
@@ -119,6 +147,7 @@ describe('CSV', () => {
       ],
       flows: [],
       events: [],
+      rounds: [],
     };
     expect(resultsCsv(r, 'players')).toBe(
       'session,name,role,seat,score,host,spectator,connected,joinedAt,leftAt\r\n' +
