@@ -66,6 +66,11 @@ export interface HostControls {
   end(): Promise<IntentResult>;
   /** The session report as a file to save. */
   report(): Promise<{ name: string; type: string; body: string } | null>;
+  /**
+   * The run so far as a scenario file that plays it again (docs/scenario.md, "Replays"): in a class
+   * the current round's, from the server; null when there is none.
+   */
+  replay(): Promise<{ name: string; type: string; body: string } | null>;
   /** The code students join with (rooms only). */
   readonly joinCode: string | null;
 }

@@ -811,17 +811,21 @@ export class RoomSource implements GameSource {
       assignRole: (player, role, node) => send('role', { player, seat: role === 'spectator' || node === null ? '' : `${role}:${node}` }),
       kick: (player) => send('kick', { player }),
       end: () => send('end'),
-      report: async () => {
-        if (this.resultsPath === null || this.hostToken === null) return null;
-        try {
-          const res = await fetch(httpUrl(this.resultsPath), { headers: { authorization: `Bearer ${this.hostToken}` } });
-          if (!res.ok) return null;
-          return { name: `packetplay-${this.code}.json`, type: 'application/json', body: await res.text() };
-        } catch {
-          return null;
-        }
-      },
+      report: () => this.hostDownload('results.json', `packetplay-${this.code}.json`),
+      replay: () => this.hostDownload('replay.json', `packetplay-${this.code}-round${this.room.state?.round ?? 1}.json`),
     };
+  }
+
+  /** A file of the session's results the host may download (`results.json`, `replay.json`), or null. */
+  private async hostDownload(file: string, name: string): Promise<{ name: string; type: string; body: string } | null> {
+    if (this.resultsPath === null || this.hostToken === null) return null;
+    try {
+      const res = await fetch(httpUrl(this.resultsPath.replace(/results\.json$/, file)), { headers: { authorization: `Bearer ${this.hostToken}` } });
+      if (!res.ok) return null;
+      return { name, type: 'application/json', body: await res.text() };
+    } catch {
+      return null;
+    }
   }
 
   /** Leave the room (the player chose to). */

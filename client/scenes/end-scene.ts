@@ -4,8 +4,8 @@
 import Phaser from 'phaser';
 import { bytes, clock, n, t, type MessageKey } from '../i18n/index.ts';
 import type { GameSource } from '../model/source.ts';
-import { download, h } from '../ui/dom.ts';
-import { toast } from '../ui/toast.ts';
+import { h } from '../ui/dom.ts';
+import { hostFileButton } from '../ui/file-button.ts';
 import { roleName } from '../ui/role-name.ts';
 import type { EndSummary, FlowOutcome } from './end-summary.ts';
 import { mountScreen } from './menu.ts';
@@ -72,28 +72,15 @@ export class EndScene extends Phaser.Scene {
           ),
         ),
       );
-      const report =
-        host === null
-          ? null
-          : h('button', {
-              class: 'btn',
-              data: { testid: 'end-report' },
-              text: t('host.report'),
-              on: {
-                click: async () => {
-                  const r = await host.report();
-                  if (r === null) toast(t('host.noReport'), 'bad');
-                  else download(r.name, r.type, r.body);
-                },
-              },
-            });
+      const report = host === null ? null : hostFileButton(host, 'report', 'end-report');
+      const replay = host === null ? null : hostFileButton(host, 'replay', 'end-replay');
       return h(
         'div',
         { class: 'menu-card wide' },
         h('h1', { text: t('end.title') }),
         h('p', { class: 'muted', text: t(`end.reason.${s.reason}` as MessageKey, { scenario: s.scenario, time: clock(s.simMs) }) }),
         h('div', { class: 'end-grid' }, players, drops, flows),
-        h('div', { class: 'actions' }, report, h('button', { class: 'btn btn-primary', data: { testid: 'end-title' }, text: t('end.toTitle'), on: { click: () => this.scene.start('title') } })),
+        h('div', { class: 'actions' }, report, replay, h('button', { class: 'btn btn-primary', data: { testid: 'end-title' }, text: t('end.toTitle'), on: { click: () => this.scene.start('title') } })),
       );
     });
   }

@@ -13,6 +13,7 @@ import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
 import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
+import { replayScenario } from '../../shared/scenario/replay.ts';
 import { exchangeOutcome } from '../../shared/protocols/app/flow.ts';
 import { ipToString } from '../../shared/protocols/net/addresses.ts';
 import { CLIENT_TRACE_TYPES, type WorldEvent } from '../model/events.ts';
@@ -41,6 +42,8 @@ export interface LocalScenario {
   scenario: EngineScenario;
   /** Speed to start it at. */
   speed: number;
+  /** The scenario file as written, for a replay of the run (shared/scenario/replay.ts). */
+  source?: Readonly<Record<string, unknown>>;
 }
 
 export interface LocalOptions {
@@ -53,6 +56,13 @@ export interface LocalOptions {
   name?: string;
   /** The scenario's id in `library`, if it is one of them. */
   scenarioId?: string;
+  /** The scenario file as written, where there is one (the sandbox's): the host may download a replay. */
+  source?: Readonly<Record<string, unknown>>;
+}
+
+/** A scenario's name as part of a file name. */
+function fileSlug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'session';
 }
 
 /** The scenario id of a file the player loaded (it is in no list). */
@@ -85,6 +95,8 @@ export class LocalSource implements GameSource {
   private readonly library: readonly LocalScenario[];
   /** The id in `library` of the scenario running now, or null. */
   private scenarioId: string | null;
+  /** The running scenario's file as written, or null (a level's: no replay is offered). */
+  private scenarioSource: Readonly<Record<string, unknown>> | null;
   /** Extra observers of raw trace events (level objectives). */
   private readonly traceTaps: Array<(e: TraceEvent) => void> = [];
 
@@ -93,6 +105,7 @@ export class LocalSource implements GameSource {
     this.role = opts.role;
     this.library = opts.library ?? [];
     this.scenarioId = opts.scenarioId ?? null;
+    this.scenarioSource = opts.source ?? null;
     this.world.speed = opts.speed;
     this.engine = this.boot(scenario, opts.name ?? scenario.name);
     this.host = this.makeHostControls();
@@ -391,7 +404,7 @@ export class LocalSource implements GameSource {
       scenarios: () => this.library.map((s) => ({ id: s.id, name: s.name })),
       currentScenario: () => this.scenarioId,
       loadScenario: async (choice: string | Record<string, unknown>) => {
-        let s: { id: string; name: string; scenario: EngineScenario; speed: number };
+        let s: LocalScenario;
         if (typeof choice === 'string') {
           const found = this.library.find((x) => x.id === choice);
           if (found === undefined) return { ok: false, reason: choice };
@@ -400,12 +413,13 @@ export class LocalSource implements GameSource {
           // A file of the player's own: checked as the sim command checks one, run at real time.
           const loaded = loadScenario(choice);
           if (!loaded.ok) return { ok: false, reason: loaded.errors.slice(0, 3).join('; ') };
-          s = { id: FILE_SCENARIO_ID, name: loaded.scenario.name, scenario: loaded.scenario, speed: 1 };
+          s = { id: FILE_SCENARIO_ID, name: loaded.scenario.name, scenario: loaded.scenario, speed: 1, source: choice };
         }
         const keep = this.role;
         this.role = { role: this.mode === 'sandbox' ? 'host' : keep.role, node: null, flows: [] };
         this.boot(s.scenario, s.name);
         this.scenarioId = s.id;
+        this.scenarioSource = s.source ?? null;
         w.speed = s.speed;
         for (const fn of this.roleListeners) fn(this.role);
         return { ok: true };
@@ -425,7 +439,7 @@ export class LocalSource implements GameSource {
         return { ok: true };
       },
       report: async () => ({
-        name: `packetplay-report-${this.world.scenarioName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'session'}.json`,
+        name: `packetplay-report-${fileSlug(this.world.scenarioName)}.json`,
         type: 'application/json',
         body: JSON.stringify(
           {
@@ -439,6 +453,13 @@ export class LocalSource implements GameSource {
           2,
         ),
       }),
+      replay: async () => {
+        const file = this.scenarioSource === null ? null : replayScenario(this.scenarioSource, this.engine);
+        if (file === null) return null;
+        // Named as the sandbox showed it (a built-in scenario's file name is only an id).
+        file.name = this.world.scenarioName.slice(0, 120);
+        return { name: `packetplay-replay-${fileSlug(this.world.scenarioName)}.json`, type: 'application/json', body: JSON.stringify(file, null, 1) };
+      },
     };
   }
 

@@ -170,7 +170,7 @@ export function sandboxLibrary(): LocalScenario[] {
     const loaded = loadScenario(e.scenario);
     // A topic scenario newer than this engine is left out rather than breaking the sandbox.
     if (!loaded.ok) continue;
-    out.push({ id: e.id, name: t(e.title), scenario: loaded.scenario, speed: e.speed ?? 1 });
+    out.push({ id: e.id, name: t(e.title), scenario: loaded.scenario, speed: e.speed ?? 1, source: e.scenario as Record<string, unknown> });
   }
   return out;
 }

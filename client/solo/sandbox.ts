@@ -7,7 +7,7 @@ import { sandboxLibrary } from './sandbox-scenarios.ts';
 export function startSandbox(scene: Phaser.Scene, scenarioId = 'classroom'): void {
   const lib = sandboxLibrary();
   const chosen = lib.find((s) => s.id === scenarioId) ?? lib[0]!;
-  const source = new LocalSource(chosen.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: chosen.speed, library: lib, name: chosen.name, scenarioId: chosen.id });
+  const source = new LocalSource(chosen.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: chosen.speed, library: lib, name: chosen.name, scenarioId: chosen.id, source: chosen.source });
   scene.scene.stop('backdrop');
   scene.scene.start('game', { source });
 }

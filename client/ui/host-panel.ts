@@ -4,13 +4,14 @@
 
 import { t, type MessageKey } from '../i18n/index.ts';
 import type { FaultIntent, GameSource, HostControls, IntentResult } from '../model/source.ts';
-import { download, h, setChildren, setText } from './dom.ts';
+import { h, setChildren, setText } from './dom.ts';
 import { seatSelect } from './seat-select.ts';
 import type { Panel } from './panel.ts';
 import { toast } from './toast.ts';
 import { refusalMessage } from '../i18n/engine-reasons.ts';
 import { readScenarioFile } from './scenario-file.ts';
 import { joinAddressLine } from './join-address.ts';
+import { hostFileButton } from './file-button.ts';
 
 export const SPEEDS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4];
 /** The sandbox also slows down enough to follow the engine's fast topic scenarios. */
@@ -131,7 +132,8 @@ export class HostPanel implements Panel {
 
     this.players = h('div', { class: 'players' });
     const end = h('button', { class: 'btn btn-danger', data: { testid: 'host-end' }, text: t('host.end'), on: { click: () => void this.endSession() } });
-    const reportBtn = h('button', { class: 'btn', data: { testid: 'host-report' }, text: t('host.report'), on: { click: () => void this.downloadReport() } });
+    const reportBtn = hostFileButton(host, 'report', 'host-report');
+    const replayBtn = hostFileButton(host, 'replay', 'host-replay');
 
     this.root = h(
       'section',
@@ -148,7 +150,7 @@ export class HostPanel implements Panel {
       faults,
       h('h3', { text: t('host.players') }),
       this.players,
-      h('div', { class: 'actions' }, reportBtn, end),
+      h('div', { class: 'actions' }, reportBtn, replayBtn, end),
     );
     this.renderCode();
     this.update();
@@ -247,12 +249,6 @@ export class HostPanel implements Panel {
   private async endSession(): Promise<void> {
     if (!confirm(t('host.endConfirm'))) return;
     await this.report(this.host.end());
-  }
-
-  private async downloadReport(): Promise<void> {
-    const r = await this.host.report();
-    if (r === null) toast(t('host.noReport'), 'bad');
-    else download(r.name, r.type, r.body);
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import { LocalSource } from '../../client/solo/local-source.ts';
 import { sandboxLibrary, SANDBOX_IDS } from '../../client/solo/sandbox-scenarios.ts';
 import { summarize } from '../../client/scenes/end-summary.ts';
 import { Engine } from '../../shared/protocols/engine.ts';
+import type { Router } from '../../shared/protocols/net/router.ts';
 
 describe('sandbox', () => {
   test('every sandbox scenario loads with this engine', () => {
@@ -114,5 +115,41 @@ describe('sandbox', () => {
     expect([yours.started, yours.cc, yours.arq, yours.windowSegments]).toEqual([true, 'newreno', 'stop-and-wait', 1]);
     expect(await source.startFlow('yours', { cc: 'tahoe' })).toEqual({ ok: false, reason: 'flow yours already started', why: { code: 'flow-started', flow: 'yours' } });
     expect(await source.startFlow('newreno')).toEqual({ ok: false, reason: 'flow newreno already started', why: { code: 'flow-started', flow: 'newreno' } });
+  });
+});
+
+describe('sandbox replay', () => {
+  test('a run with a router played by hand, a fault and a seat handed back downloads as a file that plays it again exactly', async () => {
+    const lib = sandboxLibrary();
+    const classroom = lib.find((s) => s.id === 'classroom')!;
+    const host = { role: 'host' as const, node: null, flows: [] };
+    const live = new LocalSource(classroom.scenario, { mode: 'sandbox', role: host, speed: 1, library: lib, name: classroom.name, scenarioId: 'classroom', source: classroom.source });
+    expect(await live.host.replay()).toBeNull(); // nothing has run yet
+    expect(await live.host.assignRole('me', 'router', 'router')).toEqual({ ok: true });
+    for (let t = 0; t < 300; t++) {
+      live.advance(40);
+      // Forward what waits the way the routing table would; drop every fifth packet.
+      for (const p of live.engine.waitingAt('router')) {
+        const link = p.id % 5 === 0 ? undefined : (live.engine.network.nodes.get('router') as Router).routes.get(p.ip.dst)!.iface.link.id;
+        expect((await live.router(link === undefined ? { action: 'drop', node: 'router', packet: p.id } : { action: 'forward', node: 'router', packet: p.id, link })).ok).toBe(true);
+      }
+      if (t === 100) expect(await live.host.fault({ kind: 'link-loss', link: 'uplink', loss: 0.2 })).toEqual({ ok: true });
+      if (t === 200) expect(await live.host.assignRole('me', 'host', null)).toEqual({ ok: true });
+    }
+    const file = await live.host.replay();
+    expect(file!.name).toBe('packetplay-replay-Classroom-an-upload-and-a-voice-call-sha.json');
+    const parsed = JSON.parse(file!.body) as { name: string; durationMs: number; commands: Array<{ action: string }> };
+    expect([parsed.name, parsed.durationMs]).toEqual([classroom.name, 12_000]);
+    expect(new Set(parsed.commands.map((c) => c.action))).toEqual(new Set(['controller', 'forward', 'drop', 'fault']));
+
+    // Opened with "Load a file…" in another sandbox, it runs to the same end, packet for packet.
+    const again = new LocalSource(lib[1]!.scenario, { mode: 'sandbox', role: host, speed: 1, library: lib });
+    expect(await again.host.loadScenario(parsed as unknown as Record<string, unknown>)).toEqual({ ok: true });
+    again.advance(parsed.durationMs);
+    expect(again.engine.nowMs).toBe(12_000);
+    expect(JSON.stringify(again.engine.summary())).toBe(JSON.stringify(live.engine.summary()));
+    expect(live.engine.summary().drops.player).toBeGreaterThan(0);
+    // And a replay of the replay is the same file.
+    expect(JSON.parse((await again.host.replay())!.body)).toEqual(parsed);
   });
 });

@@ -163,6 +163,29 @@ describe('classroom', () => {
     expect(file.suggestedFilename()).toBe(`packetplay-${code}.json`);
     await shot(host, '18-end-host');
     await shot(a, '19-end-student');
+
+    // And the round as a replay: the router player's drop and forwards are in it, and the sandbox
+    // plays it to where the class stopped, with the router's queue emptied by the logged commands.
+    const replayDownload = host.waitForEvent('download');
+    await host.click('[data-testid=end-replay]');
+    const replayFile = await replayDownload;
+    expect(replayFile.suggestedFilename()).toBe(`packetplay-${code}-round1.json`);
+    const replayText = readFileSync((await replayFile.path())!, 'utf8');
+    const replay = JSON.parse(replayText) as { name: string; durationMs: number; commands: Array<{ action: string; node?: string }> };
+    expect(replay.commands.filter((c) => c.node === 'edge' && c.action === 'drop').length).toBeGreaterThanOrEqual(1);
+    expect(replay.commands.filter((c) => c.node === 'edge' && c.action === 'forward').length).toBeGreaterThanOrEqual(1);
+    const watch = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
+    await watch.click('[data-testid=menu-sandbox]');
+    await waitForScene(watch, 'game');
+    await watch.setInputFiles('[data-testid=scenario-file]', { name: 'replay.json', mimeType: 'application/json', buffer: Buffer.from(replayText) });
+    await watch.waitForFunction((name) => document.querySelector('[data-testid=scenario-name]')?.textContent === name, replay.name, { timeout: 5_000 });
+    await watch.evaluate(() => (window as unknown as { __pp: { source: { advance(ms: number): void } } }).__pp.source.advance(1e9));
+    const replayed = await watch.evaluate(() => {
+      const engine = (window as unknown as { __pp: { source: { engine: { nowMs: number; commandLog: unknown[] } } } }).__pp.source.engine;
+      return { nowMs: engine.nowMs, commands: engine.commandLog.length };
+    });
+    expect(replayed).toEqual({ nowMs: replay.durationMs, commands: replay.commands.length });
+    await watch.close();
     expect(errors).toEqual([]);
   });
 
