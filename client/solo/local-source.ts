@@ -32,6 +32,7 @@ import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView
 import type { ArqMode } from '../../shared/protocols/transport/tcp/arq.ts';
 import type { CongestionAlgorithm } from '../../shared/protocols/transport/tcp/congestion/index.ts';
 import { World, type QueueEntry } from '../model/world.ts';
+import type { MessageKey } from '../i18n/index.ts';
 
 /** Longest stretch of simulated time one frame may run (a tab that slept must not run minutes at once). */
 const MAX_FRAME_REAL_MS = 250;
@@ -58,6 +59,8 @@ export interface LocalOptions {
   scenarioId?: string;
   /** The scenario file as written, where there is one (the sandbox's): the host may download a replay. */
   source?: Readonly<Record<string, unknown>>;
+  /** Tells the player something that is no answer to an action of theirs (a replay handing over to them). */
+  notify?: (key: MessageKey) => void;
 }
 
 /** A scenario's name as part of a file name. */
@@ -80,7 +83,10 @@ export class LocalSource implements GameSource {
       return n instanceof Tap ? n.tamper : null;
     },
     // The engine refuses a target that is not a handshake message, with the reason to show.
-    setTarget: async (node, target) => result(this.engine.setTapTamper(node, target as TapTamper | null)),
+    setTarget: async (node, target) => {
+      this.takeOver();
+      return result(this.engine.setTapTamper(node, target as TapTamper | null));
+    },
   };
   engine: Engine;
   private role: MyRole;
@@ -95,6 +101,7 @@ export class LocalSource implements GameSource {
   private readonly library: readonly LocalScenario[];
   /** The id in `library` of the scenario running now, or null. */
   private scenarioId: string | null;
+  private readonly notify: (key: MessageKey) => void;
   /** The running scenario's file as written, or null (a level's: no replay is offered). */
   private scenarioSource: Readonly<Record<string, unknown>> | null;
   /** Extra observers of raw trace events (level objectives). */
@@ -106,6 +113,7 @@ export class LocalSource implements GameSource {
     this.library = opts.library ?? [];
     this.scenarioId = opts.scenarioId ?? null;
     this.scenarioSource = opts.source ?? null;
+    this.notify = opts.notify ?? (() => {});
     this.world.speed = opts.speed;
     this.engine = this.boot(scenario, opts.name ?? scenario.name);
     this.host = this.makeHostControls();
@@ -280,7 +288,17 @@ export class LocalSource implements GameSource {
     }
   }
 
+  /**
+   * The sandbox's player acts in a run that still has commands to replay (a downloaded class, a
+   * file with a script): from now on the network is theirs, and the rest of the script is dropped,
+   * since the packets and connections it names would no longer be the same ones.
+   */
+  private takeOver(): void {
+    if (this.mode === 'sandbox' && this.engine.discardPendingCommands() > 0) this.notify('sandbox.replayHandedOver');
+  }
+
   async router(intent: RouterIntent): Promise<IntentResult> {
+    this.takeOver();
     const r = this.commandNow(intent);
     this.refreshDynamic();
     return r;
@@ -301,6 +319,7 @@ export class LocalSource implements GameSource {
   }
 
   async startFlow(flow: string, modes: FlowModes = {}): Promise<IntentResult> {
+    this.takeOver();
     const r = result(this.engine.startFlow(flow, modes as { cc?: CongestionAlgorithm; arq?: ArqMode }));
     const v = this.world.flows.get(flow);
     const spec = this.engine.flows.get(flow)?.spec;
@@ -314,10 +333,12 @@ export class LocalSource implements GameSource {
   }
 
   async stopFlow(flow: string): Promise<IntentResult> {
+    this.takeOver();
     return result(this.engine.stopFlow(flow));
   }
 
   async setReadRate(flow: string, bps: number | null): Promise<IntentResult> {
+    this.takeOver();
     const r = result(this.engine.setReadRate(flow, bps));
     const v = this.world.flows.get(flow);
     if (r.ok && v !== undefined) v.readRateBps = bps;
@@ -325,6 +346,7 @@ export class LocalSource implements GameSource {
   }
 
   async assign(node: string, connection: number, backend: string): Promise<IntentResult> {
+    this.takeOver();
     const r = result(this.engine.assignConnection(node, connection, backend));
     this.refreshDynamic();
     return r;
@@ -332,12 +354,14 @@ export class LocalSource implements GameSource {
 
   async setAlgorithm(node: string, algorithm: string): Promise<IntentResult> {
     if (algorithm !== 'round-robin' && algorithm !== 'least-connections' && algorithm !== 'source-hash' && algorithm !== 'manual') return { ok: false, reason: algorithm };
+    this.takeOver();
     const r = result(this.engine.setBalancerAlgorithm(node, algorithm));
     this.refreshDynamic();
     return r;
   }
 
   async setServerIo(node: string, choice: ServerIoChoice): Promise<IntentResult> {
+    this.takeOver();
     const r = result(this.engine.setServerIo(node, choice.io, choice.threads));
     this.refreshDynamic();
     return r;
@@ -371,6 +395,7 @@ export class LocalSource implements GameSource {
 
   /** Take a router's role (sandbox), or hand it back to its bot. */
   takeRole(role: MyRole): IntentResult {
+    this.takeOver();
     const previous = this.role.node;
     if (previous !== null && previous !== role.node) this.engine.setController(previous, 'bot');
     if ((role.role === 'router' || role.role === 'loadbalancer') && role.node !== null) {
@@ -427,6 +452,7 @@ export class LocalSource implements GameSource {
       fault: async (f: FaultIntent) => {
         const spec = this.faultSpec(f);
         if (typeof spec === 'string') return { ok: false, reason: spec };
+        this.takeOver();
         return this.engine.injectFault(spec);
       },
       assignRole: async (_player: string, role: string, node: string | null) => {

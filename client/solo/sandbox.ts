@@ -3,11 +3,13 @@
 import type Phaser from 'phaser';
 import { LocalSource } from './local-source.ts';
 import { sandboxLibrary } from './sandbox-scenarios.ts';
+import { t } from '../i18n/index.ts';
+import { toast } from '../ui/toast.ts';
 
 export function startSandbox(scene: Phaser.Scene, scenarioId = 'classroom'): void {
   const lib = sandboxLibrary();
   const chosen = lib.find((s) => s.id === scenarioId) ?? lib[0]!;
-  const source = new LocalSource(chosen.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: chosen.speed, library: lib, name: chosen.name, scenarioId: chosen.id, source: chosen.source });
+  const source = new LocalSource(chosen.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: chosen.speed, library: lib, name: chosen.name, scenarioId: chosen.id, source: chosen.source, notify: (key) => toast(t(key), 'info', 6000) });
   scene.scene.stop('backdrop');
   scene.scene.start('game', { source });
 }

@@ -262,6 +262,16 @@ export class Engine {
     if (untilNs > this.sim.nowNs) this.sim.runUntil(untilNs);
   }
 
+  /**
+   * Forget the scenario's commands not yet applied: a person takes over a replayed run, and the
+   * recorded future (packet ids included) no longer fits it. Returns how many were dropped.
+   */
+  discardPendingCommands(): number {
+    const dropped = this.pendingCommands.length - this.nextPending;
+    this.pendingCommands.length = this.nextPending;
+    return dropped;
+  }
+
   /** Run to the scenario's end. */
   run(): SummaryEvent {
     this.runUntilMs(this.scenario.durationMs);

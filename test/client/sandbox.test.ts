@@ -138,7 +138,7 @@ describe('sandbox replay', () => {
     }
     const file = await live.host.replay();
     expect(file!.name).toBe('packetplay-replay-Classroom-an-upload-and-a-voice-call-sha.json');
-    const parsed = JSON.parse(file!.body) as { name: string; durationMs: number; commands: Array<{ action: string }> };
+    const parsed = JSON.parse(file!.body) as { name: string; durationMs: number; commands: Array<{ action: string; atMs: number }> };
     expect([parsed.name, parsed.durationMs]).toEqual([classroom.name, 12_000]);
     expect(new Set(parsed.commands.map((c) => c.action))).toEqual(new Set(['controller', 'forward', 'drop', 'fault']));
 
@@ -151,5 +151,19 @@ describe('sandbox replay', () => {
     expect(live.engine.summary().drops.player).toBeGreaterThan(0);
     // And a replay of the replay is the same file.
     expect(JSON.parse((await again.host.replay())!.body)).toEqual(parsed);
+
+    // Taking the router halfway hands the run over: the rest of the recorded commands are dropped
+    // (their packet ids would name other packets now), once, with a word to the player.
+    const told: string[] = [];
+    const mine = new LocalSource(lib[1]!.scenario, { mode: 'sandbox', role: host, speed: 1, library: lib, notify: (key) => told.push(key) });
+    expect(await mine.host.loadScenario(parsed as unknown as Record<string, unknown>)).toEqual({ ok: true });
+    mine.advance(6000);
+    const applied = mine.engine.commandLog.length;
+    expect(applied).toBe(parsed.commands.filter((c) => c.atMs <= 6000).length);
+    expect(await mine.host.assignRole('me', 'router', 'router')).toEqual({ ok: true });
+    expect(await mine.host.assignRole('me', 'host', null)).toEqual({ ok: true });
+    mine.advance(6000);
+    expect(told).toEqual(['sandbox.replayHandedOver']);
+    expect(mine.engine.commandLog.length).toBe(applied + 2); // the two seat changes, nothing recorded
   });
 });
