@@ -812,7 +812,11 @@ export class RoomSource implements GameSource {
       kick: (player) => send('kick', { player }),
       end: () => send('end'),
       report: () => this.hostDownload('results.json', `packetplay-${this.code}.json`),
-      replay: () => this.hostDownload('replay.json', `packetplay-${this.code}-round${this.room.state?.round ?? 1}.json`),
+      replay: () => {
+        // This round's, by number: the server's latest stored round lags a new one by a few seconds.
+        const round = this.room.state?.round ?? 1;
+        return this.hostDownload(`replay.json?round=${round}`, `packetplay-${this.code}-round${round}.json`);
+      },
     };
   }
 
