@@ -6,6 +6,10 @@ import { ko } from '../../client/i18n/ko.ts';
 import { bytes, detectLang, format, translate } from '../../client/i18n/index.ts';
 import { particleAfter } from '../../client/i18n/korean-particles.ts';
 import { reasonMessage, refusalMessage } from '../../client/i18n/engine-reasons.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { LEVELS } from '../../client/solo/levels.ts';
+import { loadScenario } from '../../shared/scenario/load.ts';
+import { Engine } from '../../shared/protocols/engine.ts';
 
 function placeholders(s: string): string[] {
   return [...s.matchAll(/\{(\w+)(?:#[^{}]*)?\}/g)].map((m) => m[1]!).sort();
@@ -84,6 +88,33 @@ describe("the engine's reasons in the player's language", () => {
     expect(reasonMessage('transfer stopped with REFUSED')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'REFUSED' } });
     expect(reasonMessage('transfer stopped with RCODE11')).toEqual({ key: 'reason.transferStopped', params: { rcode: 'RCODE11' } });
     expect(reasonMessage('records after the closing SOA')).toBe('records after the closing SOA');
+  });
+});
+
+describe("every reason the shipped scenarios give is worded, so a Korean caption never falls back to English", () => {
+  test('HTTP failures and DNS give-ups in the topic, classroom and level scenarios, played by bots', () => {
+    const files = ['scenarios', 'scenarios/topics', 'scenarios/classroom'].flatMap((dir) =>
+      readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => ({ name: `${dir}/${f}`, input: JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as unknown })),
+    );
+    const inputs = [...files, ...LEVELS.map((l) => ({ name: `level ${l.id}`, input: l.scenario as unknown }))];
+    const raw: string[] = [];
+    let worded = 0;
+    for (const { name, input } of inputs) {
+      const r = loadScenario(input);
+      if (!r.ok) throw new Error(`${name}: ${r.errors.join('; ')}`);
+      const s = structuredClone(r.scenario);
+      for (const n of s.nodes) if (n.kind === 'router') n.controller = 'bot';
+      const engine = new Engine(s);
+      engine.subscribe(['http', 'dns'], (e) => {
+        const failed = (e.type === 'http' && e.event === 'error') || (e.type === 'dns' && e.action === 'give-up');
+        if (!failed || typeof e.reason !== 'string') return;
+        if (typeof reasonMessage(e.reason) === 'string') raw.push(`${name}: ${e.reason}`);
+        else worded++;
+      });
+      engine.runUntilMs(Math.min(engine.durationMs, 120_000));
+    }
+    expect(raw).toEqual([]);
+    expect(worded).toBeGreaterThan(0);
   });
 });
 
