@@ -50,11 +50,12 @@ export interface AckPoint {
 
 export type HandshakeStep = 'syn' | 'syn-ack' | 'ack' | 'fin-client' | 'ack-server' | 'fin-server' | 'ack-client';
 
+// Not 'client:FIN_WAIT_1': the sender enters it when its application closes, and its FIN follows the
+// data still in the send buffer, often many round trips later.
 const STEP_OF_STATE: Record<string, HandshakeStep> = {
   'client:SYN_SENT': 'syn',
   'server:SYN_RECEIVED': 'syn-ack',
   'client:ESTABLISHED': 'ack',
-  'client:FIN_WAIT_1': 'fin-client',
   'server:CLOSE_WAIT': 'ack-server',
   'server:LAST_ACK': 'fin-server',
   'client:TIME_WAIT': 'ack-client',
@@ -88,6 +89,8 @@ export class FlowHistory {
   /** Handshake and teardown steps seen, with the time of each. */
   readonly steps = new Map<HandshakeStep, number>();
   private clientIss: number | null = null;
+  /** Offset of the client's FIN in its byte stream, once it is sent (its ACK acknowledges one more). */
+  private finRel: number | null = null;
   /** Highest byte offset acknowledged by the receiver (the sender's "last byte acked" + 1). */
   una = 0;
   /** Highest byte offset sent + 1 ("last byte sent" + 1). */
@@ -193,6 +196,7 @@ export class FlowHistory {
         if (!this.steps.has('syn')) this.steps.set('syn', e.t);
       }
       if (fin && !this.steps.has('fin-client')) this.steps.set('fin-client', e.t);
+      if (fin && this.finRel === null && (e.rel !== undefined || this.clientIss !== null)) this.finRel = (e.rel ?? this.rel(e.seq)) + e.len;
       if (e.len > 0) {
         const rel = e.rel ?? this.rel(e.seq);
         push(this.sends, { t: e.t, rel, len: e.len, retransmit: e.retransmit });
@@ -215,11 +219,13 @@ export class FlowHistory {
     }
     if (e.rel === undefined && this.clientIss === null) return;
     // Counted here, the ACK of the FIN (one more than the data sent) is kept at the data's end.
-    const rel = e.rel ?? Math.min(this.rel(e.ack), this.nxt);
+    const acked = e.rel ?? this.rel(e.ack);
+    const rel = Math.min(acked, e.rel ?? this.nxt);
     if (rel > this.una) this.una = rel;
     this.rwnd = e.window;
     push(this.acks, { t: e.t, rel, window: e.window });
-    if (this.steps.has('fin-client') && !this.steps.has('ack-server')) this.steps.set('ack-server', e.t);
+    // Step 5 is the ACK of the FIN itself, not an ACK of data that was on its way back meanwhile.
+    if (this.finRel !== null && acked > this.finRel && !this.steps.has('ack-server')) this.steps.set('ack-server', e.t);
   }
 
   private onState(e: StateEvent): void {
@@ -229,6 +235,8 @@ export class FlowHistory {
     // reports only states (a room's event log) still fills the steps in.
     const step = STEP_OF_STATE[`${e.side}:${e.to}`];
     if (step !== undefined && !this.steps.has(step)) this.steps.set(step, e.t);
+    // A receiver in CLOSE_WAIT has the FIN: sent by then, if no send event told it.
+    if (step === 'ack-server' && !this.steps.has('fin-client')) this.steps.set('fin-client', e.t);
   }
 
   private onCwnd(e: CwndEvent): void {

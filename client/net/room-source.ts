@@ -403,8 +403,9 @@ export class RoomSource implements GameSource {
       if (side === 'server') keepTimeOrder(h.acks);
       return;
     }
-    // Handshake and teardown steps come from the state's `state` events; a SYN or FIN is told only when sent again.
-    if (len === 0 && !retransmit) return;
+    // Handshake steps come from the state's `state` events; a SYN is told only when sent again. A FIN is
+    // told when sent: the sender's FIN_WAIT_1 comes when its application closes, often long before.
+    if (len === 0 && !retransmit && p.kind !== 'fin') return;
     const flags = p.kind === 'syn' ? 'SYN' : p.kind === 'syn-ack' ? 'SYN,ACK' : p.kind === 'fin' ? 'FIN,ACK' : p.kind === 'rst' ? 'RST' : 'ACK';
     const e: SendEvent = { type: 'send', t: p.sentMs, flow: f.id, side, ...node, seq, ack, len, flags, retransmit, rel: seq };
     w.ingest(e);

@@ -303,8 +303,28 @@ describe('room source', () => {
     state.events.push({ seq: 1, t: 2000, type: 'state', node: '', link: '', flow: 'f', packet: 0, detail: 'client:FIN_WAIT_1', count: 1 });
     fake.patch();
     expect(s.world.history('f').clientState).toBe('FIN_WAIT_1');
-    // The teardown's first step, known from the state change alone.
-    expect(s.world.history('f').steps.get('fin-client')).toBe(2000);
+    // The application closed; its FIN waits behind the data still to send: no teardown step yet.
+    expect(s.world.history('f').steps.has('fin-client')).toBe(false);
+    // The receiver in CLOSE_WAIT has the FIN and has acknowledged it: steps 4 and 5, from the state alone.
+    state.events.push({ seq: 2, t: 5200, type: 'state', node: '', link: '', flow: 'f', packet: 0, detail: 'server:CLOSE_WAIT', count: 1 });
+    fake.patch();
+    expect([...s.world.history('f').steps]).toEqual([['ack-server', 5200], ['fin-client', 5200]]);
+  });
+
+  test("the sender's FIN in the state marks step 4 when it is sent, and only the ACK of it marks step 5", () => {
+    const state = initialState();
+    state.packets.clear();
+    const hop = { link: 'l1', from: 'laptop', to: 'r1', departMs: 900, arriveMs: 1400, at: '', held: false, next: '' };
+    state.packets.set('20', { id: 20, kind: 'fin', flow: 'f', ...hop, sentMs: 4000, seq: 1072 });
+    // An ACK of data the receiver sent before the FIN reached it.
+    state.packets.set('21', { id: 21, kind: 'ack', flow: 'f', ...hop, from: 'r1', to: 'laptop', fromServer: true, sentMs: 4050, ack: 1072 });
+    const fake = fakeRoom(state);
+    const s = new RoomSource(fake.room, { code: 'ABC234', spectator: false });
+    const h = s.world.history('f');
+    expect([...h.steps]).toEqual([['fin-client', 4000]]);
+    state.packets.set('22', { id: 22, kind: 'ack', flow: 'f', ...hop, from: 'r1', to: 'laptop', fromServer: true, sentMs: 4600, ack: 1073 });
+    fake.patch();
+    expect([...h.steps]).toEqual([['fin-client', 4000], ['ack-server', 4600]]);
   });
 
   test('a state change names the node its end lives on: a backend behind a balancer is told by its own name', () => {

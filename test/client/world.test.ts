@@ -49,10 +49,21 @@ describe('handshake steps', () => {
 describe('world from the trace', () => {
   test('handshake, transfer and teardown are all seen, in order', () => {
     const s = source(transfer);
+    // When the engine sent the sender's FIN (behind the data), and when the receiver acknowledged it.
+    const told: Array<[string, number]> = [];
+    s.tapTrace((e) => {
+      if (e.type === 'send' && e.side === 'client' && String(e.flags).includes('FIN')) told.push(['fin', e.t]);
+      if (e.type === 'state' && e.side === 'client' && e.to === 'FIN_WAIT_1') told.push(['close', e.t]);
+      if (e.type === 'state' && e.side === 'server' && e.to === 'CLOSE_WAIT') told.push(['close-wait', e.t]);
+    });
     s.advance(30_000);
     const h = s.world.history('f');
     const steps = [...h.steps.entries()].sort((a, b) => a[1] - b[1]).map(([k]) => k);
     expect(steps).toEqual(['syn', 'syn-ack', 'ack', 'fin-client', 'ack-server', 'fin-server', 'ack-client']);
+    // The application closed right after writing its 20 KB, long before the FIN left behind them.
+    const at = Object.fromEntries(told);
+    expect(at.close).toBeLessThan(at.fin! - 100);
+    expect([h.steps.get('fin-client'), h.steps.get('ack-server')]).toEqual([at.fin, at['close-wait']]);
     expect(h.clientState).toBe('CLOSED');
     expect(h.serverState).toBe('CLOSED');
     expect(h.delivered).toBe(20_000);
