@@ -36,6 +36,20 @@ export function preparePlot(canvas: HTMLCanvasElement): Plot | null {
   return { ctx, width, height, left, top: fontPx * 2, right: width - 8, bottom: height - fontPx * 1.8, fontPx };
 }
 
+/** Time shown before a chart's first point, so that the first step is not drawn on the axis. */
+const LEAD_MS = 500;
+
+/**
+ * The time axis of a live chart: from just before its first point (0 with none), at least
+ * `minSpanMs` wide, growing with the run, then the latest `spanMs`. A transfer started late in a
+ * long run is not squeezed into the right edge of an axis that starts at 0.
+ */
+export function timeWindow(firstMs: number | undefined, nowMs: number, spanMs: number, minSpanMs = spanMs): { t0: number; t1: number } {
+  const start = firstMs === undefined ? 0 : Math.max(0, firstMs - LEAD_MS);
+  const t1 = Math.max(nowMs, start + Math.min(minSpanMs, spanMs));
+  return { t0: Math.max(start, t1 - spanMs), t1 };
+}
+
 export function scaleLinear(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
   const span = d1 - d0 || 1;
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);

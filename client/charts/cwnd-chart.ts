@@ -5,7 +5,7 @@
 import { t } from '../i18n/index.ts';
 import type { CwndPoint, Phase } from '../model/flow-history.ts';
 import { PHASE_COLORS } from '../theme/palette.ts';
-import { drawAxes, preparePlot, scaleLinear } from './canvas.ts';
+import { drawAxes, preparePlot, scaleLinear, timeWindow } from './canvas.ts';
 
 export interface PhaseBand {
   t0: number;
@@ -19,15 +19,17 @@ export interface CwndChartData {
   bands: PhaseBand[];
   t0: number;
   t1: number;
+  /** Where the lines and the last phase end: now, not the axis's right edge (the future is not drawn). */
+  tNow: number;
   maxSegments: number;
 }
 
 /** Largest ssthresh worth drawing: the initial "infinite" threshold would flatten everything. */
 const SSTHRESH_CAP_FACTOR = 1.5;
 
-export function cwndChartData(points: readonly CwndPoint[], mss: number, nowMs: number, spanMs: number): CwndChartData {
-  const t1 = Math.max(nowMs, spanMs);
-  const t0 = Math.max(0, t1 - spanMs);
+export function cwndChartData(points: readonly CwndPoint[], mss: number, nowMs: number, spanMs: number, minSpanMs = spanMs): CwndChartData {
+  const { t0, t1 } = timeWindow(points[0]?.t, nowMs, spanMs, minSpanMs);
+  const tNow = Math.max(t0, Math.min(nowMs, t1));
   const steps: CwndChartData['steps'] = [];
   const bands: PhaseBand[] = [];
   // The value in force at t0 is the last point before it.
@@ -44,12 +46,12 @@ export function cwndChartData(points: readonly CwndPoint[], mss: number, nowMs: 
     const last = bands[bands.length - 1];
     if (last !== undefined && last.phase === p.phase) continue;
     if (last !== undefined) last.t1 = tt;
-    bands.push({ t0: tt, t1: t1, phase: p.phase });
+    bands.push({ t0: tt, t1: tNow, phase: p.phase });
   }
   const cap = maxCwnd * SSTHRESH_CAP_FACTOR;
   let maxSegments = maxCwnd;
   for (const s of steps) if (s.ssthresh <= cap) maxSegments = Math.max(maxSegments, s.ssthresh);
-  return { steps, bands, t0, t1, maxSegments: Math.max(4, Math.ceil(maxSegments * 1.1)) };
+  return { steps, bands, t0, t1, tNow, maxSegments: Math.max(4, Math.ceil(maxSegments * 1.1)) };
 }
 
 export function drawCwndChart(canvas: HTMLCanvasElement, data: CwndChartData, unitLabel: string = t('chart.segments')): void {
@@ -94,7 +96,7 @@ export function drawCwndChart(canvas: HTMLCanvasElement, data: CwndChartData, un
       }
       prevY = y;
     }
-    if (prevY !== null) ctx.lineTo(sx(data.t1), prevY);
+    if (prevY !== null) ctx.lineTo(sx(data.tNow), prevY);
     ctx.stroke();
     ctx.setLineDash([]);
   };

@@ -4,20 +4,22 @@
 
 import { t } from '../i18n/index.ts';
 import type { AckPoint, SegmentPoint } from '../model/flow-history.ts';
-import { drawAxes, preparePlot, scaleLinear } from './canvas.ts';
+import { drawAxes, preparePlot, scaleLinear, timeWindow } from './canvas.ts';
 
 export interface SeqChartData {
   sends: SegmentPoint[];
   acks: AckPoint[];
   t0: number;
   t1: number;
+  /** Where the ACK line ends: now, not the axis's right edge. */
+  tNow: number;
   y0: number;
   y1: number;
 }
 
-export function seqChartData(sends: readonly SegmentPoint[], acks: readonly AckPoint[], nowMs: number, spanMs: number): SeqChartData {
-  const t1 = Math.max(nowMs, spanMs);
-  const t0 = Math.max(0, t1 - spanMs);
+export function seqChartData(sends: readonly SegmentPoint[], acks: readonly AckPoint[], nowMs: number, spanMs: number, minSpanMs = spanMs): SeqChartData {
+  const first = Math.min(sends[0]?.t ?? Infinity, acks[0]?.t ?? Infinity);
+  const { t0, t1 } = timeWindow(Number.isFinite(first) ? first : undefined, nowMs, spanMs, minSpanMs);
   const s = sends.filter((p) => p.t >= t0 && p.t <= t1);
   let lastAckBefore: AckPoint | undefined;
   const a: AckPoint[] = [];
@@ -41,7 +43,7 @@ export function seqChartData(sends: readonly SegmentPoint[], acks: readonly AckP
     y1 = 1000;
   }
   if (y1 - y0 < 1000) y1 = y0 + 1000;
-  return { sends: s, acks: a, t0, t1, y0, y1 };
+  return { sends: s, acks: a, t0, t1, tNow: Math.max(t0, Math.min(nowMs, t1)), y0, y1 };
 }
 
 export function drawSeqChart(canvas: HTMLCanvasElement, data: SeqChartData): void {
@@ -68,7 +70,7 @@ export function drawSeqChart(canvas: HTMLCanvasElement, data: SeqChartData): voi
       }
       prev = y;
     }
-    if (prev !== null) ctx.lineTo(sx(data.t1), prev);
+    if (prev !== null) ctx.lineTo(sx(data.tNow), prev);
     ctx.stroke();
   }
   // Segments: a short vertical bar spanning the bytes they carry.

@@ -24,6 +24,9 @@ const STEPS: ReadonlyArray<{ step: HandshakeStep; key: MessageKey }> = [
 type ChartKind = 'cwnd' | 'seq';
 
 /** Width of the charts' time window, simulated ms. */
+/** A chart's time axis starts this wide and grows with the run up to its span. */
+const CHART_MIN_SPAN_MS = 10_000;
+
 export function chartSpanMs(durationMs: number): number {
   return Math.max(5000, Math.min(30_000, durationMs));
 }
@@ -206,8 +209,8 @@ export class FlowPanel implements Panel {
     const hist = w.history(f.id);
     const span = chartSpanMs(w.durationMs);
     // Without the flow's MSS (a room sends it only for flows whose sender it can read) the window is counted in kilobytes.
-    if (this.chart === 'cwnd') drawCwndChart(this.canvas, cwndChartData(hist.cwnd, f.mss > 0 ? f.mss : 1000, w.nowMs, span), f.mss > 0 ? t('chart.segments') : t('chart.kilobytes'));
-    else drawSeqChart(this.canvas, seqChartData(hist.sends, hist.acks, w.nowMs, span));
+    if (this.chart === 'cwnd') drawCwndChart(this.canvas, cwndChartData(hist.cwnd, f.mss > 0 ? f.mss : 1000, w.nowMs, span, CHART_MIN_SPAN_MS), f.mss > 0 ? t('chart.segments') : t('chart.kilobytes'));
+    else drawSeqChart(this.canvas, seqChartData(hist.sends, hist.acks, w.nowMs, span, CHART_MIN_SPAN_MS));
   }
 
   dispose(): void {

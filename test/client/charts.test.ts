@@ -21,9 +21,24 @@ describe('congestion window chart', () => {
     expect(d.bands).toEqual([
       { t0: 0, t1: 300, phase: 'slow-start' },
       { t0: 300, t1: 400, phase: 'fast-recovery' },
-      { t0: 400, t1: 10_000, phase: 'congestion-avoidance' },
+      { t0: 400, t1: 600, phase: 'congestion-avoidance' },
     ]);
+    // The lines end at now (600 ms), not at the axis's right edge.
+    expect(d.tNow).toBe(600);
     expect(d.maxSegments).toBe(6);
+  });
+
+  test('the time axis starts just before the first point and grows with the run, then slides', () => {
+    // A transfer started at 20 s in a long run: not squeezed into the right edge of a 0–30 s axis.
+    const late = pts.map((p) => ({ ...p, t: p.t + 20_000 }));
+    expect([20_600, 26_000, 40_000, 55_000].map((now) => cwndChartData(late, 1000, now, 30_000, 10_000)).map((d) => [d.t0, d.t1])).toEqual([
+      [19_500, 29_500],
+      [19_500, 29_500],
+      [19_500, 40_000],
+      [25_000, 55_000],
+    ]);
+    const seq = seqChartData([{ t: 20_100, rel: 0, len: 1000, retransmit: false }], [{ t: 20_300, rel: 1000, window: 8000 }], 21_000, 30_000, 10_000);
+    expect([seq.t0, seq.t1]).toEqual([19_600, 29_600]);
   });
 
   test('a sliding time window starts with the value in force at its left edge', () => {
