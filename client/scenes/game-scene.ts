@@ -305,7 +305,11 @@ export class GameScene extends Phaser.Scene {
           const l = geom.links.get(e.link);
           if (l !== undefined) pos = { x: l.mx, y: l.my };
         }
-        if (pos !== null) this.effects.drop(pos.x, pos.y, geom.packetSize * 1.6, t(`drop.${e.reason}` as MessageKey), this.realNow, spot);
+        const label = t(`drop.${e.reason}` as MessageKey);
+        const size = geom.packetSize * 1.6;
+        // On a link, the label goes above the burst, clear of the link's own labels.
+        if (pos !== null && spot === undefined && e.link !== undefined) spot = this.topo.linkDropSpot(pos.x, pos.y - size * 2.5, label.length + 3);
+        if (pos !== null) this.effects.drop(pos.x, pos.y, size, label, this.realNow, spot);
         return;
       }
       case 'send': {

@@ -128,6 +128,28 @@ export class TopologyView {
     return free?.spot ?? { x: ng.x, bottomY: ng.y + big * 0.5, originX: 0.5 };
   }
 
+  /**
+   * Where the label of a packet lost at (x, y) on a link goes: just above it, or above the map's
+   * labels it would cover there (a lossy link's "loss 2%" sits over its middle, where losses are
+   * drawn). `chars` is the label's length.
+   */
+  linkDropSpot(x: number, y: number, chars: number): LabelSpot {
+    const geom = this.geom;
+    if (geom === null) return { x, bottomY: y, originX: 0.5 };
+    const { big } = this.labelSizes(geom);
+    const width = big * 0.65 * chars;
+    const height = big * 1.3;
+    let bottom = y;
+    // A few labels may be stacked over the spot (a link's loss, a crossing link's name): climb past each.
+    for (let i = 0; i < 4; i++) {
+      const b: Box = { left: x - width / 2, top: bottom - height, right: x + width / 2, bottom };
+      const hit = this.mapLabelBoxes.find((m) => coveredArea(b, [m]) > 0);
+      if (hit === undefined) break;
+      bottom = hit.top - 2;
+    }
+    return { x, bottomY: bottom, originX: 0.5 };
+  }
+
   private drawAll(world: World, geom: Geometry): void {
     const { small, big } = this.labelSizes(geom);
     for (const l of world.links.values()) {
