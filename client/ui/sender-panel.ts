@@ -52,12 +52,15 @@ export class SenderPanel implements Panel {
   /** What the player picked for each flow not yet started. */
   private readonly picked = new Map<string, FlowModes>();
   private shown = '';
+  /** How to choose, for before the first start: then it only pushes the protocol view down. */
+  private readonly hint: HTMLElement;
 
   constructor(source: GameSource, flowsFilter: (f: FlowView) => boolean) {
     this.source = source;
     this.flowsFilter = flowsFilter;
     this.body = h('div', { class: 'flow-cards' });
-    this.root = h('section', { class: 'panel sender-panel', data: { testid: 'sender-panel' } }, h('h2', { text: t('sender.title') }), this.body, h('p', { class: 'hint', text: t('sender.hint') }));
+    this.hint = h('p', { class: 'hint', data: { testid: 'sender-hint' }, text: t('sender.hint') });
+    this.root = h('section', { class: 'panel sender-panel', data: { testid: 'sender-panel' } }, h('h2', { text: t('sender.title') }), this.body, this.hint);
     this.update();
   }
 
@@ -70,6 +73,7 @@ export class SenderPanel implements Panel {
       setChildren(this.body, ...flows.map((f) => this.card(f).root));
     }
     for (const f of flows) this.refresh(f, this.cards.get(f.id)!);
+    this.hint.hidden = flows.some((f) => f.started);
   }
 
   private card(f: FlowView): Card {

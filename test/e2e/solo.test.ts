@@ -238,10 +238,12 @@ describe('solo', () => {
 
   test('the congestion-control level: NewReno picked in the sender panel, the sawtooth on the cwnd chart', async () => {
     const page = await openLevel('en', 'sender-cc');
+    expect(await page.isVisible('[data-testid=sender-hint]')).toBe(true);
     await page.click('[data-testid=choose-upload-newreno]');
     await page.click('[data-testid=start-upload]');
-    // The choice is made: its buttons fold away and the transfer's line names what it runs.
+    // The choice is made: its buttons and the how-to-choose hint fold away, and the transfer's line names what it runs.
     await page.waitForSelector('[data-testid=choose-upload-newreno]', { state: 'hidden' });
+    await page.waitForSelector('[data-testid=sender-hint]', { state: 'hidden' });
     expect(await page.textContent('[data-flow=upload]')).toContain('TCP NewReno');
     for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
     await captionSays(page, /fast retransmit|three duplicate ACKs/i);
