@@ -231,6 +231,7 @@ export const en = {
   'sender.tcpStats': 'delivered {delivered} of {total} · retransmissions {retx}',
   'sender.udpStats': 'datagrams sent {sent}, delivered {got}',
   'sender.state': 'state {state}',
+  'sender.stateFinQueued': 'state {state} (the application has closed; its FIN waits behind the data still to send)',
 
   // Receiver
   'receiver.title': 'Your receiving application',

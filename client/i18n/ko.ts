@@ -233,6 +233,7 @@ export const ko: Record<MessageKey, string> = {
   'sender.tcpStats': '{total} 중 {delivered} 전달 · 재전송 {retx}',
   'sender.udpStats': '보낸 데이터그램 {sent}, 도착 {got}',
   'sender.state': '상태 {state}',
+  'sender.stateFinQueued': '상태 {state} (애플리케이션은 이미 닫았고, FIN은 아직 보내지 않은 데이터 뒤에서 기다립니다)',
 
   // 수신자
   'receiver.title': '내 수신 애플리케이션',

@@ -63,9 +63,9 @@ export interface LocalOptions {
   notify?: (key: MessageKey) => void;
 }
 
-/** A scenario's name as part of a file name. */
-function fileSlug(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'session';
+/** A scenario's name as part of a file name: letters of any script (a Korean name stays Korean), digits, '-'. */
+export function fileSlug(name: string): string {
+  return name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'session';
 }
 
 /** The scenario id of a file the player loaded (it is in no list). */

@@ -172,7 +172,12 @@ export class SenderPanel implements Panel {
         );
       }
       else stats.push(t('sender.udpStats', { sent: n(hist.segmentsSent), got: n(hist.datagramsDelivered) }));
-      if (f.transport === 'tcp' && f.started) stats.push(t('sender.state', { state: hist.clientState }));
+      if (f.transport === 'tcp' && f.started) {
+        // The application closed after handing over its file; the FIN goes after the bytes still buffered
+        // (RFC 9293 §3.10.4), so FIN_WAIT_1 can last the whole transfer.
+        const finQueued = hist.clientState === 'FIN_WAIT_1' && !hist.steps.has('fin-client');
+        stats.push(t(finQueued ? 'sender.stateFinQueued' : 'sender.state', { state: hist.clientState }));
+      }
     }
     setText(c.stats, stats.join(' · '));
     const open = f.transport === 'udp' || ['SYN_SENT', 'ESTABLISHED'].includes(hist?.clientState ?? '');

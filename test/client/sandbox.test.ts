@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LocalSource } from '../../client/solo/local-source.ts';
+import { fileSlug, LocalSource } from '../../client/solo/local-source.ts';
 import { sandboxLibrary, SANDBOX_IDS } from '../../client/solo/sandbox-scenarios.ts';
 import { summarize } from '../../client/scenes/end-summary.ts';
 import { Engine } from '../../shared/protocols/engine.ts';
@@ -138,6 +138,7 @@ describe('sandbox replay', () => {
     }
     const file = await live.host.replay();
     expect(file!.name).toBe('packetplay-replay-Classroom-an-upload-and-a-voice-call-sha.json');
+    expect(['교실: 업로드와 음성 통화가 라우터 하나를 나눠 씀', '***', 'a / b'].map(fileSlug)).toEqual(['교실-업로드와-음성-통화가-라우터-하나를-나눠-씀', 'session', 'a-b']);
     const parsed = JSON.parse(file!.body) as { name: string; durationMs: number; commands: Array<{ action: string; atMs: number }> };
     expect([parsed.name, parsed.durationMs]).toEqual([classroom.name, 12_000]);
     expect(new Set(parsed.commands.map((c) => c.action))).toEqual(new Set(['controller', 'forward', 'drop', 'fault']));

@@ -245,6 +245,8 @@ describe('solo', () => {
     await page.waitForSelector('[data-testid=choose-upload-newreno]', { state: 'hidden' });
     await page.waitForSelector('[data-testid=sender-hint]', { state: 'hidden' });
     expect(await page.textContent('[data-flow=upload]')).toContain('TCP NewReno');
+    // The application hands over its 600 KB and closes: FIN_WAIT_1 for the whole transfer, said why.
+    await page.waitForFunction(() => /FIN_WAIT_1 \(the application has closed; its FIN waits behind the data still to send\)/.test(document.querySelector('[data-flow=upload]')?.textContent ?? ''), null, { timeout: 10_000 });
     for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
     await captionSays(page, /fast retransmit|three duplicate ACKs/i);
     await page.waitForTimeout(1500);
