@@ -20,7 +20,6 @@ import {
   type WhoAmI,
 } from '../../shared/messages/classroom-messages.ts';
 import { ClassroomState } from '../../shared/state/classroom-state.ts';
-import type { EngineScenario } from '../../shared/protocols/scenario.ts';
 import { serverContext } from '../context.ts';
 import { ClassroomGame, type RunningScenario } from '../game/classroom-game.ts';
 import { STEP_MS } from '../game/sim-clock.ts';
