@@ -324,10 +324,13 @@ export class ClassroomGame {
     }
   }
 
-  /** The round's replay as far as the session store has not written it; the store then has it. */
-  drainReplay(): ReplayProgress {
+  /**
+   * The round's replay as far as the session store has not written it. It stays unwritten until
+   * `replayWritten` says the store took it, so a failed write is tried again with the next one.
+   */
+  unsavedReplay(): ReplayProgress {
     const log = this.engine.commandLog;
-    const out: ReplayProgress = {
+    return {
       round: this.state.round,
       source: this.replaySourceSaved ? null : this.running.source,
       seed: this.engine.seed,
@@ -336,9 +339,13 @@ export class ClassroomGame {
       fromIndex: this.replaySaved,
       commands: log.slice(this.replaySaved),
     };
-    this.replaySaved = log.length;
+  }
+
+  /** The session store has written `p` (if it is still this round's). */
+  replayWritten(p: ReplayProgress): void {
+    if (p.round !== this.state.round) return;
+    this.replaySaved = Math.max(this.replaySaved, p.fromIndex + p.commands.length);
     this.replaySourceSaved = true;
-    return out;
   }
 
   /** Switch to another scenario (the host's `scenario` command): the finished round's stats are kept. */

@@ -338,6 +338,7 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
     if (this.game === undefined) return;
     const g = this.game;
     try {
+      const replay = g.unsavedReplay();
       serverContext().store.saveProgress(
         this.resultsId,
         {
@@ -348,10 +349,11 @@ export class ClassroomRoom extends Room<{ state: InstanceType<typeof ClassroomSt
           players: g.allPlayers(),
           flows: [...g.finishedRounds, ...g.flowRows()],
           events: g.events.drainUnsaved(),
-          replay: g.drainReplay(),
+          replay,
         },
         new Date().toISOString(),
       );
+      g.replayWritten(replay);
     } catch (err) {
       serverContext().log.error({ code: this.roomId, err }, 'could not save session results');
     }

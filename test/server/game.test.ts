@@ -243,7 +243,13 @@ describe('replay', () => {
     g.addPlayer('h', 'Teacher', 'host');
     g.addPlayer('a', 'Ann', 'student'); // r1
     g.addPlayer('b', 'Ben', 'student'); // r2
-    const pieces = [g.drainReplay()];
+    const drain = () => {
+      const piece = g.unsavedReplay();
+      g.replayWritten(piece);
+      return piece;
+    };
+    const pieces = [drain()];
+    let failed: ReturnType<typeof g.unsavedReplay> | undefined;
     expect(pieces[0]!.source).toBe(builtinScenarios().find((b) => b.id === '1-router-lab')!.source);
     for (let tick = 1; tick <= 400; tick++) {
       g.tick(50 + (tick % 3) * 20);
@@ -255,10 +261,16 @@ describe('replay', () => {
       if (tick === 90) g.reconnectPlayer('b');
       if (tick === 120) expect(g.fault('h', { kind: 'link-down', link: 'r1-r3', forMs: 700 })).toEqual({ ok: true });
       if (tick === 200) expect(g.fault('h', { kind: 'link-loss', link: 'r1-r3', loss: { 'r1->r3': 0.3 } })).toEqual({ ok: true });
-      if (tick % 100 === 0) pieces.push(g.drainReplay());
+      // A write that failed is not acknowledged: the next piece carries its commands again.
+      if (tick === 150) failed = g.unsavedReplay();
+      if (tick % 100 === 0) pieces.push(drain());
+      if (tick === 200) {
+        expect(failed!.commands.length).toBeGreaterThan(0);
+        expect([pieces.at(-1)!.fromIndex, pieces.at(-1)!.commands.slice(0, failed!.commands.length)]).toEqual([failed!.fromIndex, failed!.commands]);
+      }
       g.sync(tick % 10 === 0);
     }
-    pieces.push(g.drainReplay());
+    pieces.push(drain());
     expect(pieces.slice(1).every((p) => p.source === null)).toBe(true);
     const commands = pieces.flatMap((p) => p.commands);
     expect(pieces.map((p) => p.fromIndex)).toEqual(pieces.map((_, i) => pieces.slice(0, i).reduce((n, p) => n + p.commands.length, 0)));
