@@ -338,6 +338,10 @@ export class Engine {
       result = { ok: true };
     } else result = { ok: false, reason: `${cmd.node} is not a router` };
     if (result.ok) this.log(cmd);
+    const sim = this.sim;
+    if (sim.trace.enabled('command')) {
+      sim.trace.emit({ type: 'command', t: sim.nowMs, node: cmd.node, action: cmd.action, controller: cmd.controller, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+    }
     return result;
   }
 

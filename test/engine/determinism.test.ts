@@ -90,6 +90,8 @@ describe('determinism: same scenario, seed and commands ⇒ identical trace', ()
     liveLines.push(JSON.stringify(live.summary()));
     const actions = live.commandLog.map((c) => c.action);
     expect(actions.filter((a) => a === 'controller')).toHaveLength(4);
+    // Each seat change is told in the trace too, as other commands are.
+    expect(liveLines.filter((l) => l.startsWith('{"type":"command"') && l.includes('"action":"controller"')).map((l) => JSON.parse(l).controller)).toEqual(['bot', 'player', 'bot', 'player']);
     expect(actions.filter((a) => a === 'fault')).toHaveLength(5);
     expect(actions.filter((a) => a === 'drop').length).toBeGreaterThan(5);
     // The seat's bot and the host's fault came before the file's own command at 0, which the first
