@@ -14,6 +14,7 @@ export const en = {
   'title.watchHint': 'Follow a class on a big screen, no controls',
   'title.sandbox': 'Sandbox',
   'title.sandboxHint': 'Any scenario, every control, in this browser',
+  'title.openFile': 'Open a class replay or a scenario file…',
   'title.language': 'Language',
   'title.footnote': 'Every packet is simulated with its real fields: Ethernet, IPv4, TCP (RFC 9293), UDP.',
 

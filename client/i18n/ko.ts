@@ -16,6 +16,7 @@ export const ko: Record<MessageKey, string> = {
   'title.watchHint': '큰 화면으로 수업을 따라 보기, 조작 없음',
   'title.sandbox': '샌드박스',
   'title.sandboxHint': '어떤 시나리오든, 모든 조작을, 이 브라우저에서',
+  'title.openFile': '수업 다시 보기나 시나리오 파일 열기…',
   'title.language': '언어',
   'title.footnote': '모든 패킷은 실제 필드 그대로 시뮬레이션됩니다: 이더넷, IPv4, TCP(RFC 9293), UDP.',
 

@@ -6,6 +6,7 @@ import { JoinError, loadRejoin, rejoinClass, saveRejoin, type Rejoin } from '../
 import { RoomSource } from '../net/room-source.ts';
 import { startSandbox } from '../solo/sandbox.ts';
 import { toast } from '../ui/toast.ts';
+import { readScenarioFile } from '../ui/scenario-file.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { h } from '../ui/dom.ts';
 import { mountScreen } from './menu.ts';
@@ -41,12 +42,29 @@ export class TitleScene extends Phaser.Scene {
           item('menu-join', t('title.join'), t('title.joinHint'), () => this.scene.start('join', { mode: 'play' })),
           item('menu-host', t('title.host'), t('title.hostHint'), () => this.scene.start('host')),
           item('menu-watch', t('title.watch'), t('title.watchHint'), () => this.scene.start('join', { mode: 'watch' })),
-          item('menu-sandbox', t('title.sandbox'), t('title.sandboxHint'), () => startSandbox(this)),
+          item('menu-sandbox', t('title.sandbox'), t('title.sandboxHint'), () => void startSandbox(this)),
         ),
+        this.openFileRow(),
         langSwitch,
         h('p', { class: 'footnote', text: t('title.footnote') }),
       );
     });
+  }
+
+  /** A replay a teacher shared (or any scenario file), opened straight in the sandbox. */
+  private openFileRow(): HTMLElement {
+    const input = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden', data: { testid: 'menu-file' } });
+    input.addEventListener('change', () => {
+      const f = input.files?.[0];
+      input.value = '';
+      if (f === undefined) return;
+      void readScenarioFile(f).then((read) => {
+        if (!read.ok) toast(t('toast.refused', { reason: `${f.name}: ${read.problem}` }), 'bad');
+        else void startSandbox(this, undefined, read.scenario);
+      });
+    });
+    const button = h('button', { class: 'btn btn-small', type: 'button', data: { testid: 'menu-open-file' }, text: t('title.openFile'), on: { click: () => input.click() } });
+    return h('div', { class: 'open-file' }, button, input);
   }
 
   /** Back into the class this tab was in before a reload. */

@@ -6,10 +6,21 @@ import { sandboxLibrary } from './sandbox-scenarios.ts';
 import { t } from '../i18n/index.ts';
 import { toast } from '../ui/toast.ts';
 
-export function startSandbox(scene: Phaser.Scene, scenarioId = 'classroom'): void {
+/**
+ * Open the sandbox on a bundled scenario, or on a file the player brought (a class's replay, a
+ * scenario of their own), already checked by the engine's loader (ui/scenario-file.ts).
+ */
+export async function startSandbox(scene: Phaser.Scene, scenarioId = 'classroom', file?: Record<string, unknown>): Promise<void> {
   const lib = sandboxLibrary();
   const chosen = lib.find((s) => s.id === scenarioId) ?? lib[0]!;
   const source = new LocalSource(chosen.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: chosen.speed, library: lib, name: chosen.name, scenarioId: chosen.id, source: chosen.source, notify: (key) => toast(t(key), 'info', 6000) });
+  if (file !== undefined) {
+    const loaded = await source.host.loadScenario(file);
+    if (!loaded.ok) {
+      toast(t('toast.refused', { reason: loaded.reason }), 'bad');
+      return;
+    }
+  }
   scene.scene.stop('backdrop');
   scene.scene.start('game', { source });
 }

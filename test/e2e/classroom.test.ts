@@ -174,10 +174,10 @@ describe('classroom', () => {
     const replay = JSON.parse(replayText) as { name: string; durationMs: number; commands: Array<{ action: string; node?: string }> };
     expect(replay.commands.filter((c) => c.node === 'edge' && c.action === 'drop').length).toBeGreaterThanOrEqual(1);
     expect(replay.commands.filter((c) => c.node === 'edge' && c.action === 'forward').length).toBeGreaterThanOrEqual(1);
+    // A student opens it from the title screen: straight into the sandbox, playing the class's round.
     const watch = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
-    await watch.click('[data-testid=menu-sandbox]');
+    await watch.setInputFiles('[data-testid=menu-file]', { name: 'replay.json', mimeType: 'application/json', buffer: Buffer.from(replayText) });
     await waitForScene(watch, 'game');
-    await watch.setInputFiles('[data-testid=scenario-file]', { name: 'replay.json', mimeType: 'application/json', buffer: Buffer.from(replayText) });
     await watch.waitForFunction((name) => document.querySelector('[data-testid=scenario-name]')?.textContent === name, replay.name, { timeout: 5_000 });
     await watch.evaluate(() => (window as unknown as { __pp: { source: { advance(ms: number): void } } }).__pp.source.advance(1e9));
     const replayed = await watch.evaluate(() => {

@@ -65,13 +65,17 @@ describe('solo', () => {
   test('the title screen offers every way to play, in English and Korean', async () => {
     const page = await openPage(browser, `${server.url}/?lang=en&aa=0`, errors);
     await waitForScene(page, 'title');
-    for (const id of ['menu-solo', 'menu-join', 'menu-host', 'menu-watch', 'menu-sandbox']) expect(await page.isVisible(`[data-testid=${id}]`)).toBe(true);
+    for (const id of ['menu-solo', 'menu-join', 'menu-host', 'menu-watch', 'menu-sandbox', 'menu-open-file']) expect(await page.isVisible(`[data-testid=${id}]`)).toBe(true);
     expect(await page.textContent('[data-testid=menu-solo]')).toContain('Play solo');
     await shot(page, '01-title-en');
     await page.click('[data-testid=lang-ko]');
     expect(await page.textContent('[data-testid=menu-solo]')).toContain('혼자 하기');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ko');
     await shot(page, '02-title-ko');
+    // A file that is no scenario is named and refused, and the title stays.
+    await page.setInputFiles('[data-testid=menu-file]', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"durationMs": "soon"}') });
+    await page.waitForFunction(() => /notes\.json: .*durationMs/.test(document.querySelector('.toast')?.textContent ?? ''), null, { timeout: 5_000 });
+    expect(await page.evaluate(() => (window as unknown as { __pp: { scene: string } }).__pp.scene)).toBe('title');
     await page.close();
   });
 
