@@ -53,6 +53,11 @@ export interface HostControls {
   pause(): void;
   resume(): void;
   step(ms: number): void;
+  /**
+   * Jump to `simMs` of the run (the sandbox only, where the engine runs in the page): forward by
+   * running there at once, back by running the same scenario and commands again from the start.
+   */
+  jumpTo?(simMs: number): void;
   setSpeed(speed: number): void;
   /** Scenarios the host can switch to: id and name. */
   scenarios(): Array<{ id: string; name: string }>;

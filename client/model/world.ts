@@ -73,6 +73,11 @@ export class World {
   /** Drops by reason over the whole session. */
   readonly dropsByReason = new Map<string, number>();
   private readonly listeners = new Set<WorldListener>();
+  /**
+   * While set, events update the picture but are not told to the listeners: a jump in time takes in
+   * a stretch of events at once, and their captions and effects would all fire in one frame.
+   */
+  muted = false;
   private readonly otherListeners = new Set<(e: BaseEvent) => void>();
   /** Retransmissions announced by `send` and not yet matched to the packet that carries them. */
   private readonly pendingRetransmit = new Map<string, number>();
@@ -165,7 +170,7 @@ export class World {
     const node = (e as { node?: unknown }).node;
     if (typeof flow === 'string' && typeof node === 'string' && (e as { side?: unknown }).side === 'server') this.serverEnds.set(flow, node);
     if (typeof flow === 'string' && e.type !== 'tx') this.history(flow).apply(e);
-    for (const fn of this.listeners) fn(e);
+    if (!this.muted) for (const fn of this.listeners) fn(e);
   }
 
   /**

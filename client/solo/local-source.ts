@@ -11,7 +11,8 @@ import type { TapTamper } from '../../shared/protocols/app/tls/spec.ts';
 import type { ServerIoChoice } from '../../shared/protocols/app/http/spec.ts';
 import type { EngineScenario, FaultSpec } from '../../shared/protocols/scenario.ts';
 import type { TraceEvent } from '../../shared/protocols/sim/trace.ts';
-import type { CommandResult } from '../../shared/protocols/roles/commands.ts';
+import type { CommandResult, TimedCommand } from '../../shared/protocols/roles/commands.ts';
+import { LoadBalancer } from '../../shared/protocols/net/load-balancer.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import { replayScenario } from '../../shared/scenario/replay.ts';
 import { exchangeOutcome } from '../../shared/protocols/app/flow.ts';
@@ -222,6 +223,37 @@ export class LocalSource implements GameSource {
     if (this.engine.finished) this.finish({ reason: 'finished' });
   }
 
+  /**
+   * Jump the sandbox's run to `targetMs`. The engine is deterministic, so going back is running the
+   * same scenario again with every command applied so far and those still to come (a replay's), to
+   * that instant; whoever played a seat is then watching, and what they did is part of the run. Where
+   * nothing more is recorded, the seats they held go back to their bots at the moment the jump was
+   * made. The stretch jumped over updates the picture without captions or effects.
+   */
+  jumpTo(targetMs: number): void {
+    if (this.mode !== 'sandbox') return;
+    const target = Math.max(0, Math.min(targetMs, this.engine.durationMs));
+    const engine = this.engine;
+    if (target < engine.nowMs) {
+      const left = engine.pendingCommandsLeft();
+      const handBack: TimedCommand[] = [];
+      if (left.length === 0) {
+        for (const n of engine.network.nodes.values()) {
+          if ((n instanceof Router || n instanceof LoadBalancer) && n.controller === 'player') handBack.push({ action: 'controller', node: n.id, controller: 'bot', atMs: engine.nowMs });
+        }
+      }
+      this.role = { role: 'host', node: null, flows: [] };
+      this.boot({ ...engine.scenario, commands: [...engine.commandLog, ...left, ...handBack] }, this.world.scenarioName);
+      for (const fn of this.roleListeners) fn(this.role);
+    }
+    this.world.muted = true;
+    try {
+      this.advance(target - this.engine.nowMs);
+    } finally {
+      this.world.muted = false;
+    }
+  }
+
   /** Queues of player-controlled routers and which flows have started: read from the engine each frame. */
   private refreshDynamic(): void {
     const w = this.world;
@@ -423,6 +455,7 @@ export class LocalSource implements GameSource {
       step: (ms: number) => {
         this.advance(ms);
       },
+      jumpTo: (ms: number) => this.jumpTo(ms),
       setSpeed: (speed: number) => {
         w.speed = speed;
       },

@@ -57,6 +57,11 @@ export class HostPanel implements Panel {
       return b;
     });
     const step = h('button', { class: 'btn', data: { testid: 'host-step' }, text: t('host.step'), on: { click: () => host.step(100) } });
+    // In the sandbox (the engine runs in the page), jumps in time: back is the same run played again to that instant.
+    const jumpTo = host.jumpTo?.bind(host);
+    const jump = (testid: string, key: MessageKey, byMs: number) =>
+      h('button', { class: 'btn btn-small', data: { testid }, text: t(key), title: t('host.jumpTitle'), on: { click: () => jumpTo?.(w.nowMs + byMs) } });
+    const jumps = jumpTo === undefined ? null : h('div', { class: 'actions' }, jump('host-back', 'host.back10', -10_000), jump('host-forward', 'host.forward10', 10_000), jump('host-forward-min', 'host.forward60', 60_000));
 
     this.code = h('div', { class: 'join-code', data: { testid: 'join-code' } });
     const where = host.joinCode === null ? null : joinAddressLine(this.streamer);
@@ -142,6 +147,7 @@ export class HostPanel implements Panel {
       codeBox,
       h('h3', { text: t('host.time') }),
       h('div', { class: 'actions' }, this.pauseBtn, step),
+      jumps,
       h('div', { class: 'segmented' }, ...speeds),
       host.scenarios().length > 0 ? h('h3', { text: t('host.scenario') }) : null,
       host.scenarios().length > 0 ? h('div', { class: 'row' }, scenarioSelect, loadBtn, fileBtn, fileInput) : null,

@@ -262,6 +262,11 @@ export class Engine {
     if (untilNs > this.sim.nowNs) this.sim.runUntil(untilNs);
   }
 
+  /** The scenario's commands not yet applied, in the order they will be. */
+  pendingCommandsLeft(): TimedCommand[] {
+    return this.pendingCommands.slice(this.nextPending);
+  }
+
   /**
    * Forget the scenario's commands not yet applied: a person takes over a replayed run, and the
    * recorded future (packet ids included) no longer fits it. Returns how many were dropped.

@@ -168,3 +168,44 @@ describe('sandbox replay', () => {
     expect(mine.engine.commandLog.length).toBe(applied + 2); // the two seat changes, nothing recorded
   });
 });
+
+describe('sandbox jumps in time', () => {
+  test('back is the same run played again to that instant, forward runs there at once, both without captions', async () => {
+    const lib = sandboxLibrary();
+    const classroom = lib.find((s) => s.id === 'classroom')!;
+    const host = { role: 'host' as const, node: null, flows: [] };
+    const src = new LocalSource(classroom.scenario, { mode: 'sandbox', role: host, speed: 1, library: lib, name: classroom.name, source: classroom.source });
+    let told = 0;
+    src.world.on(() => told++);
+    expect(await src.host.assignRole('me', 'router', 'router')).toEqual({ ok: true });
+    const summaries = new Map<number, string>();
+    for (let t = 0; t < 250; t++) {
+      src.advance(40);
+      for (const p of src.engine.waitingAt('router')) {
+        const link = (src.engine.network.nodes.get('router') as Router).routes.get(p.ip.dst)!.iface.link.id;
+        expect((await src.router(p.id % 6 === 0 ? { action: 'drop', node: 'router', packet: p.id } : { action: 'forward', node: 'router', packet: p.id, link })).ok).toBe(true);
+      }
+      if (src.engine.nowMs % 1000 === 0) summaries.set(src.engine.nowMs, JSON.stringify(src.engine.summary()));
+    }
+    expect(src.engine.nowMs).toBe(10_000);
+    const roles: string[] = [];
+    src.onRoleChange((r) => roles.push(r.role));
+    const before = told;
+    // Back 4 s: the same run to 6 s (the player's drops and forwards included); the player now watches.
+    src.host.jumpTo!(6000);
+    expect(src.engine.nowMs).toBe(6000);
+    expect(JSON.stringify(src.engine.summary())).toBe(summaries.get(6000));
+    expect([roles, src.me().role, told]).toEqual([['host'], 'host', before]);
+    // Forward: the recorded commands run again, so 9 s is as it was the first time.
+    src.host.jumpTo!(9000);
+    expect(JSON.stringify(src.engine.summary())).toBe(summaries.get(9000));
+    // Past where the jump was made (10 s) nothing is recorded: the router is its bot's again.
+    src.host.jumpTo!(20_000);
+    expect(src.engine.commandLog.at(-1)).toEqual({ action: 'controller', node: 'router', controller: 'bot', atMs: 10_000 });
+    expect(src.engine.waitingAt('router')).toEqual([]);
+    expect(told).toBe(before);
+    // The run goes on from there with the picture told again.
+    src.advance(500);
+    expect(told).toBeGreaterThan(before);
+  });
+});

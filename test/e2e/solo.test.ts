@@ -303,6 +303,13 @@ describe('solo', () => {
       return s.inspect(id);
     }, packet!);
     await shot(page, '07-sandbox');
+    // Jumps in time: a minute ahead at once, then ten seconds back (the same run played again).
+    const simNow = () => page.evaluate(() => (window as unknown as { __pp: { source: { engine: { nowMs: number } } } }).__pp.source.engine.nowMs);
+    const paused = await simNow();
+    await page.click('[data-testid=host-forward-min]');
+    expect(await simNow()).toBe(paused + 60_000);
+    await page.click('[data-testid=host-back]');
+    expect(await simNow()).toBe(paused + 50_000);
     // A scenario file of the player's own: a broken one is refused with the field named, a good one runs.
     const mine = { name: 'my two hosts', durationMs: 5000, nodes: [{ id: 'a', kind: 'host' }, { id: 'b', kind: 'host' }], links: [{ id: 'l', a: 'a', b: 'b', bandwidthBps: 1_000_000, delayMs: 5 }], flows: [{ id: 'f', from: 'a', to: 'b', transport: 'tcp', bytes: 5000 }] };
     await page.setInputFiles('[data-testid=scenario-file]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...mine, durationMs: 'soon' })) });
