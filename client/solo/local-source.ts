@@ -84,10 +84,7 @@ export class LocalSource implements GameSource {
       return n instanceof Tap ? n.tamper : null;
     },
     // The engine refuses a target that is not a handshake message, with the reason to show.
-    setTarget: async (node, target) => {
-      this.takeOver();
-      return result(this.engine.setTapTamper(node, target as TapTamper | null));
-    },
+    setTarget: async (node, target) => result(this.engine.setTapTamper(node, target as TapTamper | null)),
   };
   engine: Engine;
   private role: MyRole;
@@ -121,7 +118,9 @@ export class LocalSource implements GameSource {
   }
 
   private boot(scenario: EngineScenario, name: string): Engine {
-    const engine = new Engine(scenario);
+    // In the sandbox the player's first act in a run that still has commands to replay (a class's
+    // replay, a file with a script) takes it over: the engine drops the rest, and the player is told.
+    const engine = new Engine(scenario, this.mode === 'sandbox' ? { onTakeOver: () => this.notify('sandbox.replayHandedOver') } : {});
     const w = this.world;
     w.reset();
     w.scenarioName = name;
@@ -320,17 +319,7 @@ export class LocalSource implements GameSource {
     }
   }
 
-  /**
-   * The sandbox's player acts in a run that still has commands to replay (a downloaded class, a
-   * file with a script): from now on the network is theirs, and the rest of the script is dropped,
-   * since the packets and connections it names would no longer be the same ones.
-   */
-  private takeOver(): void {
-    if (this.mode === 'sandbox' && this.engine.discardPendingCommands() > 0) this.notify('sandbox.replayHandedOver');
-  }
-
   async router(intent: RouterIntent): Promise<IntentResult> {
-    this.takeOver();
     const r = this.commandNow(intent);
     this.refreshDynamic();
     return r;
@@ -351,7 +340,6 @@ export class LocalSource implements GameSource {
   }
 
   async startFlow(flow: string, modes: FlowModes = {}): Promise<IntentResult> {
-    this.takeOver();
     const r = result(this.engine.startFlow(flow, modes as { cc?: CongestionAlgorithm; arq?: ArqMode }));
     const v = this.world.flows.get(flow);
     const spec = this.engine.flows.get(flow)?.spec;
@@ -365,12 +353,10 @@ export class LocalSource implements GameSource {
   }
 
   async stopFlow(flow: string): Promise<IntentResult> {
-    this.takeOver();
     return result(this.engine.stopFlow(flow));
   }
 
   async setReadRate(flow: string, bps: number | null): Promise<IntentResult> {
-    this.takeOver();
     const r = result(this.engine.setReadRate(flow, bps));
     const v = this.world.flows.get(flow);
     if (r.ok && v !== undefined) v.readRateBps = bps;
@@ -378,7 +364,6 @@ export class LocalSource implements GameSource {
   }
 
   async assign(node: string, connection: number, backend: string): Promise<IntentResult> {
-    this.takeOver();
     const r = result(this.engine.assignConnection(node, connection, backend));
     this.refreshDynamic();
     return r;
@@ -386,14 +371,12 @@ export class LocalSource implements GameSource {
 
   async setAlgorithm(node: string, algorithm: string): Promise<IntentResult> {
     if (algorithm !== 'round-robin' && algorithm !== 'least-connections' && algorithm !== 'source-hash' && algorithm !== 'manual') return { ok: false, reason: algorithm };
-    this.takeOver();
     const r = result(this.engine.setBalancerAlgorithm(node, algorithm));
     this.refreshDynamic();
     return r;
   }
 
   async setServerIo(node: string, choice: ServerIoChoice): Promise<IntentResult> {
-    this.takeOver();
     const r = result(this.engine.setServerIo(node, choice.io, choice.threads));
     this.refreshDynamic();
     return r;
@@ -427,7 +410,6 @@ export class LocalSource implements GameSource {
 
   /** Take a router's role (sandbox), or hand it back to its bot. */
   takeRole(role: MyRole): IntentResult {
-    this.takeOver();
     const previous = this.role.node;
     if (previous !== null && previous !== role.node) this.engine.setController(previous, 'bot');
     if ((role.role === 'router' || role.role === 'loadbalancer') && role.node !== null) {
@@ -485,7 +467,6 @@ export class LocalSource implements GameSource {
       fault: async (f: FaultIntent) => {
         const spec = this.faultSpec(f);
         if (typeof spec === 'string') return { ok: false, reason: spec };
-        this.takeOver();
         return this.engine.injectFault(spec);
       },
       assignRole: async (_player: string, role: string, node: string | null) => {

@@ -52,7 +52,17 @@ export interface SummaryEvent extends TraceEvent {
 export interface EngineOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
+  /**
+   * Live commands take a replayed run over: the first one applied while the scenario still has
+   * commands to come drops those (the packets and connections they name belong to a run that has
+   * now gone another way), and this is told how many. Without it the two interleave, as a class
+   * running a scripted scenario needs.
+   */
+  onTakeOver?: (dropped: number) => void;
 }
+
+/** A command as given live: the engine stamps it with the current time. */
+type LiveCommand = TimedCommand extends infer C ? (C extends TimedCommand ? Omit<C, 'atMs'> : never) : never;
 
 function segmentFault(fault: Extract<FaultSpec, { segment: number }>): SegmentFault {
   if (fault.kind === 'delay-segment') return { action: 'delay', delayNs: msToNs(fault.delayMs) };
@@ -80,10 +90,12 @@ export class Engine {
   commandLogFullAtMs: number | null = null;
   private readonly pendingCommands: TimedCommand[];
   private nextPending = 0;
+  private readonly onTakeOver: ((dropped: number) => void) | null;
 
   constructor(scenario: EngineScenario, opts: EngineOptions = {}) {
     this.scenario = scenario;
     this.seed = opts.seed ?? scenario.seed;
+    this.onTakeOver = opts.onTakeOver ?? null;
     this.sim = new Simulator(this.seed);
     this.network = new Network(this.sim);
     this.build();
@@ -158,7 +170,7 @@ export class Engine {
 
   /** A host's fault, taking effect now; logged for replay (the scenario's own faults are scheduled). */
   injectFault(fault: FaultSpec): CommandResult {
-    return this.apply({ action: 'fault', fault, atMs: this.sim.nowMs });
+    return this.live({ action: 'fault', fault });
   }
 
   private applyFaultCommand(cmd: FaultCommand & { atMs: number }): CommandResult {
@@ -267,14 +279,15 @@ export class Engine {
     return this.pendingCommands.slice(this.nextPending);
   }
 
-  /**
-   * Forget the scenario's commands not yet applied: a person takes over a replayed run, and the
-   * recorded future (packet ids included) no longer fits it. Returns how many were dropped.
-   */
-  discardPendingCommands(): number {
+  /** A command given now, through the public API; applied, it may take a replayed run over (`onTakeOver`). */
+  private live(cmd: LiveCommand): CommandResult {
+    const result = this.apply({ ...cmd, atMs: this.sim.nowMs } as TimedCommand);
     const dropped = this.pendingCommands.length - this.nextPending;
-    this.pendingCommands.length = this.nextPending;
-    return dropped;
+    if (result.ok && this.onTakeOver !== null && dropped > 0) {
+      this.pendingCommands.length = this.nextPending;
+      this.onTakeOver(dropped);
+    }
+    return result;
   }
 
   /** Run to the scenario's end. */
@@ -289,7 +302,7 @@ export class Engine {
 
   /** Apply a player's (or bot's) command now; it is logged for replay. */
   command(cmd: RouterCommand): CommandResult {
-    return this.apply({ ...cmd, atMs: this.sim.nowMs });
+    return this.live(cmd);
   }
 
   /** Keep an applied command for replay, stamped with now; past the limit, note when the log filled. */
@@ -330,7 +343,7 @@ export class Engine {
 
   /** Hand a router or load balancer to a player (its packets wait for commands) or back to its bot. */
   setController(nodeId: string, controller: Controller): CommandResult {
-    return this.apply({ action: 'controller', node: nodeId, controller, atMs: this.sim.nowMs });
+    return this.live({ action: 'controller', node: nodeId, controller });
   }
 
   /** A change of who plays a node, now or from the scenario's log; applied ones are logged for replay. */
@@ -352,17 +365,17 @@ export class Engine {
 
   /** Send a connection waiting at a balancer (manual algorithm, player-controlled) to `backendId`. */
   assignConnection(nodeId: string, connectionId: number, backendId: string): CommandResult {
-    return this.applyBalancer({ action: 'assign', node: nodeId, connection: connectionId, backend: backendId, atMs: this.sim.nowMs });
+    return this.live({ action: 'assign', node: nodeId, connection: connectionId, backend: backendId });
   }
 
   /** Change how a balancer (and its pair) picks backends; waiting connections are assigned if it is no longer manual. */
   setBalancerAlgorithm(nodeId: string, algorithm: 'round-robin' | 'least-connections' | 'source-hash' | 'manual'): CommandResult {
-    return this.applyBalancer({ action: 'algorithm', node: nodeId, algorithm, atMs: this.sim.nowMs });
+    return this.live({ action: 'algorithm', node: nodeId, algorithm });
   }
 
   /** From now on a tap alters `target` (a TLS handshake message) in the frames that carry it; null stops it. */
   setTapTamper(nodeId: string, target: TapTamper | null): CommandResult {
-    return this.applyTamper({ action: 'tamper', node: nodeId, target, atMs: this.sim.nowMs });
+    return this.live({ action: 'tamper', node: nodeId, target });
   }
 
   /** A tapping attacker's command, from a player now or from the scenario's log; applied ones are logged for replay. */
@@ -385,7 +398,7 @@ export class Engine {
 
   /** Choose a server's I/O model before it has taken a connection: `threads` blocking threads, or one event loop. */
   setServerIo(nodeId: string, io: ServerIoModel, threads: number): CommandResult {
-    return this.applyServerIo({ action: 'server-io', node: nodeId, io, threads, atMs: this.sim.nowMs });
+    return this.live({ action: 'server-io', node: nodeId, io, threads });
   }
 
   /** A server operator's command, from a player now or from the scenario's log; applied ones are logged for replay. */
@@ -446,7 +459,7 @@ export class Engine {
   /** The receiving application of a flow reads at `readRateBps` from now on (null: as fast as data arrives). */
   setReadRate(flowId: string, readRateBps: number | null): CommandResult {
     const node = this.flows.get(flowId)?.spec.to ?? '';
-    return this.apply({ action: 'read-rate', node, flow: flowId, rateBps: readRateBps, atMs: this.sim.nowMs });
+    return this.live({ action: 'read-rate', node, flow: flowId, rateBps: readRateBps });
   }
 
   /** A packet in the network opened layer by layer, or undefined if it is gone. */
@@ -459,12 +472,12 @@ export class Engine {
   startFlow(flowId: string, modes: FlowModes = {}): CommandResult {
     const node = this.flows.get(flowId)?.spec.from ?? '';
     const chosen = { ...(modes.cc !== undefined ? { cc: modes.cc } : {}), ...(modes.arq !== undefined ? { arq: modes.arq } : {}) };
-    return this.apply({ action: 'start-flow', node, flow: flowId, ...chosen, atMs: this.sim.nowMs });
+    return this.live({ action: 'start-flow', node, flow: flowId, ...chosen });
   }
 
   stopFlow(flowId: string): CommandResult {
     const node = this.flows.get(flowId)?.spec.from ?? '';
-    return this.apply({ action: 'stop-flow', node, flow: flowId, atMs: this.sim.nowMs });
+    return this.live({ action: 'stop-flow', node, flow: flowId });
   }
 
   /** A sender's or receiver's command, from a player now or from the scenario's log; applied ones are logged for replay. */
