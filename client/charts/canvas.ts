@@ -42,12 +42,14 @@ const LEAD_MS = 500;
 /**
  * The time axis of a live chart: from just before its first point (0 with none), at least
  * `minSpanMs` wide, growing with the run, then the latest `spanMs`. A transfer started late in a
- * long run is not squeezed into the right edge of an axis that starts at 0.
+ * long run is not squeezed into the right edge of an axis that starts at 0. `tNow` is where the
+ * lines end: now, not the axis's right edge (the future is not drawn).
  */
-export function timeWindow(firstMs: number | undefined, nowMs: number, spanMs: number, minSpanMs = spanMs): { t0: number; t1: number } {
+export function timeWindow(firstMs: number | undefined, nowMs: number, spanMs: number, minSpanMs = spanMs): { t0: number; t1: number; tNow: number } {
   const start = firstMs === undefined ? 0 : Math.max(0, firstMs - LEAD_MS);
   const t1 = Math.max(nowMs, start + Math.min(minSpanMs, spanMs));
-  return { t0: Math.max(start, t1 - spanMs), t1 };
+  const t0 = Math.max(start, t1 - spanMs);
+  return { t0, t1, tNow: Math.max(t0, Math.min(nowMs, t1)) };
 }
 
 export function scaleLinear(d0: number, d1: number, r0: number, r1: number): (v: number) => number {

@@ -28,8 +28,7 @@ export interface CwndChartData {
 const SSTHRESH_CAP_FACTOR = 1.5;
 
 export function cwndChartData(points: readonly CwndPoint[], mss: number, nowMs: number, spanMs: number, minSpanMs = spanMs): CwndChartData {
-  const { t0, t1 } = timeWindow(points[0]?.t, nowMs, spanMs, minSpanMs);
-  const tNow = Math.max(t0, Math.min(nowMs, t1));
+  const { t0, t1, tNow } = timeWindow(points[0]?.t, nowMs, spanMs, minSpanMs);
   const steps: CwndChartData['steps'] = [];
   const bands: PhaseBand[] = [];
   // The value in force at t0 is the last point before it.

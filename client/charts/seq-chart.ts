@@ -19,7 +19,7 @@ export interface SeqChartData {
 
 export function seqChartData(sends: readonly SegmentPoint[], acks: readonly AckPoint[], nowMs: number, spanMs: number, minSpanMs = spanMs): SeqChartData {
   const first = Math.min(sends[0]?.t ?? Infinity, acks[0]?.t ?? Infinity);
-  const { t0, t1 } = timeWindow(Number.isFinite(first) ? first : undefined, nowMs, spanMs, minSpanMs);
+  const { t0, t1, tNow } = timeWindow(Number.isFinite(first) ? first : undefined, nowMs, spanMs, minSpanMs);
   const s = sends.filter((p) => p.t >= t0 && p.t <= t1);
   let lastAckBefore: AckPoint | undefined;
   const a: AckPoint[] = [];
@@ -43,7 +43,7 @@ export function seqChartData(sends: readonly SegmentPoint[], acks: readonly AckP
     y1 = 1000;
   }
   if (y1 - y0 < 1000) y1 = y0 + 1000;
-  return { sends: s, acks: a, t0, t1, tNow: Math.max(t0, Math.min(nowMs, t1)), y0, y1 };
+  return { sends: s, acks: a, t0, t1, tNow, y0, y1 };
 }
 
 export function drawSeqChart(canvas: HTMLCanvasElement, data: SeqChartData): void {

@@ -220,7 +220,7 @@ export class FlowHistory {
     if (e.rel === undefined && this.clientIss === null) return;
     // Counted here, the ACK of the FIN (one more than the data sent) is kept at the data's end.
     const acked = e.rel ?? this.rel(e.ack);
-    const rel = Math.min(acked, e.rel ?? this.nxt);
+    const rel = e.rel ?? Math.min(acked, this.nxt);
     if (rel > this.una) this.una = rel;
     this.rwnd = e.window;
     push(this.acks, { t: e.t, rel, window: e.window });

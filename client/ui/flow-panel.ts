@@ -23,10 +23,10 @@ const STEPS: ReadonlyArray<{ step: HandshakeStep; key: MessageKey }> = [
 
 type ChartKind = 'cwnd' | 'seq';
 
-/** Width of the charts' time window, simulated ms. */
 /** A chart's time axis starts this wide and grows with the run up to its span. */
 const CHART_MIN_SPAN_MS = 10_000;
 
+/** Width of the charts' time window, simulated ms. */
 export function chartSpanMs(durationMs: number): number {
   return Math.max(5000, Math.min(30_000, durationMs));
 }
