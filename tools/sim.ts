@@ -1,7 +1,8 @@
 // `npm run sim -- <scenario.json> [--seed N] [--trace cwnd,send,drop,deliver,state]`
 // Runs a scenario headlessly and prints JSON Lines: one object per traced event as it happens, and
 // always, last, the summary. A bad scenario or bad arguments print a message naming the problem on
-// stderr and exit with status 2 — never a stack trace.
+// stderr and exit with status 2 — never a stack trace. A replay (a file with `recorded`) says on
+// stderr whether this engine ran it as the session ran.
 
 import { readFileSync } from 'node:fs';
 import { Engine } from '../shared/protocols/engine.ts';
@@ -98,6 +99,15 @@ function main(): void {
   const summary = engine.run();
   out.write(`${JSON.stringify(summary)}\n`);
   out.flush();
+  const v = engine.replayVerdict;
+  if (v.state === 'same') process.stderr.write(`sim: replay: at ${v.recorded.atMs} ms this run is the recorded session's (${v.recorded.events} events)\n`);
+  if (v.state === 'differs') {
+    process.stderr.write(
+      `sim: replay: at ${v.recorded.atMs} ms this run differs from the recorded session (${v.events} events, recorded ${v.recorded.events}; ` +
+        `summary SHA-256 ${v.summarySha256.slice(0, 12)}…, recorded ${v.recorded.summarySha256.slice(0, 12)}…): ` +
+        `it was recorded with another version of the engine\n`,
+    );
+  }
 }
 
 main();

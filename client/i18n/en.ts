@@ -350,6 +350,7 @@ export const en = {
   'host.noReport': 'The report is not available.',
   'host.replay': 'Download replay',
   'sandbox.replayHandedOver': 'The replay stops here: from now on the network is yours.',
+  'sandbox.replayDiffers': 'This replay does not run as the session did: at {time} s the session had processed {recorded} events, this run {events}. It was recorded with another version of PacketPlay, so from some moment on you are watching another run than the one recorded.',
   'host.replayTitle': 'This run as a scenario file: open it with "Load a file…" in the sandbox to watch it again, packet for packet, or run it with npm run sim',
   'host.noReplay': 'No replay yet: in a class the server writes one every few seconds once the round has run.',
   'host.createTitle': 'Host a class',

@@ -352,6 +352,7 @@ export const ko: Record<MessageKey, string> = {
   'host.noReport': '보고서를 받을 수 없습니다.',
   'host.replay': '다시 보기 내려받기',
   'sandbox.replayHandedOver': '다시 보기는 여기서 멈춥니다. 이제부터 네트워크는 여러분 손에 있습니다.',
+  'sandbox.replayDiffers': '이 다시 보기는 원래 세션과 다르게 진행됩니다. {time}초에 세션은 이벤트 {recorded}개를 처리했는데, 이번 실행은 {events}개입니다. 다른 버전의 PacketPlay로 기록된 파일이라, 어느 순간부터는 기록된 것과 다른 실행을 보고 있습니다.',
   'host.replayTitle': '이번 실행을 시나리오 파일로 받습니다: 샌드박스의 "파일 불러오기…"로 열면 패킷 하나하나까지 똑같이 다시 볼 수 있고, npm run sim으로 돌려 볼 수도 있습니다',
   'host.noReplay': '아직 다시 보기가 없습니다: 수업에서는 라운드가 진행되면 서버가 몇 초마다 기록합니다.',
   'host.createTitle': '수업 열기',

@@ -33,7 +33,7 @@ import { osiLayerOf, type FlowModes, type FlowView, type LinkView, type NodeView
 import type { ArqMode } from '../../shared/protocols/transport/tcp/arq.ts';
 import type { CongestionAlgorithm } from '../../shared/protocols/transport/tcp/congestion/index.ts';
 import { World, type QueueEntry } from '../model/world.ts';
-import type { MessageKey } from '../i18n/index.ts';
+import type { MessageKey, Params } from '../i18n/index.ts';
 
 /** Longest stretch of simulated time one frame may run (a tab that slept must not run minutes at once). */
 const MAX_FRAME_REAL_MS = 250;
@@ -61,7 +61,14 @@ export interface LocalOptions {
   /** The scenario file as written, where there is one (the sandbox's): the host may download a replay. */
   source?: Readonly<Record<string, unknown>>;
   /** Tells the player something that is no answer to an action of theirs (a replay handing over to them). */
-  notify?: (key: MessageKey) => void;
+  notify?: (notice: Notice) => void;
+}
+
+/** Something to tell the player unasked: `bad` where what they watch is not what they think it is. */
+export interface Notice {
+  key: MessageKey;
+  params?: Params;
+  tone: 'info' | 'bad';
 }
 
 /** A scenario's name as part of a file name: letters of any script (a Korean name stays Korean), digits, '-'. */
@@ -99,7 +106,9 @@ export class LocalSource implements GameSource {
   private readonly library: readonly LocalScenario[];
   /** The id in `library` of the scenario running now, or null. */
   private scenarioId: string | null;
-  private readonly notify: (key: MessageKey) => void;
+  private readonly notify: (notice: Notice) => void;
+  /** Whether the player has been told the replay running now does not run as its session did. */
+  private toldReplayDiffers = false;
   /** The running scenario's file as written, or null (a level's: no replay is offered). */
   private scenarioSource: Readonly<Record<string, unknown>> | null;
   /** Extra observers of raw trace events (level objectives). */
@@ -120,7 +129,8 @@ export class LocalSource implements GameSource {
   private boot(scenario: EngineScenario, name: string): Engine {
     // In the sandbox the player's first act in a run that still has commands to replay (a class's
     // replay, a file with a script) takes it over: the engine drops the rest, and the player is told.
-    const engine = new Engine(scenario, this.mode === 'sandbox' ? { onTakeOver: () => this.notify('sandbox.replayHandedOver') } : {});
+    const engine = new Engine(scenario, this.mode === 'sandbox' ? { onTakeOver: () => this.notify({ key: 'sandbox.replayHandedOver', tone: 'info' }) } : {});
+    this.toldReplayDiffers = false;
     const w = this.world;
     w.reset();
     w.scenarioName = name;
@@ -219,7 +229,20 @@ export class LocalSource implements GameSource {
     this.engine.runUntilMs(target);
     this.world.setNow(this.engine.nowMs);
     this.refreshDynamic();
+    this.tellReplayVerdict();
     if (this.engine.finished) this.finish({ reason: 'finished' });
+  }
+
+  /** A replay this page's engine does not run as its session ran (recorded by another version) is said so, once. */
+  private tellReplayVerdict(): void {
+    const v = this.engine.replayVerdict;
+    if (v.state !== 'differs' || this.toldReplayDiffers) return;
+    this.toldReplayDiffers = true;
+    this.notify({
+      key: 'sandbox.replayDiffers',
+      tone: 'bad',
+      params: { time: (v.recorded.atMs / 1000).toFixed(1), recorded: v.recorded.events.toLocaleString('en-US'), events: v.events.toLocaleString('en-US') },
+    });
   }
 
   /**
@@ -242,7 +265,12 @@ export class LocalSource implements GameSource {
         }
       }
       this.role = { role: 'host', node: null, flows: [] };
-      this.boot({ ...engine.scenario, commands: [...engine.commandLog, ...left, ...handBack] }, this.world.scenarioName);
+      // The run again is the replay's still (its check to come) only if nobody has acted in it and no
+      // seat goes back to a bot; a check already made stands, and is not made or told again.
+      const recorded = engine.replayVerdict.state === 'pending' && handBack.length === 0 ? engine.scenario.recorded : null;
+      const told = this.toldReplayDiffers;
+      this.boot({ ...engine.scenario, commands: [...engine.commandLog, ...left, ...handBack], recorded }, this.world.scenarioName);
+      this.toldReplayDiffers = told;
       for (const fn of this.roleListeners) fn(this.role);
     }
     this.world.muted = true;

@@ -13,7 +13,7 @@ import { toast } from '../ui/toast.ts';
 export async function startSandbox(scene: Phaser.Scene, scenarioId = 'classroom', file?: Record<string, unknown>): Promise<void> {
   const lib = sandboxLibrary();
   const chosen = lib.find((s) => s.id === scenarioId) ?? lib[0]!;
-  const source = new LocalSource(chosen.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: chosen.speed, library: lib, name: chosen.name, scenarioId: chosen.id, source: chosen.source, notify: (key) => toast(t(key), 'info', 6000) });
+  const source = new LocalSource(chosen.scenario, { mode: 'sandbox', role: { role: 'host', node: null, flows: [] }, speed: chosen.speed, library: lib, name: chosen.name, scenarioId: chosen.id, source: chosen.source, notify: (n) => toast(t(n.key, n.params), n.tone, n.tone === 'bad' ? 15_000 : 6000) });
   if (file !== undefined) {
     const loaded = await source.host.loadScenario(file);
     if (!loaded.ok) {

@@ -100,6 +100,9 @@ export interface ReplayProgress {
   seed: number;
   simMs: number;
   commandLogFullAtMs: number | null;
+  /** The engine's events and fingerprint at `simMs`: a replay checks its run against them. */
+  eventsProcessed: number;
+  summarySha256: string;
   /** Index in the round's log of `commands[0]`. */
   fromIndex: number;
   commands: TimedCommand[];
@@ -336,6 +339,8 @@ export class ClassroomGame {
       seed: this.engine.seed,
       simMs: this.engine.nowMs,
       commandLogFullAtMs: this.engine.commandLogFullAtMs,
+      eventsProcessed: this.engine.eventsProcessed,
+      summarySha256: this.engine.summarySha256,
       fromIndex: this.replaySaved,
       commands: log.slice(this.replaySaved),
     };

@@ -126,7 +126,7 @@ CREATE TABLE IF NOT EXISTS flows (
   PRIMARY KEY (session_id, round, flow));
 CREATE TABLE IF NOT EXISTS rounds (
   session_id TEXT NOT NULL, round INTEGER NOT NULL, scenario TEXT NOT NULL, source TEXT NOT NULL, seed REAL NOT NULL,
-  sim_ms REAL NOT NULL, log_full_at_ms REAL, commands INTEGER NOT NULL,
+  sim_ms REAL NOT NULL, log_full_at_ms REAL, commands INTEGER NOT NULL, events REAL, summary_sha256 TEXT,
   PRIMARY KEY (session_id, round));
 CREATE TABLE IF NOT EXISTS round_commands (
   session_id TEXT NOT NULL, round INTEGER NOT NULL, idx INTEGER NOT NULL, command TEXT NOT NULL,
@@ -136,6 +136,19 @@ CREATE TABLE IF NOT EXISTS events (
   link TEXT NOT NULL, flow TEXT NOT NULL, packet INTEGER NOT NULL, detail TEXT NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY (session_id, seq));
 `;
+
+/** Columns added since a table was first made: a database file from an older version gets them (null in old rows). */
+const ADDED_COLUMNS: Array<{ table: string; column: string; type: string }> = [
+  { table: 'rounds', column: 'events', type: 'REAL' },
+  { table: 'rounds', column: 'summary_sha256', type: 'TEXT' },
+];
+
+function addMissingColumns(db: DatabaseSync): void {
+  for (const c of ADDED_COLUMNS) {
+    const have = (db.prepare(`PRAGMA table_info(${c.table})`).all() as Array<{ name: string }>).some((r) => r.name === c.column);
+    if (!have) db.exec(`ALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type}`);
+  }
+}
 
 const WAL_ATTEMPTS = 20;
 const SQLITE_BUSY = 5;
@@ -170,6 +183,7 @@ export class SessionStore {
     switchToWal(this.db);
     this.db.exec('PRAGMA synchronous = NORMAL;');
     this.db.exec(SCHEMA);
+    addMissingColumns(this.db);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmt = {
       createSession: p(
@@ -199,7 +213,7 @@ export class SessionStore {
         `INSERT INTO rounds (session_id, round, scenario, source, seed, sim_ms, log_full_at_ms, commands) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
          ON CONFLICT (session_id, round) DO NOTHING`,
       ),
-      updateRound: p(`UPDATE rounds SET sim_ms = ?, log_full_at_ms = ?, commands = ? WHERE session_id = ? AND round = ?`),
+      updateRound: p(`UPDATE rounds SET sim_ms = ?, log_full_at_ms = ?, commands = ?, events = ?, summary_sha256 = ? WHERE session_id = ? AND round = ?`),
       insertCommand: p(`INSERT OR REPLACE INTO round_commands (session_id, round, idx, command) VALUES (?, ?, ?, ?)`),
       rounds: p(`SELECT round, scenario, sim_ms, commands FROM rounds WHERE session_id = ? ORDER BY round`),
       round: p(`SELECT * FROM rounds WHERE session_id = ? AND round = ?`),
@@ -243,7 +257,7 @@ export class SessionStore {
       if (r !== undefined) {
         if (r.source !== null) this.stmt.insertRound!.run(sessionId, r.round, p.scenario, JSON.stringify(r.source), r.seed, r.simMs, r.commandLogFullAtMs);
         r.commands.forEach((c, i) => this.stmt.insertCommand!.run(sessionId, r.round, r.fromIndex + i, JSON.stringify(c)));
-        this.stmt.updateRound!.run(r.simMs, r.commandLogFullAtMs, r.fromIndex + r.commands.length, sessionId, r.round);
+        this.stmt.updateRound!.run(r.simMs, r.commandLogFullAtMs, r.fromIndex + r.commands.length, r.eventsProcessed, r.summarySha256, sessionId, r.round);
       }
     });
   }
@@ -277,6 +291,8 @@ export class SessionStore {
         nowMs: Number(row.sim_ms),
         commandLog: commands,
         commandLogFullAtMs: row.log_full_at_ms === null ? null : Number(row.log_full_at_ms),
+        eventsProcessed: row.events === null ? null : Number(row.events),
+        summarySha256: row.summary_sha256 === null ? null : String(row.summary_sha256),
       },
     };
   }

@@ -28,6 +28,7 @@ import { TAP_TAMPERS, type TapTamper } from './app/tls/spec.ts';
 import { windowSegmentsFor } from './transport/tcp/arq.ts';
 import { flowCommandHost, modeNotOffered, type FlowModes } from './app/flow-modes.ts';
 import type { EngineScenario, FaultSpec, FlowSpec } from './scenario.ts';
+import { compareWithRecording, initialVerdict, summarySha256, type ReplayVerdict } from './replay-check.ts';
 import { Simulator } from './sim/simulator.ts';
 import { msToNs, nsToMs } from './sim/time.ts';
 import type { TraceEvent, TraceSink, TraceType } from './sim/trace.ts';
@@ -91,11 +92,14 @@ export class Engine {
   private readonly pendingCommands: TimedCommand[];
   private nextPending = 0;
   private readonly onTakeOver: ((dropped: number) => void) | null;
+  private verdict: ReplayVerdict;
 
   constructor(scenario: EngineScenario, opts: EngineOptions = {}) {
     this.scenario = scenario;
     this.seed = opts.seed ?? scenario.seed;
     this.onTakeOver = opts.onTakeOver ?? null;
+    // With another seed the run is another one: there is nothing to compare.
+    this.verdict = initialVerdict(opts.seed === undefined || opts.seed === scenario.seed ? scenario.recorded : null);
     this.sim = new Simulator(this.seed);
     this.network = new Network(this.sim);
     this.build();
@@ -258,8 +262,32 @@ export class Engine {
     return this.scenario.durationMs;
   }
 
+  /** Simulation events processed so far. */
+  get eventsProcessed(): number {
+    return this.sim.eventsProcessed;
+  }
+
+  /** The fingerprint of the run so far: the SHA-256 of its summary (replay-check.ts). */
+  get summarySha256(): string {
+    return summarySha256(this.summary());
+  }
+
+  /** For a replay (a scenario with `recorded`): whether it runs as the session it records did. */
+  get replayVerdict(): ReplayVerdict {
+    return this.verdict;
+  }
+
   /** Advance simulated time to `ms`, applying the scenario's commands at their instants. */
   runUntilMs(ms: number): void {
+    const v = this.verdict;
+    if (v.state === 'pending' && v.recorded.atMs <= Math.min(ms, this.scenario.durationMs)) {
+      this.advanceTo(v.recorded.atMs);
+      this.verdict = compareWithRecording(v.recorded, this.sim.eventsProcessed, this.summary());
+    }
+    this.advanceTo(ms);
+  }
+
+  private advanceTo(ms: number): void {
     const untilNs = msToNs(Math.min(ms, this.scenario.durationMs));
     while (this.nextPending < this.pendingCommands.length) {
       const cmd = this.pendingCommands[this.nextPending]!;
@@ -282,6 +310,7 @@ export class Engine {
   /** A command given now, through the public API; applied, it may take a replayed run over (`onTakeOver`). */
   private live(cmd: LiveCommand): CommandResult {
     const result = this.apply({ ...cmd, atMs: this.sim.nowMs } as TimedCommand);
+    if (result.ok && this.verdict.state === 'pending') this.verdict = { state: 'changed', recorded: this.verdict.recorded };
     const dropped = this.pendingCommands.length - this.nextPending;
     if (result.ok && this.onTakeOver !== null && dropped > 0) {
       this.pendingCommands.length = this.nextPending;

@@ -6,6 +6,7 @@ import type { CongestionAlgorithm } from './transport/tcp/congestion/index.ts';
 import type { Controller } from './net/node.ts';
 import type { RouteOverride } from './net/routing.ts';
 import type { TimedCommand } from './roles/commands.ts';
+import type { RecordedRun } from './replay-check.ts';
 import type { DnsFlowSpec, DnsServerFields } from './app/dns/spec.ts';
 import type { CertificateSpec, FlowTlsSpec, TapMode, TapTamper, TlsNodeFields } from './app/tls/spec.ts';
 import type { BalancerAlgorithm } from './net/lb-scheduler.ts';
@@ -190,4 +191,6 @@ export interface EngineScenario {
   flows: FlowSpec[];
   faults: FaultSpec[];
   commands: TimedCommand[];
+  /** A replay's record of the session it plays again (replay-check.ts); absent or null otherwise. */
+  recorded?: RecordedRun | null;
 }

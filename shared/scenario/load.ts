@@ -293,6 +293,7 @@ function normalize(s: ScenarioParsed, errors: string[]): EngineScenario {
     flows,
     faults,
     commands,
+    recorded: s.recorded ?? null,
   };
 }
 

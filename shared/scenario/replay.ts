@@ -2,7 +2,9 @@
 // deterministic, so the scenario it ran, its seed and its log of commands (every player's, every bot
 // taking or leaving a seat, every fault a host injected, each at the instant it took effect) give
 // the same run, packet by packet. The replay ends where the session stopped, or where the engine's
-// log filled up, since nothing after that instant is known.
+// log filled up, since nothing after that instant is known. Where it ends where the session stopped,
+// it also records the engine's fingerprint then, so that a replaying engine that no longer runs the
+// session as it ran says so (shared/protocols/replay-check.ts).
 
 import type { TimedCommand } from '../protocols/roles/commands.ts';
 
@@ -13,6 +15,10 @@ export interface ReplayedRun {
   nowMs: number;
   commandLog: readonly TimedCommand[];
   commandLogFullAtMs: number | null;
+  /** Simulation events processed by `nowMs` (null where unknown: a round saved before they were kept). */
+  eventsProcessed: number | null;
+  /** The fingerprint of the run at `nowMs` (replay-check.ts; null where unknown). */
+  summarySha256: string | null;
 }
 
 /** Where a replay of `run` ends: the time the session reached, or when its log first left a command out. */
@@ -22,12 +28,23 @@ export function replayEndMs(run: ReplayedRun): number {
 
 /**
  * The scenario file `source` (as its author wrote it) with the session's seed, its logged commands
- * in place of the file's own (those the engine applied are in the log) and its end. Null when the
- * session never ran, so there is nothing to replay.
+ * in place of the file's own (those the engine applied are in the log), its end and, where known,
+ * the engine's counts at that end (`recorded`). Null when the session never ran, so there is
+ * nothing to replay.
  */
 export function replayScenario(source: Readonly<Record<string, unknown>>, run: ReplayedRun): Record<string, unknown> | null {
   const endMs = replayEndMs(run);
   if (!(endMs > 0)) return null;
-  const commands = run.commandLog.filter((c) => c.atMs < endMs || (c.atMs === endMs && run.commandLogFullAtMs === null));
-  return { ...source, seed: run.seed, durationMs: endMs, commands };
+  const whole = run.commandLogFullAtMs === null;
+  const commands = run.commandLog.filter((c) => c.atMs < endMs || (c.atMs === endMs && whole));
+  // A replay of a replay records its own run, never the one its source recorded.
+  const { recorded: _older, ...file } = source;
+  const counted = whole && run.eventsProcessed !== null && run.summarySha256 !== null;
+  return {
+    ...file,
+    seed: run.seed,
+    durationMs: endMs,
+    commands,
+    ...(counted ? { recorded: { atMs: endMs, events: run.eventsProcessed, summarySha256: run.summarySha256 } } : {}),
+  };
 }

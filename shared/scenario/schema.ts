@@ -211,6 +211,14 @@ export const scenarioSchema = z.strictObject({
   flows: z.array(flowSchema).max(LIMITS.flows, `may hold at most ${LIMITS.flows} flows`).default([]),
   faults: z.array(faultSchema).max(LIMITS.faults).default([]),
   commands: z.array(commandSchema).max(LIMITS.commands).default([]),
+  /** A replay's record of the session it plays again: what the engine had counted at `atMs` (docs/scenario.md, "Replays"). */
+  recorded: z
+    .strictObject({
+      atMs: ms(LIMITS.durationMs),
+      events: z.number().int('must be a whole number').min(0).max(Number.MAX_SAFE_INTEGER),
+      summarySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (a SHA-256)'),
+    })
+    .optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

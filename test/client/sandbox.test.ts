@@ -156,7 +156,7 @@ describe('sandbox replay', () => {
     // Taking the router halfway hands the run over: the rest of the recorded commands are dropped
     // (their packet ids would name other packets now), once, with a word to the player.
     const told: string[] = [];
-    const mine = new LocalSource(lib[1]!.scenario, { mode: 'sandbox', role: host, speed: 1, library: lib, notify: (key) => told.push(key) });
+    const mine = new LocalSource(lib[1]!.scenario, { mode: 'sandbox', role: host, speed: 1, library: lib, notify: (n) => told.push(n.key) });
     expect(await mine.host.loadScenario(parsed as unknown as Record<string, unknown>)).toEqual({ ok: true });
     mine.advance(6000);
     const applied = mine.engine.commandLog.length;
@@ -166,6 +166,31 @@ describe('sandbox replay', () => {
     mine.advance(6000);
     expect(told).toEqual(['sandbox.replayHandedOver']);
     expect(mine.engine.commandLog.length).toBe(applied + 2); // the two seat changes, nothing recorded
+
+    // A file recorded by an engine that ran it otherwise (its record of the end differs) says so at
+    // that instant, once, even after a jump back; the file as downloaded runs as recorded and says nothing.
+    const recorded = (parsed as unknown as { recorded: { atMs: number; events: number } }).recorded;
+    expect(recorded.atMs).toBe(12_000);
+    const notices: Array<{ key: string; params?: Record<string, unknown>; tone: string }> = [];
+    const open = async (file: Record<string, unknown>) => {
+      const s = new LocalSource(lib[1]!.scenario, { mode: 'sandbox', role: host, speed: 1, library: lib, notify: (n) => notices.push(n) });
+      expect(await s.host.loadScenario(file)).toEqual({ ok: true });
+      return s;
+    };
+    const same = await open(parsed as unknown as Record<string, unknown>);
+    same.advance(12_000);
+    expect([same.engine.replayVerdict.state, notices]).toEqual(['same', []]);
+    const other = await open({ ...parsed, recorded: { ...recorded, events: recorded.events + 1 } });
+    other.advance(11_999);
+    expect(notices).toEqual([]);
+    other.host.jumpTo!(5000); // back before the instant: the check is still to come
+    other.host.jumpTo!(12_000);
+    expect(notices).toEqual([
+      { key: 'sandbox.replayDiffers', tone: 'bad', params: { time: '12.0', recorded: (recorded.events + 1).toLocaleString('en-US'), events: recorded.events.toLocaleString('en-US') } },
+    ]);
+    other.host.jumpTo!(4000);
+    other.host.jumpTo!(12_000);
+    expect(notices.length).toBe(1);
   });
 });
 

@@ -181,10 +181,12 @@ describe('classroom', () => {
     await watch.waitForFunction((name) => document.querySelector('[data-testid=scenario-name]')?.textContent === name, replay.name, { timeout: 5_000 });
     await watch.evaluate(() => (window as unknown as { __pp: { source: { advance(ms: number): void } } }).__pp.source.advance(1e9));
     const replayed = await watch.evaluate(() => {
-      const engine = (window as unknown as { __pp: { source: { engine: { nowMs: number; commandLog: unknown[] } } } }).__pp.source.engine;
-      return { nowMs: engine.nowMs, commands: engine.commandLog.length };
+      const engine = (window as unknown as { __pp: { source: { engine: { nowMs: number; commandLog: unknown[]; replayVerdict: { state: string } } } } }).__pp.source.engine;
+      return { nowMs: engine.nowMs, commands: engine.commandLog.length, verdict: engine.replayVerdict.state };
     });
-    expect(replayed).toEqual({ nowMs: replay.durationMs, commands: replay.commands.length });
+    // The page's engine ran the server's round to the same fingerprint (the file's `recorded`).
+    expect(replayed).toEqual({ nowMs: replay.durationMs, commands: replay.commands.length, verdict: 'same' });
+    expect(await watch.locator('.toast-bad').count()).toBe(0);
     await watch.close();
     expect(errors).toEqual([]);
   });

@@ -280,13 +280,26 @@ describe('replay', () => {
     const last = pieces[pieces.length - 1]!;
     expect(last.simMs).toBe(g.engine.nowMs);
 
-    const file = JSON.parse(JSON.stringify(replayScenario(pieces[0]!.source!, { seed: last.seed, nowMs: last.simMs, commandLog: commands, commandLogFullAtMs: last.commandLogFullAtMs })));
+    const file = JSON.parse(
+      JSON.stringify(
+        replayScenario(pieces[0]!.source!, {
+          seed: last.seed,
+          nowMs: last.simMs,
+          commandLog: commands,
+          commandLogFullAtMs: last.commandLogFullAtMs,
+          eventsProcessed: last.eventsProcessed,
+          summarySha256: last.summarySha256,
+        }),
+      ),
+    );
+    expect(file.recorded).toEqual({ atMs: g.engine.nowMs, events: g.engine.eventsProcessed, summarySha256: g.engine.summarySha256 });
     const loaded = loadScenario(file);
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     const replay = new Engine(loaded.scenario);
     replay.run();
     expect(replay.nowMs).toBe(g.engine.nowMs);
     expect(JSON.stringify(replay.summary())).toBe(JSON.stringify(g.engine.summary()));
+    expect(replay.replayVerdict.state).toBe('same');
     expect(replay.summary().drops.player).toBeGreaterThan(0);
   });
 });

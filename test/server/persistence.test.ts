@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from '@colyseus/sdk';
 import { resultsCsv } from '../../server/persistence/results-format.ts';
-import type { SessionResults } from '../../server/persistence/session-store.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { hashToken, SessionStore, type SessionResults } from '../../server/persistence/session-store.ts';
+import { replayScenario } from '../../shared/scenario/replay.ts';
 import { Engine } from '../../shared/protocols/engine.ts';
 import { loadScenario } from '../../shared/scenario/load.ts';
 import { freePort, tempDir, waitFor } from './helpers.ts';
@@ -113,7 +115,7 @@ describe('session results', () => {
     const replayRes = await getResults(code, hostToken, 'replay.json');
     expect(replayRes.status).toBe(200);
     expect(replayRes.headers.get('content-disposition')).toBe(`attachment; filename=packetplay-${code}-round1.json`);
-    const replayFile = (await replayRes.json()) as { name: string; durationMs: number; commands: Array<Record<string, unknown>> };
+    const replayFile = (await replayRes.json()) as { name: string; durationMs: number; commands: Array<Record<string, unknown>>; recorded: { atMs: number } };
     expect(replayFile.name).toBe('Congestion lab: two senders, one bottleneck');
     expect(replayFile.durationMs).toBe(after.session.simMs);
     expect(replayFile.commands.map((c) => [c.action, c.node, c.controller])).toEqual([
@@ -123,9 +125,13 @@ describe('session results', () => {
       ['controller', 'edge', 'bot'],
     ]);
     expect(replayFile.commands.slice(0, 2).map((c) => c.atMs)).toEqual([0, 0]);
+    // It carries the class's fingerprint at its end, and today's engine runs the class as it ran.
+    expect(replayFile.recorded.atMs).toBe(after.session.simMs);
     const loaded = loadScenario(replayFile);
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    const summary = new Engine(loaded.scenario).run();
+    const replayed = new Engine(loaded.scenario);
+    const summary = replayed.run();
+    expect(replayed.replayVerdict.state).toBe('same');
     expect(after.flows.map((f) => [f.flow, f.deliveredBytes, f.retransmits, f.timeouts])).toEqual(
       Object.entries(summary.flows).map(([id, f]) => [id, f.deliveredBytes, f.retransmits, f.timeouts]),
     );
@@ -134,6 +140,32 @@ describe('session results', () => {
     expect((await getResults(code, 'wrong-token', 'replay.json')).status).toBe(403);
     await stopProcess('SIGTERM');
   }, 240_000);
+});
+
+describe('a database from an earlier version', () => {
+  it('gets the columns added since, and its old rounds replay without a fingerprint', () => {
+    const file = join(tempDir('packetplay-old-db-'), 'sessions.sqlite');
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE sessions (
+      id TEXT PRIMARY KEY, code TEXT NOT NULL, token_hash TEXT NOT NULL, scenario TEXT NOT NULL, scenario_name TEXT NOT NULL,
+      round INTEGER NOT NULL, sim_ms REAL NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, ended_at TEXT);
+    CREATE TABLE rounds (
+      session_id TEXT NOT NULL, round INTEGER NOT NULL, scenario TEXT NOT NULL, source TEXT NOT NULL, seed REAL NOT NULL,
+      sim_ms REAL NOT NULL, log_full_at_ms REAL, commands INTEGER NOT NULL,
+      PRIMARY KEY (session_id, round));`);
+    old.prepare(`INSERT INTO sessions VALUES ('s1', 'OLDONE', ?, 'lab', 'Lab', 1, 5000, 'ended', 'c', 'u', 'e')`).run(hashToken('tok'));
+    old.prepare(`INSERT INTO rounds VALUES ('s1', 1, 'lab', ?, 7, 5000, NULL, 0)`).run(JSON.stringify({ name: 'Lab', durationMs: 60000, nodes: [{ id: 'a', kind: 'host' }] }));
+    old.close();
+
+    const store = new SessionStore(file);
+    const found = store.lookupReplay('OLDONE', 'tok', undefined);
+    if (!found.ok) throw new Error(`lookup failed: ${found.status}`);
+    expect([found.replay.nowMs, found.replay.eventsProcessed, found.replay.summarySha256]).toEqual([5000, null, null]);
+    const replay = replayScenario(found.replay.source, found.replay)!;
+    expect([replay.durationMs, replay.seed, 'recorded' in replay]).toEqual([5000, 7, false]);
+    // Opened again (the columns are there now): nothing to add.
+    expect(() => new SessionStore(file)).not.toThrow();
+  });
 });
 
 describe('CSV', () => {

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../shared/protocols/engine.ts';
+import { loadScenarioText } from '../../shared/scenario/load.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -48,6 +50,30 @@ describe('npm run sim', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('nodes[0].kind');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says on stderr whether a replay runs as its recorded session did', () => {
+    const text = readFileSync(join(root, 'scenarios/quick-check.json'), 'utf8');
+    const loaded = loadScenarioText(text);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const engine = new Engine(loaded.scenario);
+    engine.runUntilMs(3000);
+    const recorded = { atMs: 3000, events: engine.eventsProcessed, summarySha256: engine.summarySha256 };
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    const write = (name: string, rec: typeof recorded) => {
+      writeFileSync(join(dir, name), JSON.stringify({ ...JSON.parse(text), recorded: rec }));
+      return join(dir, name);
+    };
+    const same = sim(write('same.json', recorded));
+    expect([same.status, same.stderr]).toEqual([0, `sim: replay: at 3000 ms this run is the recorded session's (${recorded.events} events)\n`]);
+    expect(same.lines.at(-1)).toMatchObject({ type: 'summary', simMs: 5000 });
+    const other = sim(write('other.json', { ...recorded, summarySha256: '0'.repeat(64) }));
+    expect(other.status).toBe(0);
+    expect(other.stderr).toBe(
+      `sim: replay: at 3000 ms this run differs from the recorded session (${recorded.events} events, recorded ${recorded.events}; ` +
+        `summary SHA-256 ${recorded.summarySha256.slice(0, 12)}…, recorded 000000000000…): it was recorded with another version of the engine\n`,
+    );
+    expect(sim('scenarios/quick-check.json').stderr).toBe('');
   });
 
   it.each([
