@@ -326,6 +326,7 @@ export const en = {
   'host.forward10': '+10 s',
   'host.forward60': '+1 min',
   'host.jumpTitle': 'Jump in time: forward runs there at once; back plays the same run again to that moment (who played a seat is then watching)',
+  'host.jumping': 'Jumping…',
   'host.scenario': 'Scenario',
   'host.loadScenario': 'Start this scenario',
   'host.loadFile': 'Load a file…',

@@ -328,6 +328,7 @@ export const ko: Record<MessageKey, string> = {
   'host.forward10': '+10초',
   'host.forward60': '+1분',
   'host.jumpTitle': '시간 건너뛰기: 앞으로는 그 시점까지 한 번에 진행하고, 뒤로는 같은 실행을 그 시점까지 다시 재생합니다(자리를 맡았던 사람은 이제 지켜보게 됩니다)',
+  'host.jumping': '이동 중…',
   'host.scenario': '시나리오',
   'host.loadScenario': '이 시나리오 시작',
   'host.loadFile': '파일 불러오기…',

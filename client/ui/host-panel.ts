@@ -59,8 +59,32 @@ export class HostPanel implements Panel {
     const step = h('button', { class: 'btn', data: { testid: 'host-step' }, text: t('host.step'), on: { click: () => host.step(100) } });
     // In the sandbox (the engine runs in the page), jumps in time: back is the same run played again to that instant.
     const jumpTo = host.jumpTo?.bind(host);
-    const jump = (testid: string, key: MessageKey, byMs: number) =>
-      h('button', { class: 'btn btn-small', data: { testid }, text: t(key), title: t('host.jumpTitle'), on: { click: () => jumpTo?.(w.nowMs + byMs) } });
+    const jumpButtons: HTMLButtonElement[] = [];
+    // Going back runs the engine from the start again (seconds, late in a long session), so the
+    // button says so and the page paints that before the work begins.
+    const jump = (testid: string, key: MessageKey, byMs: number) => {
+      const b = h('button', { class: 'btn btn-small', data: { testid }, text: t(key), title: t('host.jumpTitle') });
+      b.addEventListener('click', () => {
+        if (jumpTo === undefined || jumpButtons.some((x) => x.disabled)) return;
+        const targetMs = w.nowMs + byMs;
+        for (const x of jumpButtons) x.disabled = true;
+        b.textContent = t('host.jumping');
+        b.setAttribute('aria-busy', 'true');
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            try {
+              jumpTo(targetMs);
+            } finally {
+              for (const x of jumpButtons) x.disabled = false;
+              b.textContent = t(key);
+              b.removeAttribute('aria-busy');
+            }
+          }, 0),
+        );
+      });
+      jumpButtons.push(b);
+      return b;
+    };
     const jumps = jumpTo === undefined ? null : h('div', { class: 'actions' }, jump('host-back', 'host.back10', -10_000), jump('host-forward', 'host.forward10', 10_000), jump('host-forward-min', 'host.forward60', 60_000));
 
     this.code = h('div', { class: 'join-code', data: { testid: 'join-code' } });

@@ -306,9 +306,13 @@ describe('solo', () => {
     // Jumps in time: a minute ahead at once, then ten seconds back (the same run played again).
     const simNow = () => page.evaluate(() => (window as unknown as { __pp: { source: { engine: { nowMs: number } } } }).__pp.source.engine.nowMs);
     const paused = await simNow();
+    // The jump runs once the button has been painted saying so; the buttons are back when it is done.
+    const jumpDone = () => page.waitForFunction(() => document.querySelector('[data-testid=host-back]:not([disabled])') !== null, null, { timeout: 10_000 });
     await page.click('[data-testid=host-forward-min]');
+    await jumpDone();
     expect(await simNow()).toBe(paused + 60_000);
     await page.click('[data-testid=host-back]');
+    await jumpDone();
     expect(await simNow()).toBe(paused + 50_000);
     // A scenario file of the player's own: a broken one is refused with the field named, a good one runs.
     const mine = { name: 'my two hosts', durationMs: 5000, nodes: [{ id: 'a', kind: 'host' }, { id: 'b', kind: 'host' }], links: [{ id: 'l', a: 'a', b: 'b', bandwidthBps: 1_000_000, delayMs: 5 }], flows: [{ id: 'f', from: 'a', to: 'b', transport: 'tcp', bytes: 5000 }] };
