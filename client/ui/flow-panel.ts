@@ -23,6 +23,8 @@ const STEPS: ReadonlyArray<{ step: HandshakeStep; key: MessageKey }> = [
 
 type ChartKind = 'cwnd' | 'seq';
 
+/** How many frames after Start the chart is kept in view (about two seconds). */
+const REVEAL_FRAMES = 120;
 /** A chart's time axis starts this wide and grows with the run up to its span. */
 const CHART_MIN_SPAN_MS = 10_000;
 
@@ -49,6 +51,8 @@ export class FlowPanel implements Panel {
   private readonly chartTabs: HTMLElement;
   private readonly tcpOnly: HTMLElement;
   private tabIds = '';
+  /** Frames during which the chart is scrolled back into view (after `reveal`). */
+  private keepChartInViewFrames = 0;
 
   constructor(source: GameSource, preferred: string | null) {
     this.source = source;
@@ -94,6 +98,37 @@ export class FlowPanel implements Panel {
     this.chosen = true;
     this.tabIds = '';
     this.update();
+  }
+
+  /**
+   * A flow the player has just started: shown (unless they picked another), with its chart scrolled
+   * into view. On a laptop's screen the side panel holds the transfer's card, the figures, both ends'
+   * states and the sliding window above the chart, and a sender who pressed Start is there to watch it.
+   */
+  reveal(flowId: string): void {
+    if (!this.chosen) this.flowId = flowId;
+    this.update();
+    if (this.flowId !== flowId || this.tcpOnly.hidden) return;
+    // The lines above the chart grow as the transfer begins (its state, its figures), so the chart is
+    // kept in view for the next frames, unless the player scrolls the panel themselves.
+    this.keepChartInViewFrames = REVEAL_FRAMES;
+    const side = this.root.parentElement;
+    const stop = () => {
+      this.keepChartInViewFrames = 0;
+    };
+    side?.addEventListener('wheel', stop, { once: true, passive: true });
+    side?.addEventListener('touchstart', stop, { once: true, passive: true });
+    this.keepChartInView();
+  }
+
+  private keepChartInView(): void {
+    if (this.keepChartInViewFrames <= 0) return;
+    this.keepChartInViewFrames--;
+    const side = this.root.parentElement;
+    if (side === null || this.tcpOnly.hidden) return;
+    const box = side.getBoundingClientRect();
+    const chart = this.canvas.getBoundingClientRect();
+    if (chart.bottom > box.bottom || chart.top < box.top) this.canvas.scrollIntoView({ block: 'nearest' });
   }
 
   private renderChartTabs(): void {
@@ -145,6 +180,7 @@ export class FlowPanel implements Panel {
     }
     this.tcpOnly.hidden = f.transport !== 'tcp';
     this.refresh(f);
+    this.keepChartInView();
   }
 
   private refresh(f: FlowView): void {

@@ -120,7 +120,9 @@ export class Hud {
     const myFlows = new Set(me.flows);
     const senderFilter = (f: { id: string; from: string; controllable: boolean }) => (s.mode === 'sandbox' ? true : myFlows.has(f.id) || (me.node !== null && f.from === me.node && f.controllable));
     const receiverFilter = (f: { id: string; to: string }) => (s.mode === 'sandbox' ? true : me.node !== null && f.to === me.node) || (me.role === 'receiver' && myFlows.has(f.id));
-    if (me.role === 'sender' || s.mode === 'sandbox') this.add(new SenderPanel(s, senderFilter));
+    // In the sandbox one may start several flows in a row: the panel stays where it is.
+    const revealChart = s.mode === 'sandbox' ? undefined : (flowId: string) => this.flowPanel?.reveal(flowId);
+    if (me.role === 'sender' || s.mode === 'sandbox') this.add(new SenderPanel(s, senderFilter, revealChart));
     // A server's operator has the server panel: its clients' HTTP has no reading application to pace.
     if ((me.role === 'receiver' && !myServer) || s.mode === 'sandbox') this.add(new ReceiverPanel(s, receiverFilter));
     const preferred = me.flows[0] ?? null;

@@ -55,9 +55,13 @@ export class SenderPanel implements Panel {
   /** How to choose, for before the first start: then it only pushes the protocol view down. */
   private readonly hint: HTMLElement;
 
-  constructor(source: GameSource, flowsFilter: (f: FlowView) => boolean) {
+  /** Told when a flow this panel started has started (the protocol view then shows its chart). */
+  private readonly onStarted: (flowId: string) => void;
+
+  constructor(source: GameSource, flowsFilter: (f: FlowView) => boolean, onStarted: (flowId: string) => void = () => {}) {
     this.source = source;
     this.flowsFilter = flowsFilter;
+    this.onStarted = onStarted;
     this.body = h('div', { class: 'flow-cards' });
     this.hint = h('p', { class: 'hint', data: { testid: 'sender-hint' }, text: t('sender.hint') });
     this.root = h('section', { class: 'panel sender-panel', data: { testid: 'sender-panel' } }, h('h2', { text: t('sender.title') }), this.body, this.hint);
@@ -81,7 +85,12 @@ export class SenderPanel implements Panel {
       class: 'btn btn-primary',
       data: { testid: `start-${f.id}` },
       text: t('sender.start'),
-      on: { click: () => void this.act(this.source.startFlow(f.id, this.picked.get(f.id) ?? {})) },
+      on: {
+        click: () =>
+          void this.act(this.source.startFlow(f.id, this.picked.get(f.id) ?? {})).then((ok) => {
+            if (ok) this.onStarted(f.id);
+          }),
+      },
     });
     const stop = h('button', {
       class: 'btn',
@@ -185,10 +194,11 @@ export class SenderPanel implements Panel {
     c.stop.disabled = !f.started || !f.controllable || !open;
   }
 
-  private async act(p: Promise<IntentResult>): Promise<void> {
+  private async act(p: Promise<IntentResult>): Promise<boolean> {
     const r = await p;
     if (!r.ok) toast(t('toast.refused', { reason: refusalMessage(r) }), 'bad');
     this.update();
+    return r.ok;
   }
 
   dispose(): void {

@@ -249,6 +249,12 @@ describe('solo', () => {
     await page.waitForSelector('[data-testid=choose-upload-newreno]', { state: 'hidden' });
     await page.waitForSelector('[data-testid=sender-hint]', { state: 'hidden' });
     expect(await page.textContent('[data-flow=upload]')).toContain('TCP NewReno');
+    // Start scrolls the side panel to the protocol view's chart, whole, which a laptop's screen had below the fold.
+    await page.waitForFunction(() => {
+      const side = document.querySelector('.side')!.getBoundingClientRect();
+      const chart = document.querySelector('[data-testid=chart]')!.getBoundingClientRect();
+      return chart.top >= side.top && chart.bottom <= side.bottom + 1;
+    }, null, { timeout: 5_000 });
     // The application hands over its 600 KB and closes: FIN_WAIT_1 for the whole transfer, said why.
     await page.waitForFunction(() => /FIN_WAIT_1 \(the application has closed; its FIN waits behind the data still to send\)/.test(document.querySelector('[data-flow=upload]')?.textContent ?? ''), null, { timeout: 10_000 });
     for (let i = 0; i < 3; i++) await page.click('[aria-label="faster"]');
