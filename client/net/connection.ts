@@ -6,6 +6,7 @@ import { ClassroomState } from '../../shared/state/classroom-state.ts';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIMITS, ROOM_NAME, type JoinOptions } from '../../shared/messages/classroom-messages.ts';
 import { serverUrl } from '../app.ts';
 import { lang } from '../i18n/index.ts';
+import { isLoopbackHost } from '../../shared/addresses/loopback.ts';
 
 export type ClassroomRoom = Room<unknown, InstanceType<typeof ClassroomState>>;
 
@@ -88,10 +89,6 @@ export async function fetchScenarios(): Promise<Array<{ id: string; name: string
   } catch {
     return [];
   }
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]' || hostname === '::1';
 }
 
 /**

@@ -4,16 +4,13 @@
 
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { LIMITS } from '../../shared/messages/classroom-messages.ts';
+import { isLoopbackHost } from '../../shared/addresses/loopback.ts';
 
 /** Addresses listed at most (a machine with many network cards shows its first ones). */
 export const MAX_JOIN_ADDRESSES = LIMITS.joinAddresses;
 
 // Interfaces no student's machine is on: containers, virtual machines' host-only networks, tunnels.
 const VIRTUAL_INTERFACE = /^(lo|docker|br-|veth|virbr|vmnet|vboxnet|utun|tun|tap|wg|zt)/;
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '::1';
-}
 
 function hostOf(address: string): string {
   const i = address.lastIndexOf(':');
@@ -30,10 +27,10 @@ export function joinAddresses(
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
 ): string[] {
   if (opts.publicAddress !== undefined && opts.publicAddress !== '') {
-    return isLoopback(hostOf(opts.publicAddress)) ? [] : [`http://${opts.publicAddress}`];
+    return isLoopbackHost(hostOf(opts.publicAddress)) ? [] : [`http://${opts.publicAddress}`];
   }
   if (opts.host !== '0.0.0.0' && opts.host !== '::' && opts.host !== '') {
-    if (isLoopback(opts.host)) return [];
+    if (isLoopbackHost(opts.host)) return [];
     return [`http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`];
   }
   const found: string[] = [];

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { joinAddresses, MAX_JOIN_ADDRESSES } from '../../server/http/join-addresses.ts';
+import { isLoopbackHost } from '../../shared/addresses/loopback.ts';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({ address, netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: null });
 const v6 = (address: string): NetworkInterfaceInfo => ({ address, netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '00:00:00:00:00:00', internal: false, cidr: null, scopeid: 0 });
@@ -37,5 +38,12 @@ describe('join addresses', () => {
     const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`eth${i}`, [v4(`10.0.${i}.2`)]]));
     expect(joinAddresses({ host: '0.0.0.0', port: 2567 }, many)).toHaveLength(MAX_JOIN_ADDRESSES);
     expect(joinAddresses({ host: '0.0.0.0', port: 2567 }, { lo: [v4('127.0.0.1', true)] })).toEqual([]);
+  });
+});
+
+describe('loopback', () => {
+  it('is localhost, 127.x.y.z and ::1 (bare or as a URL writes it), and nothing else', () => {
+    const hosts = ['localhost', '127.0.0.1', '127.8.9.10', '::1', '[::1]', '10.0.0.1', '192.168.1.127', 'localhost.example', '::2', '0.0.0.0'];
+    expect(hosts.filter(isLoopbackHost)).toEqual(['localhost', '127.0.0.1', '127.8.9.10', '::1', '[::1]']);
   });
 });
