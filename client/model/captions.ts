@@ -248,10 +248,13 @@ export function captionFor(e: WorldEvent, ctx: CaptionContext): Caption | null {
       const focus = { node };
       if (e.flags.includes('SYN') && e.flags.includes('ACK')) {
         const to = ctx.nodeName(endOf(ctx, f, 'client'));
-        return make(e.retransmit ? 'cap.synAckRetry' : 'cap.hs2', { from, to, seq: e.seq, ack: e.ack }, e.retransmit ? 'warn' : 'info', focus);
+        if (e.retransmit) return make('cap.synAckRetry', { from, flow: e.flow }, 'warn', focus, `synack-retry-${e.flow}`);
+        return make('cap.hs2', { from, to, seq: e.seq, ack: e.ack }, 'info', focus);
       }
       // A new connection's SYN goes to the address the client dials, whoever ends up answering it.
-      if (e.flags.includes('SYN')) return make(e.retransmit ? 'cap.synRetry' : 'cap.hs1', { from, to: dialled(ctx, f), seq: e.seq }, e.retransmit ? 'warn' : 'info', focus);
+      // A retry names its flow: two connections from one node (a class lab's) retry at the same instants.
+      if (e.flags.includes('SYN') && e.retransmit) return make('cap.synRetry', { from, flow: e.flow }, 'warn', focus, `syn-retry-${e.flow}`);
+      if (e.flags.includes('SYN')) return make('cap.hs1', { from, to: dialled(ctx, f), seq: e.seq }, 'info', focus);
       const to = ctx.nodeName(endOf(ctx, f, otherSide(e.side)));
       if (e.flags.includes('FIN') && !e.retransmit) {
         return make(e.side === 'client' ? 'cap.fin1' : 'cap.fin3', { from, to }, 'info', focus);

@@ -33,6 +33,12 @@ describe('captions', () => {
     expect(at({ type: 'send', flow: 'dl', side: 'client', seq: 100, ack: 0, len: 0, flags: 'SYN', retransmit: true })).toMatchObject({ key: 'cap.synRetry', tone: 'warn' });
   });
 
+  test('a SYN or SYN-ACK sent again names its flow, and merges only with its own flow’s', () => {
+    const retry = (flags: string, side: 'client' | 'server') => at({ type: 'send', flow: 'dl', side, seq: 100, ack: 0, len: 0, flags, retransmit: true });
+    expect(retry('SYN', 'client')).toMatchObject({ key: 'cap.synRetry', params: { from: 'laptop', flow: 'dl' }, group: 'syn-retry-dl' });
+    expect(retry('SYN|ACK', 'server')).toMatchObject({ key: 'cap.synAckRetry', params: { from: 'server', flow: 'dl' }, group: 'synack-retry-dl' });
+  });
+
   test('a host that a packet for someone else reached discards it as a host, not for want of a route', () => {
     const hostCtx = (lastDropped: { from: string; to: string } | null): CaptionContext => ({ ...ctx, layerOf: (id) => (id === 'r1' ? 3 : 7), lastDropped: () => lastDropped });
     const drop = (node: string, dropped: { from: string; to: string } | null) =>

@@ -135,7 +135,7 @@ describe('Korean particles after a placeholder', () => {
     // A syllable that starts a word, not a particle: kept as written.
     expect(format('{n}가지', { n: 'laptop' }, 'ko')).toBe('laptop가지');
     expect(format('{who}가', { who: 'laptop' }, 'en')).toBe('laptop가');
-    expect(translate('ko', 'cap.synRetry', { from: 'laptop' })).toBe('SYN에 답이 없어서 laptop이 타임아웃 뒤에 다시 보냅니다.');
+    expect(translate('ko', 'cap.synRetry', { from: 'laptop', flow: 'photos' })).toBe('SYN에 답이 없어서 laptop이 타임아웃 뒤에 다시 보냅니다(photos).');
   });
 });
 
