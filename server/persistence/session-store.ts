@@ -146,7 +146,13 @@ const ADDED_COLUMNS: Array<{ table: string; column: string; type: string }> = [
 function addMissingColumns(db: DatabaseSync): void {
   for (const c of ADDED_COLUMNS) {
     const have = (db.prepare(`PRAGMA table_info(${c.table})`).all() as Array<{ name: string }>).some((r) => r.name === c.column);
-    if (!have) db.exec(`ALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type}`);
+    if (have) continue;
+    try {
+      db.exec(`ALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type}`);
+    } catch (e) {
+      // Another process on the same file (scaled out, started together) added it first.
+      if (!/duplicate column name/i.test((e as Error).message)) throw e;
+    }
   }
 }
 
