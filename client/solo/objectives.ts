@@ -262,7 +262,7 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
         bonus,
         stats: [
           { key: 'stat.delivered', params: { got: Math.floor(delivered / 1000), total: total / 1000 } },
-          { key: 'stat.zeroWindow', params: { at: zero ? (trace.zeroWindowAtMs! / 1000).toFixed(1) : '-' } },
+          zero ? { key: 'stat.zeroWindow', params: { at: (trace.zeroWindowAtMs! / 1000).toFixed(1) } } : { key: 'stat.zeroWindowNever', params: {} },
           { key: 'stat.probes', params: { n: trace.probes } },
         ],
       };
@@ -308,8 +308,8 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
         stars: stars(passed, bonus),
         bonus,
         stats: [
-          { key: 'stat.passwordSeen', params: { at: firstSeen === undefined ? '-' : (firstSeen.atMs / 1000).toFixed(1) } },
-          { key: 'stat.answeredAt', params: { at: right === undefined ? '-' : (right.atMs / 1000).toFixed(1) } },
+          firstSeen === undefined ? { key: 'stat.passwordNeverSeen', params: {} } : { key: 'stat.passwordSeen', params: { at: (firstSeen.atMs / 1000).toFixed(1) } },
+          right === undefined ? { key: 'stat.notAnswered', params: {} } : { key: 'stat.answeredAt', params: { at: (right.atMs / 1000).toFixed(1) } },
           { key: 'stat.wrongGuesses', params: { n: wrong } },
         ],
       };

@@ -173,6 +173,7 @@ describe('solo levels', () => {
     expect(r.passed).toBe(true);
     expect(run.trace.zeroWindowAtMs).not.toBeNull();
     expect(r.bonus[0]).toBe(true);
+    expect(r.stats.find((x) => x.key === 'stat.zeroWindow')!.params).toEqual({ at: (run.trace.zeroWindowAtMs! / 1000).toFixed(1) });
   });
 
   test('level 3: reading at full speed finishes the file without a zero window: not passed', async () => {
@@ -180,6 +181,8 @@ describe('solo levels', () => {
     const r = await play(run, 100, () => undefined);
     expect(r.passed).toBe(false);
     expect(run.trace.zeroWindowAtMs).toBeNull();
+    // The result says there was none, not "- s".
+    expect(r.stats.map((x) => x.key)).toEqual(['stat.delivered', 'stat.zeroWindowNever', 'stat.probes']);
     // Nothing is lost on this path, and the first RTO outlasts the one-second round trip: nothing is sent twice.
     expect(run.source.engine.summary().flows.file).toMatchObject({ retransmits: 0, timeouts: 0, deliveredBytes: 40_000 });
   });
@@ -344,6 +347,7 @@ describe('solo levels', () => {
     const { r } = await playTap([]);
     expect(r.passed).toBe(false);
     expect(r.simMs).toBe(40_000);
+    expect(r.stats.map((x) => x.key)).toEqual(['stat.passwordSeen', 'stat.notAnswered', 'stat.wrongGuesses']);
   });
 
   /** Level 7: forward everything, but drop the laptop's ACKs sent once it is in TIME_WAIT, up to `dropAcks` of them. */
