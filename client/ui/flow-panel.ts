@@ -199,12 +199,14 @@ export class FlowPanel implements Panel {
       return;
     }
     const phase = hist.phase === null ? '-' : t(`phase.${hist.phase}` as MessageKey);
+    const noWindowYet = hist.cwnd.length === 0 && hist.cwndBytes === 0;
     setText(
       this.figures,
       t('flow.tcpFigures', {
         phase,
-        cwnd: bytes(hist.cwndBytes),
-        ssthresh: hist.ssthreshBytes >= 1 << 30 ? '∞' : bytes(hist.ssthreshBytes),
+        // Before the first data segment there is no congestion window yet (its `init` comes with it).
+        cwnd: noWindowYet ? '-' : bytes(hist.cwndBytes),
+        ssthresh: noWindowYet ? '-' : hist.ssthreshBytes >= 1 << 30 ? '∞' : bytes(hist.ssthreshBytes),
         rwnd: hist.rwnd === null ? '-' : bytes(hist.rwnd),
         retx: n(hist.retransmits),
         timeouts: n(hist.timeouts),

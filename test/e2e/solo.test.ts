@@ -243,6 +243,8 @@ describe('solo', () => {
   test('the congestion-control level: NewReno picked in the sender panel, the sawtooth on the cwnd chart', async () => {
     const page = await openLevel('en', 'sender-cc');
     expect(await page.isVisible('[data-testid=sender-hint]')).toBe(true);
+    // Before Start there is no congestion window yet: the figures say so rather than "0 B".
+    expect(await page.textContent('[data-testid=flow-panel]')).toContain('cwnd - · ssthresh -');
     await page.click('[data-testid=choose-upload-newreno]');
     await page.click('[data-testid=start-upload]');
     // The choice is made: its buttons and the how-to-choose hint fold away, and the transfer's line names what it runs.
