@@ -423,18 +423,21 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
             : { key: 'obj.io.progress', params: { pages, total: pagesTotal, slowest: Math.round(slowestMs), uploads, uploadsTotal: IO_LEVEL.uploads, parked } },
         stars: stars(passed, bonus),
         bonus,
-        stats: [
+        // A server never opened served nothing: its timings would read "0 ms", as if it had been fast.
+        stats:
           opened === null
-            ? { key: 'stat.ioNotOpened', params: {} }
-            : opened.io === 'blocking'
-              ? { key: 'stat.ioBlocking', params: { n: opened.threads } }
-              : { key: 'stat.ioEventLoop', params: {} },
-          { key: 'stat.pagesServed', params: { n: pages, total: pagesTotal, uploads, uploadsTotal: IO_LEVEL.uploads } },
-          { key: 'stat.slowestPage', params: { ms: Math.round(slowestMs) } },
-          { key: 'stat.acceptWait', params: { ms: Math.round(num(server.acceptWaitMaxMs)) } },
-          { key: 'stat.recvParked', params: { n: parked } },
-          { key: 'stat.contextSwitches', params: { n: num(server.contextSwitches) } },
-        ],
+            ? [
+                { key: 'stat.ioNotOpened', params: {} },
+                { key: 'stat.pagesServed', params: { n: pages, total: pagesTotal, uploads, uploadsTotal: IO_LEVEL.uploads } },
+              ]
+            : [
+                opened.io === 'blocking' ? { key: 'stat.ioBlocking', params: { n: opened.threads } } : { key: 'stat.ioEventLoop', params: {} },
+                { key: 'stat.pagesServed', params: { n: pages, total: pagesTotal, uploads, uploadsTotal: IO_LEVEL.uploads } },
+                { key: 'stat.slowestPage', params: { ms: Math.round(slowestMs) } },
+                { key: 'stat.acceptWait', params: { ms: Math.round(num(server.acceptWaitMaxMs)) } },
+                { key: 'stat.recvParked', params: { n: parked } },
+                { key: 'stat.contextSwitches', params: { n: num(server.contextSwitches) } },
+              ],
       };
     }
     case 'osi-layers': {

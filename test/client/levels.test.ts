@@ -620,6 +620,11 @@ describe('solo levels', () => {
     const { r } = await playIo(null);
     expect(r.passed).toBe(false);
     expect(r.simMs).toBe(60_000);
+    // No timings of a server that served nothing (they read "0 ms", as if it had been fast).
+    expect(r.stats).toEqual([
+      { key: 'stat.ioNotOpened', params: {} },
+      { key: 'stat.pagesServed', params: { n: 0, total: 30, uploads: 0, uploadsTotal: 4 } },
+    ]);
     const run = new LevelRun(levelById('server-io')!);
     expect(await run.openServer({ io: 'blocking', threads: 3 })).toEqual({ ok: false, reason: 'blocking × 3 is not offered here' });
     expect(await run.openServer({ io: 'blocking', threads: 8 })).toEqual({ ok: true });
