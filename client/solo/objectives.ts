@@ -178,6 +178,11 @@ function num(v: unknown): number {
 
 type Tried = { id: string; f: Record<string, unknown> };
 
+/** The result's line when no way the player tried finished: none tried, or how many tried and unfinished. */
+function nothingDone(tried: number, noneKey: MessageKey, unfinishedKey: MessageKey): ObjectiveStatus['stats'][number] {
+  return tried === 0 ? { key: noneKey, params: {} } : { key: unfinishedKey, params: { n: tried } };
+}
+
 /**
  * A level where the player tries ways one after another (each way a flow they start): the ways in
  * the order tried, those done, the latest done, the first done that meets the goal, and whether
@@ -483,7 +488,7 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
             : { key: 'obj.call.progress', params: { orders: t.tried.length, s: (num(t.last.f.finishedMs) / 1000).toFixed(2), within: CALL_LEVEL.withinMs / 1000, left: timeLeft } },
         stars: stars(passed, bonus),
         bonus,
-        stats: t.done.map((o): ObjectiveStatus['stats'][number] => ({
+        stats: t.done.length === 0 ? [nothingDone(t.tried.length, 'stat.order.none', 'stat.order.unfinished')] : t.done.map((o): ObjectiveStatus['stats'][number] => ({
           key: `stat.order.${String(o.f.call)}` as 'stat.order.sync-blocking',
           params: {
             s: (num(o.f.finishedMs) / 1000).toFixed(2),
@@ -511,7 +516,7 @@ export function checkObjective(level: LevelDef, facts: EngineFacts, trace: Trace
             : { key: 'obj.crypto.progress', params: { tries: t.tried.length, s: (num(t.last.f.finishedMs) / 1000).toFixed(2), within: CRYPTO_LEVEL.withinMs / 1000, left: timeLeft } },
         stars: stars(passed, bonus),
         bonus,
-        stats: t.done.map((o): ObjectiveStatus['stats'][number] => {
+        stats: t.done.length === 0 ? [nothingDone(t.tried.length, 'stat.cryptoNone', 'stat.cryptoUnfinished')] : t.done.map((o): ObjectiveStatus['stats'][number] => {
           const cpu = (o.f.clientCpu ?? null) as Record<string, unknown> | null;
           const s = (num(o.f.finishedMs) / 1000).toFixed(2);
           return cpu === null

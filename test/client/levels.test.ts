@@ -778,6 +778,17 @@ describe('solo levels', () => {
     expect(r.stats[0]).toEqual({ key: 'stat.cryptoPlain', params: { flow: 'plain-http', s: '0.10' } });
   });
 
+  test('levels 12 and 13: a result with nothing finished says what was tried, not an empty list', async () => {
+    expect((await playCall([])).stats).toEqual([{ key: 'stat.order.none', params: {} }]);
+    expect((await playCrypto([])).stats).toEqual([{ key: 'stat.cryptoNone', params: {} }]);
+    // Ten pages over new sessions take about 3 s: started at 39 s, they are not all shown by the deadline at 40 s.
+    const run = new LevelRun(levelById('sender-crypto')!);
+    const r = await play(run, 100, async (now) => {
+      if (now === 39_000) expect(await run.source.startFlow('new-session')).toEqual({ ok: true });
+    });
+    expect([r.passed, r.stats]).toEqual([false, [{ key: 'stat.cryptoUnfinished', params: { n: 1 } }]]);
+  });
+
   /** Level 14: pick a congestion control and start the upload at 2 s; the level's result and the cwnd reasons the engine gave. */
   async function playCc(cc: 'aimd' | 'tahoe' | 'reno' | 'newreno'): Promise<{ r: LevelResult; reasons: Set<string>; minCwnd: number }> {
     const run = new LevelRun(levelById('sender-cc')!);
