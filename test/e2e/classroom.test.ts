@@ -64,8 +64,15 @@ async function routeOnce(page: Page, state: { dropped: number | null }): Promise
   }, item.id);
   if (!picked) return;
   if (state.dropped === null && item.kind === 'data') {
+    const before = (await hooks(page)).captions['cap.drop.player'] ?? 0;
     await page.keyboard.press('d');
-    state.dropped = item.id;
+    // The drop counts once the room has applied it (its caption comes back). A key pressed just as the
+    // selection moved on to the next packet (the list a moment behind the room) is ignored by design
+    // (RouterRole's grace period): then the next data packet is dropped instead.
+    const applied = await page
+      .waitForFunction((n) => ((window as unknown as { __pp: { captions: Record<string, number> } }).__pp.captions['cap.drop.player'] ?? 0) > n, before, { timeout: 5_000 })
+      .then(() => true, () => false);
+    if (applied) state.dropped = item.id;
     return;
   }
   const links = await page.$$eval('[data-testid=router-panel] .link-btn', (els) => els.map((e) => (e as HTMLElement).dataset.link!));
