@@ -204,6 +204,7 @@ export const en = {
   'router.queue': 'Packets waiting for your decision',
   'router.empty': 'No packet is waiting. Watch the links: the next one is on its way.',
   'router.pickFirst': 'Pick a packet (click it, or ← →).',
+  'router.selectionMoved': 'The packet you picked has left; #{id} took its place. Press again to act on #{id}.',
   'router.selected': 'Packet #{id}: {kind} of {flow}, going to {dest}',
   'router.selectedNoDest': 'Packet #{id}: {kind} of {flow}; the routing table would send it on {next}',
   'router.forwardOn': 'Forward on',

@@ -206,6 +206,7 @@ export const ko: Record<MessageKey, string> = {
   'router.queue': '내 결정을 기다리는 패킷',
   'router.empty': '기다리는 패킷이 없습니다. 링크를 보세요. 다음 패킷이 오고 있습니다.',
   'router.pickFirst': '패킷을 고르세요(클릭하거나 ← →).',
+  'router.selectionMoved': '고른 패킷이 이미 떠나고 #{id}번이 그 자리에 왔습니다. #{id}번에 하려면 다시 누르세요.',
   'router.selected': '패킷 #{id}: {flow}의 {kind}, 목적지 {dest}',
   'router.selectedNoDest': '패킷 #{id}: {flow}의 {kind}. 라우팅 테이블이라면 {next}로 보냅니다',
   'router.forwardOn': '전달할 링크',

@@ -32,6 +32,8 @@ export class RouterRole {
   private readonly inFlight = new Set<number>();
   private busy = false;
   onResult: ((action: string, r: IntentResult) => void) | null = null;
+  /** Told when a command was not sent because the selection had only just moved to `packet` on its own. */
+  onIgnored: ((packet: number) => void) | null = null;
 
   constructor(source: GameSource, node: string) {
     this.source = source;
@@ -76,7 +78,12 @@ export class RouterRole {
   /** The packet a command applies to: the selection, unless it was only just put there for the player. */
   private target(): number | null {
     const id = this.ensureSelection();
-    if (id === null || this.now() - this.autoPickedAtMs < RESELECT_GRACE_MS) return null;
+    if (id === null) return null;
+    if (this.now() - this.autoPickedAtMs < RESELECT_GRACE_MS) {
+      // Said, so that a key that did nothing is not taken for one that did.
+      this.onIgnored?.(id);
+      return null;
+    }
     return id;
   }
 

@@ -189,6 +189,7 @@ export class GameScene extends Phaser.Scene {
             toast(t('toast.refused', { reason: typeof reason === 'string' ? `${action}: ${reason}` : reason }), 'bad');
           }
         };
+        this.routerRole.onIgnored = (packet) => toast(t('router.selectionMoved', { id: packet }), 'info', 2500);
       }
     } else this.routerRole = null;
     if (me.role === 'loadbalancer' && me.node !== null) {

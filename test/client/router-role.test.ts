@@ -53,15 +53,20 @@ describe('router role', () => {
     world.setQueue('r', [entry(1, 'short'), entry(2, 'short')]);
     const role = new RouterRole(source, 'r');
     role.now = () => wall;
+    const ignored: number[] = [];
+    role.onIgnored = (p) => ignored.push(p);
     role.select(1);
     // Packet 1 leaves (another window, a late patch) just before the key press.
     world.setQueue('r', [entry(2, 'short')]);
     expect(await role.drop()).toBeNull();
     expect(sent).toEqual([]);
+    // The player is told which packet now stands there, so the key is pressed again knowingly.
+    expect(ignored).toEqual([2]);
     // Once the new selection has been in view a moment, it takes commands.
     wall += RESELECT_GRACE_MS;
     expect(await role.drop()).toEqual({ ok: true });
     expect(sent).toEqual([{ action: 'drop', node: 'r', packet: 2 }]);
+    expect(ignored).toEqual([2]);
   });
 
   test('after a command the next packet is ready at once', async () => {
