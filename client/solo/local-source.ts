@@ -268,9 +268,7 @@ export class LocalSource implements GameSource {
       // The run again is the replay's still (its check to come) only if nobody has acted in it and no
       // seat goes back to a bot; a check already made stands, and is not made or told again.
       const recorded = engine.replayVerdict.state === 'pending' && handBack.length === 0 ? engine.scenario.recorded : null;
-      const told = this.toldReplayDiffers;
       this.boot({ ...engine.scenario, commands: [...engine.commandLog, ...left, ...handBack], recorded }, this.world.scenarioName);
-      this.toldReplayDiffers = told;
       for (const fn of this.roleListeners) fn(this.role);
     }
     this.world.muted = true;
