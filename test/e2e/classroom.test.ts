@@ -66,9 +66,9 @@ async function routeOnce(page: Page, state: { dropped: number | null }): Promise
   if (state.dropped === null && item.kind === 'data') {
     const before = (await hooks(page)).captions['cap.drop.player'] ?? 0;
     await page.keyboard.press('d');
-    // The drop counts once the room has applied it (its caption comes back). A key pressed just as the
-    // selection moved on to the next packet (the list a moment behind the room) is ignored by design
-    // (RouterRole's grace period): then the next data packet is dropped instead.
+    // The drop counts once the room has applied it (its caption comes back). One that did not apply (the
+    // room refused it, or the router role ignored the key in its grace period after the selection moved
+    // on) is tried again on the next data packet.
     const applied = await page
       .waitForFunction((n) => ((window as unknown as { __pp: { captions: Record<string, number> } }).__pp.captions['cap.drop.player'] ?? 0) > n, before, { timeout: 5_000 })
       .then(() => true, () => false);
